@@ -1,0 +1,86 @@
+"""The command line: ``python -m analysis <command>`` (or ``partnership-analysis``).
+
+Every command lives in its own module in :mod:`analysis.commands` and exposes
+``register(subparsers)``; this module finds them, runs the chosen one and turns
+errors into exit codes: 0 success, 2 bad input (with a readable report), 1 an
+unexpected failure. No user mistake ends in a traceback (``--debug`` shows one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+import warnings
+
+from analysis import __version__
+from analysis.errors import InputError
+
+__all__ = ["build_parser", "main"]
+
+
+def _command_modules():
+    import analysis.commands as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            yield importlib.import_module(f"analysis.commands.{info.name}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description=(
+            "Partnership analysis toolkit: read and validate local-government data, "
+            "place partnerships on Kahane's four options, and measure austerity against "
+            "partnership activity."
+        ),
+        epilog="Run 'python -m analysis COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback of an unexpected failure"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in _command_modules():
+        module.register(sub)
+    return parser
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    previous = warnings.showwarning
+    warnings.showwarning = _show_warning
+    try:
+        code = args.func(args)
+        return 0 if code is None else int(code)
+    except InputError as exc:
+        print(f"error: {exc.format()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted: nothing was left half-written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if args.debug:
+            raise
+        print(
+            f"unexpected failure: {type(exc).__name__}: {exc}\n"
+            "This is a bug in the toolkit, not in your data. Run again with --debug "
+            "for the traceback and report it.",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        warnings.showwarning = previous

@@ -1,0 +1,184 @@
+"""Safe file writing: atomic writes, formula-injection neutralising, output-folder checks.
+
+Only the export and report layers write files, and they write through these helpers,
+so every output is complete or absent (never half-written), no CSV/Excel cell can
+become a live spreadsheet formula, and nothing is ever written into an input folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import InputError
+
+__all__ = [
+    "FORMULA_PREFIXES",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "check_output_dir",
+    "neutralise_formulas",
+    "safe_filename",
+    "write_csv",
+    "write_excel",
+]
+
+#: Characters that make a spreadsheet treat a text cell as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and an atomic rename.
+
+    The file is either complete or untouched; a failure leaves no temporary file behind.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def atomic_write_text(path: str | os.PathLike, text: str, *, encoding: str = "utf-8") -> Path:
+    """Write text atomically (see :func:`atomic_write_bytes`); newlines are written as ``\\n``."""
+    return atomic_write_bytes(path, text.encode(encoding))
+
+
+def _neutralise_value(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(data: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy in which text cells that a spreadsheet would run as formulas are quoted.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, tab, carriage return or line feed gets
+    a leading apostrophe. Numbers (including negative ones) stay numbers: only text
+    cells are touched. Column names are neutralised too. The input is not changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"name": ["=HYPERLINK(1)", "Board"], "value": [-1.5, 2.0]})
+    >>> neutralise_formulas(frame)
+                 name  value
+    0  '=HYPERLINK(1)   -1.5
+    1           Board    2.0
+    """
+    out = data.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        if pd.api.types.is_datetime64_any_dtype(series):
+            continue
+        out[col] = series.map(_neutralise_value, na_action="ignore").astype(object)
+    out.columns = [_neutralise_value(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
+def write_csv(data: pd.DataFrame, path: str | os.PathLike, *, index: bool = False, **kwargs) -> Path:
+    """Write a frame as UTF-8 CSV, atomically, with formulas neutralised."""
+    buf = io.StringIO()
+    neutralise_formulas(data).to_csv(buf, index=index, lineterminator="\n", **kwargs)
+    return atomic_write_text(path, buf.getvalue())
+
+
+def write_excel(data: pd.DataFrame | dict[str, pd.DataFrame], path: str | os.PathLike) -> Path:
+    """Write one frame (or a dict of sheet name to frame) as XLSX, atomically and neutralised.
+
+    Strings are written as text cells (never as formulas), and the workbook's
+    creation date is fixed so that the file is the same from run to run.
+    """
+    import datetime as _dt
+
+    sheets = data if isinstance(data, dict) else {"data": data}
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        for sheet, frame in sheets.items():
+            neutralise_formulas(frame).to_excel(writer, sheet_name=str(sheet)[:31], index=False)
+        fixed = _dt.datetime(2000, 1, 1)
+        writer.book.properties.created = fixed
+        writer.book.properties.modified = fixed
+    return atomic_write_bytes(path, _fix_zip_times(buf.getvalue()))
+
+
+def _fix_zip_times(payload: bytes) -> bytes:
+    """Rewrite a zip archive with fixed member timestamps so XLSX bytes are reproducible."""
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(payload))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_filename(name: str, *, default: str = "output", max_length: int = 80) -> str:
+    """Turn any text (a chart title, a partnership name) into a safe single file name.
+
+    Path separators, ``..`` and other special characters cannot survive, so the result
+    always names a file directly inside the output folder.
+
+    Examples
+    --------
+    >>> safe_filename("../../etc/passwd")
+    'etc_passwd'
+    >>> safe_filename("Austerity vs. activity (2010-2019)")
+    'austerity_vs._activity_2010-2019'
+    """
+    text = _UNSAFE.sub("_", str(name).strip().lower()).strip("._-")
+    text = re.sub(r"\.{2,}", ".", text)
+    text = text[:max_length].strip("._-")
+    return text or default
+
+
+def check_output_dir(out_dir: str | os.PathLike, *, inputs: Iterable[str | os.PathLike] = ()) -> Path:
+    """Check that ``out_dir`` is a usable output folder and create it.
+
+    Refuses a folder inside (or equal to) any input folder, and a folder that cannot be
+    written, with an :class:`~analysis.errors.InputError` naming the problem.
+    """
+    out = Path(out_dir).expanduser().resolve()
+    for inp in inputs:
+        src = Path(inp).expanduser().resolve()
+        src_dir = src if src.is_dir() else src.parent
+        if out == src_dir or src_dir in out.parents:
+            raise InputError(
+                f"output folder {out_dir} is inside the input folder {inp}; the toolkit never "
+                f"writes into its input. Choose an output folder outside it, for example "
+                f"--out output/{src_dir.name}"
+            )
+    if out.exists() and not out.is_dir():
+        raise InputError(f"output path {out_dir} exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise InputError(f"output folder {out_dir} is not writable; choose another with --out")
+    return out
