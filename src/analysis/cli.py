@@ -24,8 +24,26 @@ def _command_modules():
     import analysis.commands as pkg
 
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        if not info.name.startswith("_"):
+        if info.name.startswith("_"):
+            continue
+        try:
             yield importlib.import_module(f"analysis.commands.{info.name}")
+        except Exception as exc:  # noqa: BLE001 - one broken command must not take down the rest
+            yield _Broken(info.name, exc)
+
+
+class _Broken:
+    """Stands in for a command module that failed to import; running it reports why."""
+
+    def __init__(self, name: str, exc: Exception):
+        self.name, self.exc = name, exc
+
+    def register(self, sub) -> None:
+        p = sub.add_parser(self.name, help=f"(unavailable: {type(self.exc).__name__})")
+        p.set_defaults(func=self.run)
+
+    def run(self, args) -> int:
+        raise RuntimeError(f"the '{self.name}' command could not be loaded: {self.exc}")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -155,7 +155,7 @@ class Table:
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 
-_year = dict(kind="year", min=YEAR_MIN, max=YEAR_MAX)
+_year = dict(min=YEAR_MIN, max=YEAR_MAX)
 
 TABLES: dict[str, Table] = {
     t.name: t

@@ -1,0 +1,773 @@
+"""Reading tables as councils and statistical releases really export them.
+
+:func:`read_table` opens one CSV, Excel or Parquet file, finds the header (which need
+not be on the first row), maps the columns onto a schema, and converts every value to
+its kind: suppression markers (``..``, ``[c]``, ``N/A`` ...) become missing and are
+counted, ``£``, ``%``, thousands separators and stray spaces are removed, financial
+years written ``2010-11``, ``2010/11`` or ``2010-2011`` become 2010, codes are trimmed
+and upper-cased. Whatever cannot be read is recorded as a :class:`Problem` with the
+spreadsheet row number; nothing is silently turned into zero.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.data.problems import ValidationReport
+from analysis.data.schema import EXCEL_ERRORS, MISSING_MARKERS, Column, Table
+
+__all__ = [
+    "SUFFIXES",
+    "TableData",
+    "normalise_name",
+    "parse_years",
+    "read_table",
+]
+
+#: File endings the readers understand, in order of preference.
+SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet", ".tsv", ".txt")
+
+MAX_XLSX_UNCOMPRESSED = 400 * 1024**2  # bytes
+MAX_XLSX_RATIO = 200
+_HEADER_SCAN_ROWS = 40
+
+_CATEGORY_ALIASES = {
+    "london": "london_borough",
+    "london_boroughs": "london_borough",
+    "metropolitan_borough": "metropolitan",
+    "metropolitan_district": "metropolitan",
+    "met_district": "metropolitan",
+    "md": "metropolitan",
+    "lb": "london_borough",
+    "ua": "unitary",
+    "unitary_authority": "unitary",
+    "county_council": "county",
+    "shire_county": "county",
+    "sc": "county",
+    "shire_district": "district",
+    "non_metropolitan_district": "district",
+    "sd": "district",
+    "health_and_wellbeing_board": "health_wellbeing_board",
+    "health_and_well_being_board": "health_wellbeing_board",
+    "hwb": "health_wellbeing_board",
+    "local_enterprise_partnership": "lep",
+    "community_safety_partnership": "community_safety",
+    "csp": "community_safety",
+    "local_strategic_partnership": "strategic_partnership",
+    "lsp": "strategic_partnership",
+    "shared_services": "shared_service",
+    "ca": "combined_authority",
+    "local_authority": "local_government",
+    "council": "local_government",
+    "nhs": "health",
+    "voluntary_and_community": "voluntary",
+    "vcs": "voluntary",
+    "third_sector": "voluntary",
+    "private": "business",
+    "private_sector": "business",
+}
+
+
+@dataclass
+class TableData:
+    """A table as read from a file, before cross-table validation.
+
+    ``rows`` holds, for each row of ``frame``, its row number as a spreadsheet user
+    counts rows in the file, so problems can be reported where the user will look.
+    """
+
+    name: str
+    frame: pd.DataFrame
+    file: str
+    rows: np.ndarray
+    sheet: str | None = None
+    extra_columns: list[str] = field(default_factory=list)
+
+
+def normalise_name(name: object) -> str:
+    """Normalise a column header: trimmed, lower case, runs of other characters as ``_``.
+
+    Examples
+    --------
+    >>> normalise_name("\\ufeff Council Code ")
+    'council_code'
+    >>> normalise_name("Spending power (£m)")
+    'spending_power_m'
+    """
+    text = str(name).replace("\ufeff", "").strip().lower()
+    text = text.replace("£", "")
+    text = re.sub(r"[^0-9a-z]+", "_", text)
+    return text.strip("_")
+
+
+# ----------------------------------------------------------------------------- raw files
+
+
+def _sniff_kind(path: Path, head: bytes) -> str:
+    """What the file really is, from its first bytes: 'zip', 'parquet', 'ole', 'binary' or 'text'."""
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    return "text"
+
+
+def _expected_names(schema: Table | None, column_map: dict[str, str]) -> dict[str, str]:
+    """Map every accepted (normalised) header spelling onto the schema's column name."""
+    names: dict[str, str] = {}
+    if schema is None:
+        return names
+    for col in schema.columns:
+        for alias in col.aliases:
+            names.setdefault(normalise_name(alias), col.name)
+    for col in schema.columns:
+        names[col.name] = col.name
+    for ours, theirs in column_map.items():
+        names[normalise_name(theirs)] = ours
+    return names
+
+
+def _header_score(cells: list, expected: dict[str, str]) -> int:
+    found = {expected.get(normalise_name(c)) for c in cells if c is not None and str(c).strip()}
+    found.discard(None)
+    return len(found)
+
+
+def _find_header(rows: list[list], expected: dict[str, str]) -> int:
+    """Index of the row that looks most like the header (first row when nothing matches)."""
+    best, best_score = 0, 0
+    for i, cells in enumerate(rows[:_HEADER_SCAN_ROWS]):
+        score = _header_score(cells, expected)
+        if score > best_score:
+            best, best_score = i, score
+    if best_score == 0:
+        for i, cells in enumerate(rows[:_HEADER_SCAN_ROWS]):
+            if any(c is not None and str(c).strip() for c in cells):
+                return i
+    return best
+
+
+def _decode_head(raw: bytes) -> tuple[str, str]:
+    for enc in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1"), "latin-1"  # pragma: no cover - latin-1 decodes anything
+
+
+def _encoding_of(path: Path, report: ValidationReport, table: str) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes, else Windows-1252, else Latin-1."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        bad_at = exc.start
+    try:
+        data.decode("cp1252")
+        enc = "cp1252"
+    except UnicodeDecodeError:
+        enc = "latin-1"
+    line = data[:bad_at].count(b"\n") + 1
+    report.warning(
+        table,
+        f"the file is not UTF-8 (first non-UTF-8 byte on line {line}); it was read as "
+        f"{'Windows-1252' if enc == 'cp1252' else 'Latin-1'}",
+        file=path.name,
+        fix="save the file as UTF-8 (CSV UTF-8 in Excel) to be sure accented names are right",
+    )
+    return enc
+
+
+def _check_zip(path: Path) -> str | None:
+    """Guard against zip bombs and corrupt workbooks before handing them to openpyxl."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            total = sum(i.file_size for i in infos)
+            packed = sum(i.compress_size for i in infos) or 1
+            if total > MAX_XLSX_UNCOMPRESSED or total / packed > MAX_XLSX_RATIO and total > 50 * 1024**2:
+                return (
+                    f"the workbook would expand to {total / 1024**2:,.0f} MB "
+                    f"({total / packed:,.0f} times its size); refused as a possible zip bomb"
+                )
+            if not any(i.filename.startswith("xl/") for i in infos):
+                return "the file is a zip archive but not an Excel workbook"
+    except zipfile.BadZipFile:
+        return "the file is not a valid Excel workbook (corrupt zip)"
+    return None
+
+
+def _read_csv_raw(path, schema, column_map, header_row, report, table, sep=None):
+    encoding = _encoding_of(path, report, table)
+    with open(path, "rb") as fh:
+        head_bytes = fh.read(64 * 1024)
+    head_text, _ = _decode_head(head_bytes) if encoding != "utf-16" else (head_bytes.decode("utf-16"), "")
+    if encoding not in ("utf-8-sig", "utf-16"):
+        head_text = head_bytes.decode(encoding, errors="replace")
+    lines = head_text.splitlines()[:_HEADER_SCAN_ROWS]
+    if sep is None:
+        try:
+            sep = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t|").delimiter
+        except csv.Error:
+            sep = ","
+    head_rows = list(csv.reader(lines, delimiter=sep))
+    expected = _expected_names(schema, column_map)
+    h = header_row - 1 if header_row else _find_header(head_rows, expected)
+    if h >= len(head_rows):
+        return None, [], 0
+    header = head_rows[h]
+    names = [f"__col{i}" for i in range(len(header))]
+    try:
+        frame = pd.read_csv(
+            path,
+            sep=sep,
+            header=None,
+            skiprows=h + 1,
+            names=names,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+            encoding=encoding,
+            index_col=False,
+            on_bad_lines="warn",
+            engine="c",
+        )
+    except pd.errors.EmptyDataError:
+        frame = pd.DataFrame(columns=names)
+    except pd.errors.ParserError as exc:
+        raise _ReadFailure(f"the file could not be parsed as CSV: {exc}") from None
+    first_row = h + 2  # spreadsheet row number of the first data row
+    return frame, header, first_row
+
+
+class _ReadFailure(Exception):
+    pass
+
+
+def _read_excel_raw(path, schema, column_map, header_row, sheet, report, table):
+    problem = _check_zip(path)
+    if problem:
+        raise _ReadFailure(problem)
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for bad files
+        raise _ReadFailure(f"the workbook could not be opened: {exc}") from None
+    try:
+        expected = _expected_names(schema, column_map)
+        if sheet is not None:
+            if sheet not in wb.sheetnames:
+                raise _ReadFailure(
+                    f"no sheet named '{sheet}'; the sheets are: {', '.join(wb.sheetnames)}"
+                )
+            candidates = [sheet]
+        else:
+            candidates = list(wb.sheetnames)
+            named = [s for s in candidates if normalise_name(s) == table]
+            candidates = named + [s for s in candidates if s not in named]
+        best = None
+        for name in candidates:
+            ws = wb[name]
+            rows = []
+            for row in ws.iter_rows(values_only=True, max_row=_HEADER_SCAN_ROWS):
+                rows.append(list(row))
+            h = header_row - 1 if header_row else _find_header(rows, expected)
+            score = _header_score(rows[h], expected) if h < len(rows) else -1
+            if best is None or score > best[0]:
+                best = (score, name, h)
+            if sheet is not None or score >= len(schema.required_columns if schema else ()):
+                break
+        _, chosen, h = best
+        ws = wb[chosen]
+        data = [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    if h >= len(data):
+        return None, [], 0, chosen
+    header = ["" if c is None else str(c) for c in data[h]]
+    body = data[h + 1 :]
+    width = max([len(header)] + [len(r) for r in body[:1000]]) if body else len(header)
+    header = header + [""] * (width - len(header))
+    names = [f"__col{i}" for i in range(width)]
+    records = [list(r) + [None] * (width - len(r)) for r in body]
+    frame = pd.DataFrame.from_records([r[:width] for r in records], columns=names)
+    frame = frame.map(_excel_cell_to_text).astype(object)
+    return frame, header, h + 2, chosen
+
+
+def _excel_cell_to_text(value):
+    if value is None:
+        return np.nan
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    text = str(value)
+    return text if text.strip() else np.nan
+
+
+# ----------------------------------------------------------------------------- conversions
+
+_MARKERS = {m.lower() for m in MISSING_MARKERS}
+#: Markers also recognised in text columns (where a lone "x" or "-" may be a real value).
+_TEXT_MARKERS = {"..", "...", "…", "[c]", "[x]", "[z]", "[u]", "[w]", "[low]", "[d]", "n/a", "#n/a",
+                 "not available", "not applicable"}
+_EXCEL_ERRORS = {e.lower() for e in EXCEL_ERRORS}
+_YEAR_RE = re.compile(r"^\s*(?:fy\s*)?(\d{4})(?:\s*[-/–]\s*(\d{2}|\d{4}))?\s*$", re.IGNORECASE)
+
+
+def _markers_in(text: pd.Series, extra_markers: set[str]) -> pd.Series:
+    lowered = text.str.strip().str.lower()
+    return lowered.isin(_MARKERS | extra_markers)
+
+
+def parse_years(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse years written as ``2010``, ``2010-11``, ``2010/11``, ``2010-2011`` or ``2010.0``.
+
+    Returns the years (nullable integers) and a boolean mask of the cells that held
+    something that is not a year (including ``2010-12``, where the second year does not
+    follow the first).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> years, bad = parse_years(pd.Series(["2010-11", "2011/12", "2012-2013", "2014", "14/15"]))
+    >>> years.tolist(), bad.tolist()
+    ([2010, 2011, 2012, 2014, <NA>], [False, False, False, False, True])
+    """
+    text = values.astype("string")
+    numeric = pd.to_numeric(text, errors="coerce")
+    out = pd.Series(pd.NA, index=values.index, dtype="Int64")
+    whole = numeric.notna() & (numeric == np.floor(numeric))
+    out[whole] = numeric[whole].astype("int64")
+    rest = text.notna() & ~whole
+    bad = pd.Series(False, index=values.index)
+    if rest.any():
+        parts = text[rest].str.extract(_YEAR_RE)
+        first = pd.to_numeric(parts[0], errors="coerce")
+        second = parts[1]
+        ok = first.notna()
+        has_second = second.notna() & ok
+        if has_second.any():
+            s = second[has_second]
+            f = first[has_second].astype(int)
+            sec = pd.to_numeric(s).astype(int)
+            expected_two = (f + 1) % 100
+            expected_four = f + 1
+            follows = ((s.str.len() == 2) & (sec == expected_two)) | ((s.str.len() == 4) & (sec == expected_four))
+            ok[has_second[has_second].index[~follows.to_numpy()]] = False
+        good_idx = ok[ok].index
+        out[good_idx] = first[good_idx].astype("int64")
+        bad[rest] = ~ok.reindex(text[rest].index).fillna(False).to_numpy()
+    return out, bad
+
+
+def _to_number(text: pd.Series, *, percent: bool = False) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Numbers from text with £, %, thousands separators, spaces and (1,234) negatives.
+
+    Returns values, a mask of cells that were not numbers, and a mask of cells that had
+    a percent sign (divided by 100 when ``percent``).
+    """
+    numeric = pd.to_numeric(text, errors="coerce")
+    rest = text.notna() & numeric.isna()
+    had_pct = pd.Series(False, index=text.index)
+    if rest.any():
+        sub = text[rest].str.strip()
+        pct = sub.str.endswith("%")
+        negative = sub.str.match(r"^\(.*\)$")
+        cleaned = (
+            sub.str.replace(r"[£$€%,\s\u00a0]", "", regex=True)
+            .str.replace(r"^\((.*)\)$", r"\1", regex=True)
+            .str.replace(r"^[–—−]", "-", regex=True)
+        )
+        num = pd.to_numeric(cleaned, errors="coerce")
+        num = num.where(~negative, -num)
+        if percent:
+            num = num.where(~pct, num / 100)
+        numeric = numeric.astype(float)
+        numeric[rest] = num
+        had_pct[rest] = pct
+    bad = text.notna() & numeric.isna()
+    return numeric.astype(float), bad, had_pct
+
+
+def _to_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates as ISO, UK dd/mm/yyyy or Excel serial numbers (days since 1899-12-30)."""
+    iso = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    rest = text.notna() & iso.isna()
+    if rest.any():
+        sub = text[rest].str.strip()
+        uk = pd.to_datetime(sub, errors="coerce", dayfirst=True, format="mixed")
+        serial = pd.to_numeric(sub, errors="coerce")
+        serial_ok = serial.between(1, 80000) & uk.isna()
+        uk[serial_ok] = pd.to_datetime(serial[serial_ok], unit="D", origin="1899-12-30")
+        iso[rest] = uk
+    bad = text.notna() & iso.isna()
+    return iso, bad
+
+
+def _normalise_category(text: pd.Series) -> pd.Series:
+    norm = text.str.strip().str.lower().str.replace(r"[\s\-/&]+", "_", regex=True)
+    norm = norm.str.replace(r"_+", "_", regex=True).str.strip("_")
+    return norm.replace(_CATEGORY_ALIASES)
+
+
+def convert_column(
+    values: pd.Series,
+    col: Column,
+    *,
+    table: str,
+    file: str,
+    rows: np.ndarray,
+    report: ValidationReport,
+    extra_markers: frozenset[str] = frozenset(),
+) -> pd.Series:
+    """Convert one column to its kind, recording every cell that could not be read."""
+    if pd.api.types.is_numeric_dtype(values) and col.kind in ("int", "float", "fraction", "year"):
+        text = None
+        series = values.astype(float)
+        if col.kind == "year":
+            bad = series.notna() & (series != np.floor(series))
+            out = series.where(~bad).astype("Int64") if not bad.any() else series.where(~bad).round().astype("Int64")
+            _record_bad(report, table, file, col, rows, values, bad,
+                        "is not a year", "write the year as 2010 or as a financial year such as 2010-11")
+            return out
+        series_out = series
+    else:
+        text = values.astype("string").str.strip()
+        text = text.mask(text == "")
+        # Excel error cells
+        lowered = text.str.lower()
+        errs = lowered.isin(_EXCEL_ERRORS)
+        if errs.any():
+            sev = "error" if col.required and not col.nullable else "warning"
+            report.add(sev, table, "cell holds an Excel error value and was read as missing",
+                       file=file, column=col.name, rows=rows[errs.to_numpy()].tolist(),
+                       values=text[errs].tolist(),
+                       fix="correct the formula in the workbook or clear the cell")
+            text = text.mask(errs)
+        known = _TEXT_MARKERS if col.kind in ("code", "text", "category") else _MARKERS
+        markers = lowered.isin(known | set(extra_markers)) & ~errs
+        if markers.any():
+            counts = text[markers].value_counts()
+            detail = ", ".join(f"'{k}' x{v}" for k, v in counts.items())
+            report.warning(
+                table,
+                f"{int(markers.sum())} cell(s) held missing or suppression markers ({detail}) and were read "
+                f"as missing, not zero",
+                file=file, column=col.name, rows=rows[markers.to_numpy()].tolist(),
+            )
+            text = text.mask(markers)
+        if col.kind in ("code", "text", "category"):
+            if col.kind == "text":
+                if text.str.contains(r"\s\s|[\t\r\n]", regex=True).any():
+                    text = text.str.replace(r"\s+", " ", regex=True)
+            if col.kind == "code" and col.upper:
+                text = text.str.upper()
+            if col.kind == "category":
+                text = _normalise_category(text)
+                bad = text.notna() & ~text.isin(col.choices)
+                if bad.any():
+                    suggestions = _suggest(text[bad].unique().tolist(), col.choices)
+                    _record_bad(report, table, file, col, rows, values, bad,
+                                f"is not one of the allowed values ({', '.join(col.choices)})",
+                                suggestions or f"use one of: {', '.join(col.choices)}")
+                    text = text.mask(bad)
+            return text.astype(object).where(text.notna(), None)
+        if col.kind == "year":
+            out, bad = parse_years(text)
+            _record_bad(report, table, file, col, rows, values, bad, "is not a year",
+                        "write the year as 2010 or as a financial year such as 2010-11 (its start year is used)")
+            return out
+        if col.kind == "date":
+            out, bad = _to_dates(text)
+            _record_bad(report, table, file, col, rows, values, bad, "is not a date",
+                        "write dates as 2011-03-31 or 31/03/2011")
+            return out
+        series_out, bad, had_pct = _to_number(text, percent=col.kind == "fraction")
+        _record_bad(report, table, file, col, rows, values, bad, "is not a number",
+                    "write a plain number; £, %, commas and spaces are understood")
+    if col.kind == "int":
+        frac = series_out.notna() & (series_out != np.floor(series_out))
+        _record_bad(report, table, file, col, rows, values, frac, "is not a whole number",
+                    "counts must be whole numbers")
+        series_out = series_out.where(~frac)
+        return series_out.round().astype("Int64")
+    return series_out.astype(float)
+
+
+def _suggest(bad_values: list, choices) -> str:
+    hints = []
+    for v in bad_values[:5]:
+        close = difflib.get_close_matches(str(v), choices, n=1, cutoff=0.6)
+        if close:
+            hints.append(f"'{v}' -> '{close[0]}'")
+    return ("did you mean " + ", ".join(hints) + "?") if hints else ""
+
+
+def _record_bad(report, table, file, col, rows, values, bad, problem, fix):
+    if bad is None or not bad.any():
+        return
+    mask = bad.to_numpy(dtype=bool)
+    _FAILED.append(mask)
+    report.error(table, problem, file=file, column=col.name, rows=rows[mask].tolist(),
+                 values=values[mask].tolist(), fix=fix)
+
+
+_FAILED: list = []
+
+
+def convert_with_failures(values, col, **kwargs):
+    """:func:`convert_column`, plus a mask of the cells that could not be converted."""
+    _FAILED.clear()
+    out = convert_column(values, col, **kwargs)
+    failed = np.zeros(len(values), dtype=bool)
+    for mask in _FAILED:
+        failed |= mask
+    _FAILED.clear()
+    return out, failed
+
+
+# ----------------------------------------------------------------------------- read_table
+
+
+def read_table(
+    path: str | Path,
+    schema: Table | None = None,
+    *,
+    report: ValidationReport | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    columns: dict[str, str] | None = None,
+    markers: tuple[str, ...] = (),
+    name: str | None = None,
+) -> TableData | None:
+    """Read one table file (CSV, Excel or Parquet) and convert it to its schema.
+
+    Parameters
+    ----------
+    path : path-like
+        The file. Its content decides how it is read; a file that is not what its
+        extension says is reported.
+    schema : Table, optional
+        The table's schema (see :mod:`analysis.data.schema`); without one, every column
+        is read as text.
+    report : ValidationReport, optional
+        Collects the problems found; a new one is made when not given.
+    sheet : str, optional
+        Excel sheet; by default the sheet named after the table, else the one whose
+        header matches best.
+    header_row : int, optional
+        Row of the header as a spreadsheet counts (1 = first row); found automatically
+        when not given.
+    columns : dict, optional
+        Our column name to the file's column name, for files with other headers.
+    markers : tuple of str
+        Further missing-value markers for this file.
+
+    Returns
+    -------
+    TableData or None
+        None when the file could not be read at all (the reason is in ``report``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from analysis.data.schema import TABLES
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "deflators.csv").write_text("Year,Deflator\\n2010-11,100\\n2011/12,\\"1,02.5\\"\\n")
+    >>> read_table(folder / "deflators.csv", TABLES["deflators"]).frame
+       year  deflator
+    0  2010     100.0
+    1  2011     102.5
+    """
+    path = Path(path)
+    report = report if report is not None else ValidationReport()
+    table = name or (schema.name if schema else path.stem)
+    file = path.name
+    column_map = dict(columns or {})
+    try:
+        if not path.is_file():
+            report.error(table, "file not found", file=str(path),
+                         fix="check the path, or the file name given in dataset.yml")
+            return None
+        if path.stat().st_size == 0:
+            report.error(table, "the file is empty", file=file, fix="export the table again")
+            return None
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+        kind = _sniff_kind(path, head)
+        suffix = path.suffix.lower()
+        if kind == "zip":
+            if suffix not in (".xlsx", ".xlsm"):
+                report.warning(table, f"the file is an Excel workbook although it ends in '{suffix}'",
+                               file=file, fix="rename it to .xlsx")
+            frame, header, first_row, sheet_used = _read_excel_raw(
+                path, schema, column_map, header_row, sheet, report, table)
+        elif kind == "parquet":
+            frame = pd.read_parquet(path)
+            header = [str(c) for c in frame.columns]
+            frame.columns = [f"__col{i}" for i in range(frame.shape[1])]
+            first_row, sheet_used = 2, None
+        elif kind == "ole":
+            report.error(table, "old-style .xls workbooks are not read", file=file,
+                         fix="save the workbook as .xlsx or CSV")
+            return None
+        elif kind == "binary":
+            report.error(table, f"the file is not text, Excel or Parquet although it ends in '{suffix}'",
+                         file=file, fix="export the table as CSV, .xlsx or .parquet")
+            return None
+        else:
+            if suffix in (".xlsx", ".xlsm", ".parquet"):
+                report.error(table, f"the file ends in '{suffix}' but holds text, not a {suffix[1:]} file",
+                             file=file, fix="rename it to .csv, or export it again")
+                return None
+            sep = "\t" if suffix == ".tsv" else None
+            frame, header, first_row = _read_csv_raw(path, schema, column_map, header_row, report, table, sep)
+            sheet_used = None
+    except _ReadFailure as exc:
+        report.error(table, str(exc), file=file)
+        return None
+    except (OSError, ValueError) as exc:
+        report.error(table, f"the file could not be read: {exc}", file=file)
+        return None
+    if frame is None:
+        report.error(table, "no header row found (the file holds no table)", file=file)
+        return None
+    return _shape_table(frame, header, first_row, schema, table, file, sheet_used, column_map,
+                        frozenset(m.lower() for m in markers), report)
+
+
+def _shape_table(frame, header, first_row, schema, table, file, sheet, column_map, markers, report):
+    rows = np.arange(first_row, first_row + len(frame))
+    frame = frame.reset_index(drop=True)
+    # Drop blank rows.
+    blank = frame.isna().all(axis=1).to_numpy()
+    if blank.any():
+        frame, rows = frame[~blank].reset_index(drop=True), rows[~blank]
+    # Map headers onto schema columns.
+    expected = _expected_names(schema, column_map)
+    mapped: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    extra = []
+    letters = _column_letters(len(header))
+    for i, h in enumerate(header):
+        key = f"__col{i}"
+        if key not in frame.columns:
+            continue
+        norm = normalise_name(h)
+        if not norm:
+            if frame[key].notna().any() and schema is not None:
+                report.warning(table, "a column without a header holds values; it was ignored",
+                               file=file, column=f"column {letters[i]}")
+            continue
+        target = expected.get(norm, norm)
+        if target in seen:
+            report.error(table, f"the column '{target}' appears twice (columns {letters[seen[target]]} "
+                         f"and {letters[i]})", file=file, column=target,
+                         fix="delete or rename one of them")
+            continue
+        seen[target] = i
+        mapped[key] = target
+        if schema is not None and target not in schema.column_names:
+            extra.append(target)
+    frame = frame[list(mapped)].rename(columns=mapped)
+    # Repeated header rows inside the data (a header printed on every page).
+    if len(frame) and mapped:
+        header_norm = {k: normalise_name(header[int(k[5:])]) for k in mapped}
+        first_col = next(iter(mapped.values()))
+        first_head = header_norm[next(iter(mapped))]
+        candidates = frame[first_col].astype("string").map(normalise_name, na_action="ignore") == first_head
+        if candidates.fillna(False).any():
+            repeated = candidates.fillna(False).to_numpy()
+            report.warning(table, "repeated header rows inside the data were skipped", file=file,
+                           rows=rows[repeated].tolist())
+            frame, rows = frame[~repeated].reset_index(drop=True), rows[~repeated]
+    if schema is None:
+        return TableData(table, frame, file, rows, sheet, extra)
+    missing = [c for c in schema.required_columns if c not in frame.columns]
+    if missing:
+        for m in missing:
+            close = difflib.get_close_matches(m, list(frame.columns), n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            report.error(table, f"missing required column '{m}'", file=file, column=m,
+                         fix=f"{hint}columns present: {', '.join(map(str, frame.columns)) or 'none'}; "
+                         f"rename the column or map it in dataset.yml")
+        return None
+    # Footnote rows: trailing rows where at most one required column holds anything.
+    if len(frame):
+        filled = frame[list(schema.required_columns)].notna().sum(axis=1).to_numpy()
+        sparse = filled <= 1 if len(schema.required_columns) > 1 else filled == 0
+        n_tail = 0
+        for flag in sparse[::-1]:
+            if not flag:
+                break
+            n_tail += 1
+        if n_tail:
+            report.warning(table, f"{n_tail} footnote or note row(s) after the data were ignored",
+                           file=file, rows=rows[len(rows) - n_tail:].tolist())
+            frame, rows = frame.iloc[: len(frame) - n_tail].reset_index(drop=True), rows[: len(rows) - n_tail]
+    out = {}
+    for col in schema.columns:
+        if col.name not in frame.columns:
+            continue
+        converted, failed = convert_with_failures(frame[col.name], col, table=table, file=file,
+                                                  rows=rows, report=report, extra_markers=markers)
+        out[col.name] = converted
+        if not col.nullable:
+            empty = (pd.isna(converted) if not hasattr(converted, "isna") else converted.isna())
+            empty = np.asarray(empty, dtype=bool) & ~failed
+            if empty.any():
+                report.error(table, "a required value is missing", file=file, column=col.name,
+                             rows=rows[empty].tolist(),
+                             fix=f"fill in '{col.name}' ({col.description.rstrip('.')}) or remove the row")
+    for name in extra:
+        values = frame[name]
+        out[name] = values.astype(object).where(values.notna(), None) if values.dtype == object else values
+    if extra:
+        report.info.append(f"{file}: extra column(s) kept as they are: {', '.join(extra)}")
+    result = pd.DataFrame(out, index=frame.index)
+    return TableData(table, result, file, rows, sheet, extra)
+
+
+def _column_letters(n: int) -> list[str]:
+    letters = []
+    for i in range(n):
+        s, k = "", i + 1
+        while k:
+            k, r = divmod(k - 1, 26)
+            s = chr(65 + r) + s
+        letters.append(s)
+    return letters
+
+
+def read_text_table(text: str, schema: Table, **kwargs) -> TableData | None:
+    """Read a CSV given as a string (handy in tests and examples)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / f"{schema.name}.csv"
+        p.write_text(text, encoding="utf-8")
+        return read_table(p, schema, **kwargs)
+
+
+_ = io  # keep io imported for doctest helpers
