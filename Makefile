@@ -28,9 +28,10 @@ install: $(STAMP) ## Create .venv and install the toolkit from the lock file
 report: $(STAMP) ## Run the main job on the bundled example data (OUT=output/report)
 	$(PY) -m analysis report $(DATASET) --out $(OUT)
 
-test: $(STAMP) ## Run the whole test suite, notebooks included (nbval)
-	$(PY) -m pytest -n 2 --dist loadgroup tests
-	$(PY) -m pytest --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-kernel-name $(KERNEL) -p no:randomly notebooks
+test: $(STAMP) ## Run the whole test suite: unit tests, doctests and notebooks (nbval)
+	$(PY) -m pytest -n 2 --dist loadfile --doctest-modules \
+	  --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-kernel-name $(KERNEL) \
+	  tests src/analysis notebooks
 
 test-fast: $(STAMP) ## Run the unit tests only (no notebooks)
 	$(PY) -m pytest -n 2 -x -q tests
