@@ -24,6 +24,8 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "check_output_dir",
+    "csv_bytes",
+    "excel_bytes",
     "neutralise_formulas",
     "safe_filename",
     "write_csv",
@@ -94,11 +96,25 @@ def neutralise_formulas(data: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(data: pd.DataFrame, path: str | os.PathLike, *, index: bool = False, **kwargs) -> Path:
-    """Write a frame as UTF-8 CSV, atomically, with formulas neutralised."""
+def csv_bytes(data: pd.DataFrame, *, index: bool = False, **kwargs) -> bytes:
+    """Return a frame as the UTF-8 CSV bytes that :func:`write_csv` writes (neutralised).
+
+    For writers that must prepare every file in memory before writing any of them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> csv_bytes(pd.DataFrame({"name": ["@SUM(A1)"], "n": [-2]}))
+    b"name,n\\n'@SUM(A1),-2\\n"
+    """
     buf = io.StringIO()
     neutralise_formulas(data).to_csv(buf, index=index, lineterminator="\n", **kwargs)
-    return atomic_write_text(path, buf.getvalue())
+    return buf.getvalue().encode("utf-8")
+
+
+def write_csv(data: pd.DataFrame, path: str | os.PathLike, *, index: bool = False, **kwargs) -> Path:
+    """Write a frame as UTF-8 CSV, atomically, with formulas neutralised."""
+    return atomic_write_bytes(path, csv_bytes(data, index=index, **kwargs))
 
 
 def write_excel(data: pd.DataFrame | dict[str, pd.DataFrame], path: str | os.PathLike) -> Path:
@@ -106,6 +122,19 @@ def write_excel(data: pd.DataFrame | dict[str, pd.DataFrame], path: str | os.Pat
 
     Strings are written as text cells (never as formulas), and the workbook's
     creation date is fixed so that the file is the same from run to run.
+    """
+    return atomic_write_bytes(path, excel_bytes(data))
+
+
+def excel_bytes(data: pd.DataFrame | dict[str, pd.DataFrame]) -> bytes:
+    """Return the XLSX bytes that :func:`write_excel` writes (neutralised, reproducible).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> payload = excel_bytes(pd.DataFrame({"n": [1, 2]}))
+    >>> payload[:2], payload == excel_bytes(pd.DataFrame({"n": [1, 2]}))
+    (b'PK', True)
     """
     import datetime as _dt
 
@@ -117,11 +146,12 @@ def write_excel(data: pd.DataFrame | dict[str, pd.DataFrame], path: str | os.Pat
         fixed = _dt.datetime(2000, 1, 1)
         writer.book.properties.created = fixed
         writer.book.properties.modified = fixed
-    return atomic_write_bytes(path, _fix_zip_times(buf.getvalue()))
+    return _fix_zip_times(buf.getvalue())
 
 
 def _fix_zip_times(payload: bytes) -> bytes:
-    """Rewrite a zip archive with fixed member timestamps so XLSX bytes are reproducible."""
+    """Rewrite a zip archive with fixed member timestamps (and a fixed modified date in the
+    workbook properties) so XLSX bytes are reproducible."""
     import zipfile
 
     src = zipfile.ZipFile(io.BytesIO(payload))
@@ -131,7 +161,15 @@ def _fix_zip_times(payload: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
+            payload = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time into dcterms:modified; fix it too.
+                payload = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>2000-01-01T00:00:00Z\g<2>",
+                    payload,
+                )
+            dst.writestr(fixed, payload)
     return out.getvalue()
 
 
