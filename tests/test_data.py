@@ -1,0 +1,258 @@
+"""Readers, dataset folders and validation: expected values on small files."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from analysis.data import TABLES, ValidationReport, load_dataset, read_dataset, read_table
+from analysis.data.readers import normalise_name, parse_years
+from analysis.errors import InputError
+from conftest import EXAMPLE, REAL, STAFFORDSHIRE, TINY, write_files
+
+
+def _read(tmp_path, name, content, table, **kwargs):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    report = ValidationReport()
+    data = read_table(path, TABLES[table], report=report, **kwargs)
+    return data, report
+
+
+def test_tiny_dataset_loads_with_expected_values(tiny_dataset):
+    ds = load_dataset(tiny_dataset)
+    fin = ds["finance"]
+    assert fin["year"].tolist() == [2010, 2011, 2010, 2011, 2010, 2011]
+    assert ds["activity"]["attendance_rate"].tolist() == [0.8, 0.9, 0.5]
+    assert ds.report.ok and not ds.report.warnings
+
+
+def test_years_in_every_financial_year_spelling():
+    years, bad = parse_years(pd.Series(["2010", "2010-11", "2010/11", "2010-2011", "2010.0", " 2019-20 ",
+                                        "2010-12", "twenty", "2099/00"]))
+    assert years.tolist()[:6] == [2010, 2010, 2010, 2010, 2010, 2019]
+    assert bad.tolist() == [False] * 6 + [True, True, False]
+    assert years.iloc[8] == 2099
+
+
+def test_numbers_with_pounds_commas_percent_and_markers(tmp_path):
+    text = ("council_code,year,spending_power_gbp_m,population\n"
+            "a1,2010,\"£1,234.5\",\"12 000\"\n"
+            "A2,2010,..,[c]\n"
+            "A3,2010,(5),N/A\n")
+    data, report = _read(tmp_path, "finance.csv", text, "finance")
+    f = data.frame
+    assert f["council_code"].tolist() == ["A1", "A2", "A3"]
+    assert f["spending_power_gbp_m"].iloc[0] == pytest.approx(1234.5)
+    assert pd.isna(f["spending_power_gbp_m"].iloc[1])
+    assert f["spending_power_gbp_m"].iloc[2] == -5
+    assert f["population"].iloc[0] == 12000 and pd.isna(f["population"].iloc[1])
+    marker_warnings = [p for p in report.warnings if "markers" in p.problem]
+    counted = {p.column: len(p.rows) for p in marker_warnings}
+    assert counted == {"spending_power_gbp_m": 1, "population": 2}
+    # The missing required value is an error, the negative one too (validation), never zero.
+    assert any(p.column == "spending_power_gbp_m" and p.rows == [3] for p in report.errors)
+
+
+@pytest.mark.parametrize("marker", ["..", "...", "…", "-", "x", "[c]", "[x]", "[z]", "[low]", "N/A",
+                                    "Not available"])
+def test_every_suppression_marker_is_missing_and_counted(tmp_path, marker):
+    text = f"partnership_id,year,meetings,outputs\nP1,2010,3,{marker}\nP1,2011,4,2\n"
+    data, report = _read(tmp_path, "activity.csv", text, "activity")
+    assert pd.isna(data.frame["outputs"].iloc[0]) and data.frame["outputs"].iloc[1] == 2
+    assert [p.rows for p in report.warnings if p.column == "outputs"] == [[2]]
+
+
+def test_windows_1252_and_bom(tmp_path):
+    text = "council_code,council_name,tier,region\nE1,Ynys Môn – test,unitary,Wales\n"
+    data, report = _read(tmp_path, "councils.csv", text.encode("cp1252"), "councils")
+    assert data.frame["council_name"].iloc[0] == "Ynys Môn – test"
+    assert any("Windows-1252" in p.problem for p in report.warnings)
+    data, report = _read(tmp_path, "councils.csv", b"\xef\xbb\xbf" + text.encode("utf-8"), "councils")
+    assert data.frame.columns[0] == "council_code" and not report.warnings
+
+
+def test_excel_header_below_title_rows_and_footnotes(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Councils"
+    ws.append(["Local authority register"])
+    ws.append(["Published by nobody; synthetic"])
+    for _ in range(4):
+        ws.append([])
+    ws.append(["Council Code", " Council Name ", "Tier", "Region", "Population"])
+    ws.append(["e1", "  Alpha  Council ", "County", "North East", 1200])
+    ws.append(["E2", "Beta", "London Borough", "London", "[c]"])
+    ws.append([])
+    ws.append(["Source: invented for a test"])
+    ws.append(["Note 1: population rounded"])
+    path = tmp_path / "councils.xlsx"
+    wb.save(path)
+    report = ValidationReport()
+    data = read_table(path, TABLES["councils"], report=report)
+    f = data.frame
+    assert f["council_code"].tolist() == ["E1", "E2"]
+    assert f["council_name"].tolist() == ["Alpha Council", "Beta"]
+    assert f["tier"].tolist() == ["county", "london_borough"]
+    assert data.rows.tolist() == [8, 9]
+    assert any("footnote" in p.problem and p.rows == [11, 12] for p in report.warnings)
+
+
+def test_parquet_round_trip(tmp_path, tiny_dataset):
+    ds = load_dataset(tiny_dataset)
+    folder = tmp_path / "pq"
+    folder.mkdir()
+    for name, frame in ds.tables.items():
+        frame.to_parquet(folder / f"{name}.parquet")
+    again = load_dataset(folder)
+    for name, frame in ds.tables.items():
+        pd.testing.assert_frame_equal(again[name].reset_index(drop=True), frame.reset_index(drop=True),
+                                      check_dtype=False)
+
+
+def test_dataset_yml_maps_files_sheets_and_columns(tmp_path):
+    files = dict(TINY)
+    files["la_register.csv"] = files.pop("councils.csv").replace("council_code", "LA Code").replace(
+        "council_name", "Authority")
+    files["dataset.yml"] = ("tables:\n  councils:\n    file: la_register.csv\n"
+                            "    columns: {council_code: LA Code, council_name: Authority}\n")
+    ds = load_dataset(write_files(tmp_path / "mapped", files))
+    assert ds["councils"]["council_code"].tolist() == ["A1", "B1", "C1"]
+
+
+def test_dataset_yml_refuses_paths_outside_the_folder(tmp_path):
+    files = dict(TINY)
+    files["dataset.yml"] = "tables:\n  councils:\n    file: ../../etc/passwd\n"
+    ds = read_dataset(write_files(tmp_path / "escape", files))
+    assert any("outside the dataset folder" in p.problem for p in ds.report.errors)
+
+
+def test_dataset_yml_with_python_tag_is_refused_with_its_line(tmp_path):
+    files = dict(TINY)
+    files["dataset.yml"] = "name: x\ntables: !!python/object/apply:os.system ['echo hi']\n"
+    ds = read_dataset(write_files(tmp_path / "tag", files))
+    assert any("line 2" in p.problem for p in ds.report.errors)
+
+
+def test_cross_table_problems_are_all_collected(tmp_path):
+    files = dict(TINY)
+    files["partnerships.csv"] += "P3,Bad,forum,2015,2012,ZZ9\nP1,Dup,forum,2010,,A1\n"
+    files["activity.csv"] += "P9,2011,-1,1.5\n"
+    files["finance.csv"] += "Q1,2010,5,0\n"
+    ds = read_dataset(write_files(tmp_path / "broken", files))
+    found = {(p.file, p.column, tuple(p.rows)) for p in ds.report.errors}
+    assert ("partnerships.csv", "dissolved", (4,)) in found
+    assert ("partnerships.csv", "partnership_id", (2, 5)) in found
+    assert ("partnerships.csv", "lead_council_code", (4,)) in found
+    assert ("activity.csv", "partnership_id", (5,)) in found
+    assert ("activity.csv", "meetings", (5,)) in found
+    assert ("activity.csv", "attendance_rate", (5,)) in found
+    assert ("finance.csv", "council_code", (8,)) in found
+    assert ("finance.csv", "population", (8,)) in found
+    with pytest.raises(InputError, match="did not pass validation"):
+        load_dataset(tmp_path / "broken")
+
+
+def test_missing_column_suggests_the_near_name(tmp_path):
+    files = dict(TINY)
+    files["finance.csv"] = files["finance.csv"].replace("spending_power_gbp_m", "spending_powr_gbp_m")
+    ds = read_dataset(write_files(tmp_path / "typo", files))
+    err = [p for p in ds.report.errors if p.column == "spending_power_gbp_m"]
+    assert err and "did you mean 'spending_powr_gbp_m'" in err[0].fix
+
+
+def test_validate_command_exit_codes_and_report(tmp_path, tiny_dataset, capsys):
+    assert main(["validate", str(tiny_dataset)]) == 0
+    files = dict(TINY)
+    files["memberships.csv"] += "P7,X,Someone,health,member,\n"
+    broken = write_files(tmp_path / "b", files)
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in broken.iterdir()}
+    out_csv = tmp_path / "report" / "problems.csv"
+    assert main(["validate", str(broken), "--report", str(out_csv)]) == 2
+    text = capsys.readouterr().out
+    assert "memberships.csv, row 5, column 'partnership_id'" in text and "Traceback" not in text
+    assert pd.read_csv(out_csv)["row"].tolist() == [5]
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in broken.iterdir()}
+    assert before == after
+
+
+def test_missing_folder_is_a_user_error(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nope")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("folder", [EXAMPLE, STAFFORDSHIRE])
+def test_bundled_datasets_validate(folder):
+    ds = load_dataset(folder)
+    assert ds.report.ok
+    assert len(ds["partnerships"]) >= 10
+
+
+def test_example_has_the_promised_shape():
+    ds = load_dataset(EXAMPLE)
+    tiers = ds["councils"]["tier"].value_counts()
+    assert tiers["county"] == 21 and tiers["metropolitan"] == 36 and tiers["london_borough"] == 33
+    assert tiers["district"] == 166  # 164 plus two created by the 2019 mergers
+    assert ds["councils"]["region"].nunique() == 9
+    assert 1100 <= len(ds["partnerships"]) <= 1300
+    assert set(ds["partnerships"]["type"]) == set(TABLES["partnerships"].column("type").choices)
+    assert ds["finance"]["year"].min() == 2010 and ds["finance"]["year"].max() == 2023
+    assert 200 <= len(ds["documents"]) <= 500
+
+
+def test_example_austerity_follows_the_published_pattern():
+    ds = load_dataset(EXAMPLE)
+    f = ds["finance"].merge(ds["deflators"], on="year")
+    f["real_per_head"] = f["spending_power_gbp_m"] / f["population"] / f["deflator"]
+    wide = f.pivot(index="council_code", columns="year", values="real_per_head")
+    change = (wide[2019] / wide[2010] - 1).dropna()
+    assert -0.33 <= change.median() <= -0.25
+    tier = ds["councils"].set_index("council_code")["tier"].reindex(change.index)
+    by_tier = change.groupby(tier).median()
+    assert by_tier["county"] > by_tier["district"] and by_tier["county"] > by_tier["metropolitan"]
+    dep = ds["councils"].set_index("council_code")["deprivation"].reindex(change.index)
+    quint = pd.qcut(dep, 5, labels=False)
+    ratio = change.groupby(quint).mean()
+    assert 1.6 <= ratio[4] / ratio[0] <= 2.6  # most deprived cut about twice as hard
+
+
+def test_make_example_is_identical_for_the_same_seed(tmp_path):
+    assert main(["make-example", "--seed", "7", "--documents", "10", "--out", str(tmp_path / "a")]) == 0
+    assert main(["make-example", "--seed", "7", "--documents", "10", "--out", str(tmp_path / "b")]) == 0
+    digest = lambda d: {p.relative_to(d).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()  # noqa: E731
+                        for p in sorted(d.rglob("*")) if p.is_file()}
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
+    assert main(["make-example", "--seed", "8", "--documents", "10", "--out", str(tmp_path / "c")]) == 0
+    assert digest(tmp_path / "a") != digest(tmp_path / "c")
+
+
+def test_committed_example_matches_the_generator(tmp_path):
+    assert main(["make-example", "--seed", "2010", "--out", str(tmp_path / "ex")]) == 0
+    for p in sorted((tmp_path / "ex").rglob("*")):
+        if p.is_file():
+            rel = p.relative_to(tmp_path / "ex")
+            assert (EXAMPLE / rel).read_bytes() == p.read_bytes(), rel
+
+
+def test_normalise_name():
+    assert normalise_name(" Spending Power (£m) ") == "spending_power_m"
+    assert normalise_name("\ufeffcouncil_code") == "council_code"
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="../shared/data/real is absent")
+def test_real_register_reads_without_error():
+    path = REAL / "mysociety_la_register" / "uk_local_authorities.csv"
+    report = ValidationReport()
+    data = read_table(path, None, report=report)
+    assert data is not None and len(data.frame) > 300
+    assert not report.errors
+    assert np.isin(["local_authority_code", "official_name"], data.frame.columns).all()
