@@ -32,6 +32,7 @@ from analysis.errors import InputError
 __all__ = [
     "AusterityCheckWarning",
     "PUBLISHED_FIGURES",
+    "austerity_against_activity",
     "austerity_index",
     "austerity_panel",
     "check_plausibility",
@@ -574,6 +575,89 @@ def check_plausibility(
                 warnings.warn(f"plausibility check {row.check} could not be run: {row.note}",
                               AusterityCheckWarning, stacklevel=2)
     return table
+
+
+# ----------------------------------------------------------------------------- the whole analysis
+
+
+def austerity_against_activity(
+    dataset,
+    *,
+    start: int = 2010,
+    end: int = 2019,
+    measure: str = "meetings_per_partnership",
+    by: str = "lead",
+    basis: str = "council",
+    n_boot: int = 1000,
+    random_state=0,
+) -> dict:
+    """Every table of the austerity-against-activity analysis for a dataset, by name.
+
+    Austerity is the real-terms per-head change (:func:`austerity_index`; successors of
+    mergers are compared with their predecessors when the dataset has a ``predecessors``
+    table); activity is ``measure`` per council (:mod:`analysis.activity`), over the
+    partnerships each council leads (``by="lead"``) or sits on (``by="member"``); the
+    statistics come from :mod:`analysis.stats`.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``austerity``, ``austerity_excluded``, ``checks``, ``partnership_years``,
+        ``council_years``, ``activity_change``, ``data`` (one row per council with ``cut``
+        and ``log_change``), ``spearman``, ``ols`` (without and with controls),
+        ``panel``, ``quadrants``, ``quadrant_summary``, ``survival``, ``survival_km``
+        (by type), ``survival_km_cut`` (by fifth of cut), ``survival_cox``,
+        ``network_councils``, ``network_summary``.
+    """
+    from analysis import activity as act
+    from analysis import stats
+
+    rng = np.random.default_rng(random_state)
+    councils = dataset["councils"]
+    finance = dataset.require("finance", "to measure austerity")
+    deflators = dataset.require("deflators", "to measure austerity in real terms")
+    partnerships = dataset["partnerships"]
+    activity = dataset.require("activity", "to measure partnership activity")
+    memberships = dataset["memberships"] if dataset.has("memberships") else None
+    predecessors = dataset["predecessors"] if dataset.has("predecessors") else None
+    out: dict = {}
+    idx = austerity_index(finance, start=start, end=end, deflators=deflators, councils=councils,
+                          predecessors=predecessors, basis=basis)
+    out["austerity"], out["austerity_excluded"] = idx, idx.attrs["excluded"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AusterityCheckWarning)
+        out["checks"] = check_plausibility(finance, deflators=deflators, councils=councils, warn=False)
+    py = act.partnership_activity(partnerships, activity=activity, memberships=memberships, start=start, end=end)
+    cy = act.council_activity(py, by=by, memberships=memberships)
+    change = act.activity_change(cy, start=start, end=end, measure=measure)
+    out["partnership_years"], out["council_years"], out["activity_change"] = py, cy, change
+    extra = [c for c in ("council_name", "region", "deprivation", "population") if c in councils.columns]
+    data = idx[["council_code", "tier", "cut", "cut_quintile"] if "tier" in idx.columns
+               else ["council_code", "cut", "cut_quintile"]].merge(
+        change[["council_code", "start_value", "end_value", "log_change"]], on="council_code", how="inner")
+    data = data.merge(councils[["council_code", *extra]], on="council_code", how="left")
+    out["data"] = data
+    out["spearman"] = stats.spearman(data, x="cut", y="log_change", n_boot=n_boot, random_state=rng)
+    out["ols"] = pd.concat([stats.ols(data, y="log_change", x="cut", controls=()),
+                            stats.ols(data, y="log_change", x="cut")], ignore_index=True)
+    panel = austerity_panel(finance, start=start, end=end, deflators=deflators, councils=councils,
+                            predecessors=predecessors)
+    cyv = cy[["council_code", "year", measure]].astype({measure: float})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cyv["log_activity"] = np.log(cyv[measure].where(cyv[measure] > 0))
+    out["panel"] = stats.panel_fe(cyv.merge(panel, on=["council_code", "year"]), y="log_activity", x="cut")
+    name = "council_name" if "council_name" in data.columns else "council_code"
+    quads = stats.quadrants(data, x="cut", y="log_change", name=name if name != "council_code" else None)
+    out["quadrants"], out["quadrant_summary"] = quads, stats.quadrant_summary(quads, name=name)
+    surv = act.survival_data(partnerships, start=start, end=end, austerity=idx)
+    out["survival"] = surv
+    out["survival_km"] = act.kaplan_meier(surv, by="type") if "type" in surv.columns else act.kaplan_meier(surv, by=None)
+    out["survival_km_cut"] = act.kaplan_meier(surv.dropna(subset=["cut_quintile"]), by="cut_quintile")
+    out["survival_cox"] = act.cox_model(surv)
+    if memberships is not None and "council_code" in memberships.columns:
+        out["network_councils"], out["network_summary"] = act.network_change(memberships, partnerships,
+                                                                            start=start, end=end)
+    return out
 
 
 # ----------------------------------------------------------------------------- charts
