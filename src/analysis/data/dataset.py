@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,6 +159,17 @@ def _find_file(folder: Path, name: str) -> tuple[Path | None, list[Path]]:
     return (found[0] if found else None), found
 
 
+@functools.lru_cache(maxsize=1)
+def _codebook_indicators() -> dict[str, str] | None:
+    """The indicators of the shipped codebook (read once per process: parsing it is slow)."""
+    try:
+        from analysis.codebook import load_codebook  # the codebook may add indicators
+
+        return dict(load_codebook().indicator_options)
+    except Exception:  # noqa: BLE001 - fall back to the standard indicators
+        return None
+
+
 def read_dataset(path: str | Path) -> Dataset:
     """Read and validate a dataset folder without raising on validation errors.
 
@@ -175,9 +187,11 @@ def read_dataset(path: str | Path) -> Dataset:
     markers = tuple(str(m) for m in config.get("markers") or [])
     table_cfg = config.get("tables") or {}
     read: dict[str, TableData] = {}
+    unreadable: list[str] = []
     for name, schema in TABLES.items():
         settings = table_cfg.get(name) or {}
         if settings.get("_refused"):
+            unreadable.append(name)
             continue
         if settings.get("file"):
             file = folder / str(settings["file"])
@@ -193,13 +207,10 @@ def read_dataset(path: str | Path) -> Dataset:
                           markers=markers, name=name)
         if data is not None:
             read[name] = data
-    try:
-        from analysis.codebook import load_codebook  # the codebook may add indicators
-
-        indicators = load_codebook().indicator_options
-    except Exception:  # noqa: BLE001 - fall back to the standard indicators
-        indicators = None
-    validate_tables(read, report=report, base=folder, indicators=indicators)
+        elif Path(file).is_file():
+            unreadable.append(name)
+    validate_tables(read, report=report, base=folder, indicators=_codebook_indicators(),
+                    unreadable=unreadable)
     used = {(folder / str(s.get("file"))).resolve() for s in table_cfg.values()
             if isinstance(s, dict) and s.get("file")}
     used |= {(folder / d.file).resolve() for d in read.values()}

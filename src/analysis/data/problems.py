@@ -7,8 +7,8 @@ the spreadsheet row numbers a user would look up, the offending values and a fix
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import pandas as pd
 
@@ -82,7 +82,7 @@ class ValidationReport:
     def warning(self, table: str, problem: str, **kwargs) -> None:
         self.add("warning", table, problem, **kwargs)
 
-    def extend(self, other: "ValidationReport") -> None:
+    def extend(self, other: ValidationReport) -> None:
         self.problems.extend(other.problems)
         self.info.extend(other.info)
 

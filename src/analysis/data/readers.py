@@ -11,10 +11,13 @@ spreadsheet row number; nothing is silently turned into zero.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
+import os
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +40,9 @@ __all__ = [
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet", ".tsv", ".txt")
 
 MAX_XLSX_UNCOMPRESSED = 400 * 1024**2  # bytes
+#: Largest table file read (bytes); ``ANALYSIS_MAX_TABLE_MB`` in the environment overrides it.
+MAX_TABLE_BYTES = 2 * 1024**3
+_CHUNK = 1 << 20
 MAX_XLSX_RATIO = 200
 _HEADER_SCAN_ROWS = 40
 
@@ -170,21 +176,41 @@ def _decode_head(raw: bytes) -> tuple[str, str]:
 
 
 def _encoding_of(path: Path, report: ValidationReport, table: str) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes, else Windows-1252, else Latin-1."""
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    try:
-        data.decode("utf-8")
-        return "utf-8-sig"
-    except UnicodeDecodeError as exc:
-        bad_at = exc.start
-    try:
-        data.decode("cp1252")
+    """UTF-8 (with or without BOM) when the whole file decodes, else Windows-1252, else Latin-1.
+
+    The file is decoded in chunks, so a large file never needs its size in memory twice.
+    """
+    with open(path, "rb") as fh:
+        first = fh.read(4)
+        if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return "utf-16"
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        offset, newlines = 0, 0
+        for chunk in iter(lambda: fh.read(_CHUNK), b""):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                newlines += chunk[: max(exc.start, 0)].count(b"\n")
+                break
+            newlines += chunk.count(b"\n")
+            offset += len(chunk)
+        else:
+            try:
+                decoder.decode(b"", final=True)
+                return "utf-8-sig"
+            except UnicodeDecodeError:
+                pass
+        fh.seek(0)
         enc = "cp1252"
-    except UnicodeDecodeError:
-        enc = "latin-1"
-    line = data[:bad_at].count(b"\n") + 1
+        dec1252 = codecs.getincrementaldecoder("cp1252")()
+        for chunk in iter(lambda: fh.read(_CHUNK), b""):
+            try:
+                dec1252.decode(chunk)
+            except UnicodeDecodeError:
+                enc = "latin-1"
+                break
+    line = newlines + 1
     report.warning(
         table,
         f"the file is not UTF-8 (first non-UTF-8 byte on line {line}); it was read as "
@@ -231,35 +257,89 @@ def _read_csv_raw(path, schema, column_map, header_row, report, table, sep=None)
     expected = _expected_names(schema, column_map)
     h = header_row - 1 if header_row else _find_header(head_rows, expected)
     if h >= len(head_rows):
-        return None, [], 0
+        return None, [], np.arange(0)
     header = head_rows[h]
-    names = [f"__col{i}" for i in range(len(header))]
+    if not any(str(c).strip() for c in header):
+        raise _ReadFailure("the file holds no table (no header row, only blank lines)")
+    if schema is not None:
+        found = {expected.get(normalise_name(c), normalise_name(c)) for c in header}
+        if not set(schema.required_columns) <= found:
+            # A required column is missing: say so without parsing a body that cannot be used.
+            empty = pd.DataFrame({f"__col{i}": pd.Series(dtype=object) for i in range(len(header))})
+            return empty, header, np.arange(0)
+    skipped: list[int] = []
     try:
-        frame = pd.read_csv(
-            path,
-            sep=sep,
-            header=None,
-            skiprows=h + 1,
-            names=names,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=False,
-            encoding=encoding,
-            index_col=False,
-            on_bad_lines="warn",
-            engine="c",
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                path,
+                sep=sep,
+                header=None,
+                skiprows=h + 1,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                skip_blank_lines=False,
+                encoding=encoding,
+                index_col=False,
+                on_bad_lines="warn",
+                engine="c",
+            )
+        for w in caught:
+            skipped += [int(n) for n in _SKIPPED_LINE_RE.findall(str(w.message))]
     except pd.errors.EmptyDataError:
-        frame = pd.DataFrame(columns=names)
+        frame = pd.DataFrame(columns=range(len(header)), dtype=object)
     except pd.errors.ParserError as exc:
-        raise _ReadFailure(f"the file could not be parsed as CSV: {exc}") from None
+        msg = str(exc)
+        where = _PARSER_ROW_RE.search(msg)
+        if "EOF inside string" in msg and where:
+            raise _ReadFailure(
+                f"a quoted cell that starts on row {int(where.group(1)) + 1} is never closed, "
+                "so the rest of the file would run into it; close the quote (\") on that row"
+            ) from None
+        raise _ReadFailure(f"the file could not be parsed as CSV: {msg}") from None
+    width = max(frame.shape[1], len(header))
+    frame.columns = [f"__col{i}" for i in range(frame.shape[1])]
+    for i in range(frame.shape[1], width):
+        frame[f"__col{i}"] = pd.Series(np.nan, index=frame.index, dtype=object)
+    header = list(header) + [""] * (width - len(header))
+    if skipped:
+        report.error(
+            table,
+            f"{len(skipped)} row(s) have more cells than the rows above them and could not be read",
+            file=path.name, rows=sorted(skipped),
+            fix="look for stray commas or separators in these rows (quote cells that contain commas)",
+        )
     first_row = h + 2  # spreadsheet row number of the first data row
-    return frame, header, first_row
+    rows = _row_numbers(first_row, len(frame), skipped)
+    return frame, header, rows
+
+
+_SKIPPED_LINE_RE = re.compile(r"Skipping line (\d+)")
+_PARSER_ROW_RE = re.compile(r"starting at row (\d+)")
+
+
+def _row_numbers(first_row: int, n: int, skipped: list[int]) -> np.ndarray:
+    """Spreadsheet row numbers of ``n`` data rows starting at ``first_row``, minus skipped ones."""
+    if not skipped:
+        return np.arange(first_row, first_row + n)
+    candidates = np.arange(first_row, first_row + n + len(skipped))
+    return candidates[~np.isin(candidates, skipped)][:n]
 
 
 class _ReadFailure(Exception):
     pass
+
+
+def _max_table_bytes() -> int:
+    """The size limit for one table file: ``ANALYSIS_MAX_TABLE_MB`` or :data:`MAX_TABLE_BYTES`."""
+    env = os.environ.get("ANALYSIS_MAX_TABLE_MB", "").strip()
+    if env:
+        try:
+            return int(float(env) * 1024**2)
+        except ValueError:
+            pass
+    return MAX_TABLE_BYTES
 
 
 def _read_excel_raw(path, schema, column_map, header_row, sheet, report, table):
@@ -268,9 +348,11 @@ def _read_excel_raw(path, schema, column_map, header_row, sheet, report, table):
         raise _ReadFailure(problem)
     import openpyxl
 
+    fh = open(path, "rb")  # a handle, so that openpyxl does not judge the file by its name
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for bad files
+        fh.close()
         raise _ReadFailure(f"the workbook could not be opened: {exc}") from None
     try:
         expected = _expected_names(schema, column_map)
@@ -301,17 +383,75 @@ def _read_excel_raw(path, schema, column_map, header_row, sheet, report, table):
         data = [list(r) for r in ws.iter_rows(values_only=True)]
     finally:
         wb.close()
+        fh.close()
     if h >= len(data):
-        return None, [], 0, chosen
+        return None, [], np.arange(0), chosen
     header = ["" if c is None else str(c) for c in data[h]]
     body = data[h + 1 :]
-    width = max([len(header)] + [len(r) for r in body[:1000]]) if body else len(header)
+    width = max([len(header)] + [len(r) for r in body]) if body else len(header)
     header = header + [""] * (width - len(header))
     names = [f"__col{i}" for i in range(width)]
-    records = [list(r) + [None] * (width - len(r)) for r in body]
-    frame = pd.DataFrame.from_records([r[:width] for r in records], columns=names)
-    frame = frame.map(_excel_cell_to_text).astype(object)
+    cells = np.full((len(body), width), None, dtype=object)
+    for i, r in enumerate(body):
+        cells[i, : len(r)] = r
+    unsaved = _unsaved_formulas(path, chosen, h, cells.shape)
+    if unsaved is not None and unsaved.any():
+        r_idx, c_idx = np.nonzero(unsaved)
+        letters = _column_letters(width)
+        report.warning(
+            table,
+            f"{len(r_idx)} formula cell(s) have no saved value (the workbook was written by a "
+            f"program and never recalculated) and were read as missing",
+            file=path.name,
+            column=", ".join(header[c] or f"column {letters[c]}" for c in sorted(set(c_idx.tolist()))),
+            rows=sorted(set((r_idx + h + 2).tolist())),
+            fix="open the workbook in Excel or LibreOffice and save it, or paste the values",
+        )
+    converted = np.frompyfunc(_excel_cell_to_text, 1, 1)(cells) if cells.size else cells
+    frame = pd.DataFrame(converted, columns=names, dtype=object)
     return frame, header, h + 2, chosen
+
+
+def _unsaved_formulas(path: Path, sheet: str, h: int, shape: tuple[int, int]) -> np.ndarray | None:
+    """Mask of body cells holding a formula without a cached value (read as None otherwise)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            has_formula = False
+            for info in zf.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    with zf.open(info) as member:
+                        for chunk in iter(lambda m=member: m.read(_CHUNK), b""):
+                            if b"<f>" in chunk or b"<f " in chunk:
+                                has_formula = True
+                                break
+                if has_formula:
+                    break
+    except (zipfile.BadZipFile, OSError):
+        return None
+    if not has_formula:
+        return None
+    import openpyxl
+
+    with open(path, "rb") as fh:
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=False)
+        try:
+            formulas = [list(r) for r in wb[sheet].iter_rows(values_only=True)][h + 1 :]
+        finally:
+            wb.close()
+    with open(path, "rb") as fh:
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        try:
+            values = [list(r) for r in wb[sheet].iter_rows(values_only=True)][h + 1 :]
+        finally:
+            wb.close()
+    mask = np.zeros(shape, dtype=bool)
+    for i, (frow, vrow) in enumerate(zip(formulas, values, strict=False)):
+        if i >= shape[0]:
+            break
+        for j, f in enumerate(frow[: shape[1]]):
+            if isinstance(f, str) and f.startswith("=") and (j >= len(vrow) or vrow[j] is None):
+                mask[i, j] = True
+    return mask
 
 
 def _excel_cell_to_text(value):
@@ -387,7 +527,7 @@ def _to_number(text: pd.Series, *, percent: bool = False) -> tuple[pd.Series, pd
     Returns values, a mask of cells that were not numbers, and a mask of cells that had
     a percent sign (divided by 100 when ``percent``).
     """
-    numeric = pd.to_numeric(text, errors="coerce")
+    numeric = pd.to_numeric(text, errors="coerce").astype(float)
     rest = text.notna() & numeric.isna()
     had_pct = pd.Series(False, index=text.index)
     if rest.any():
@@ -395,17 +535,22 @@ def _to_number(text: pd.Series, *, percent: bool = False) -> tuple[pd.Series, pd
         pct = sub.str.endswith("%")
         negative = sub.str.match(r"^\(.*\)$")
         cleaned = (
-            sub.str.replace(r"[£$€%,\s\u00a0]", "", regex=True)
+            sub.str.replace(r"[£$€%\s\u00a0\u202f]", "", regex=True)
             .str.replace(r"^\((.*)\)$", r"\1", regex=True)
             .str.replace(r"^[–—−]", "-", regex=True)
         )
-        num = pd.to_numeric(cleaned, errors="coerce")
+        # Commas only as thousands separators (1,234,567.5): '12,5' is a decimal comma, not 125.
+        commas = cleaned.str.contains(",", regex=False)
+        grouped = cleaned.str.fullmatch(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+        cleaned = cleaned.str.replace(",", "", regex=False).where(~commas | grouped, "not a number")
+        num = pd.to_numeric(cleaned, errors="coerce").astype(float)
         num = num.where(~negative, -num)
         if percent:
             num = num.where(~pct, num / 100)
         numeric = numeric.astype(float)
         numeric[rest] = num
         had_pct[rest] = pct
+    numeric = numeric.where(~np.isinf(numeric))  # 'inf' and 1e999 are not amounts
     bad = text.notna() & numeric.isna()
     return numeric.astype(float), bad, had_pct
 
@@ -464,6 +609,8 @@ def convert_column(
                        file=file, column=col.name, rows=rows[errs.to_numpy()].tolist(),
                        values=text[errs].tolist(),
                        fix="correct the formula in the workbook or clear the cell")
+            if sev == "error":
+                _FAILED.append(errs.to_numpy(dtype=bool))  # reported; not "missing" as well
             text = text.mask(errs)
         known = _TEXT_MARKERS if col.kind in ("code", "text", "category") else _MARKERS
         markers = lowered.isin(known | set(extra_markers)) & ~errs
@@ -505,7 +652,8 @@ def convert_column(
             return out
         series_out, bad, had_pct = _to_number(text, percent=col.kind == "fraction")
         _record_bad(report, table, file, col, rows, values, bad, "is not a number",
-                    "write a plain number; £, %, commas and spaces are understood")
+                    "write a plain number with a point for decimals (12.5, not 12,5); £, %, "
+                    "thousands separators (1,234) and spaces are understood")
     if col.kind == "int":
         frac = series_out.notna() & (series_out != np.floor(series_out))
         _record_bad(report, table, file, col, rows, values, frac, "is not a whole number",
@@ -594,11 +742,11 @@ def read_table(
     >>> import tempfile, pathlib
     >>> from analysis.data.schema import TABLES
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (folder / "deflators.csv").write_text("Year,Deflator\\n2010-11,100\\n2011/12,\\"1,02.5\\"\\n")
+    >>> _ = (folder / "deflators.csv").write_text("Year,Deflator\\n2010-11,100\\n2011/12,\\"1,020.5\\"\\n")
     >>> read_table(folder / "deflators.csv", TABLES["deflators"]).frame
        year  deflator
     0  2010     100.0
-    1  2011     102.5
+    1  2011    1020.5
     """
     path = Path(path)
     report = report if report is not None else ValidationReport()
@@ -610,8 +758,16 @@ def read_table(
             report.error(table, "file not found", file=str(path),
                          fix="check the path, or the file name given in dataset.yml")
             return None
-        if path.stat().st_size == 0:
+        size = path.stat().st_size
+        if size == 0:
             report.error(table, "the file is empty", file=file, fix="export the table again")
+            return None
+        limit = _max_table_bytes()
+        if size > limit:
+            report.error(table, f"the file is {size / 1024**2:,.0f} MB, more than the "
+                         f"{limit / 1024**2:,.0f} MB the toolkit reads for one table",
+                         file=file, fix="check that it is the right file; to read it anyway set "
+                         "ANALYSIS_MAX_TABLE_MB to a larger number of megabytes")
             return None
         with open(path, "rb") as fh:
             head = fh.read(8192)
@@ -658,7 +814,7 @@ def read_table(
 
 
 def _shape_table(frame, header, first_row, schema, table, file, sheet, column_map, markers, report):
-    rows = np.arange(first_row, first_row + len(frame))
+    rows = (np.asarray(first_row) if np.ndim(first_row) else np.arange(first_row, first_row + len(frame)))
     frame = frame.reset_index(drop=True)
     # Drop blank rows.
     blank = frame.isna().all(axis=1).to_numpy()
@@ -710,7 +866,7 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
             close = difflib.get_close_matches(m, list(frame.columns), n=1, cutoff=0.5)
             hint = f"did you mean '{close[0]}'? " if close else ""
             report.error(table, f"missing required column '{m}'", file=file, column=m,
-                         fix=f"{hint}columns present: {', '.join(map(str, frame.columns)) or 'none'}; "
+                         fix=f"{hint}columns present: {_list_columns(frame.columns)}; "
                          f"rename the column or map it in dataset.yml")
         return None
     # Footnote rows: trailing rows where at most one required column holds anything.
@@ -746,7 +902,21 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
     if extra:
         report.info.append(f"{file}: extra column(s) kept as they are: {', '.join(extra)}")
     result = pd.DataFrame(out, index=frame.index)
+    if result.empty:
+        severity = "error" if schema.required else "warning"
+        report.add(severity, table, "the table has a header but no data rows", file=file,
+                   fix="export the table again with its rows" if schema.required
+                   else "add the rows, or remove the file if the table is not used")
     return TableData(table, result, file, rows, sheet, extra)
+
+
+def _list_columns(columns, limit: int = 20, width: int = 40) -> str:
+    """The column names for a message, each shortened and at most ``limit`` of them."""
+    names = [str(c) if len(str(c)) <= width else str(c)[: width - 1] + "…" for c in columns]
+    if not names:
+        return "none"
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
 
 
 def _column_letters(n: int) -> list[str]:

@@ -27,7 +27,8 @@ def _check_ranges(data: TableData, report: ValidationReport) -> None:
     schema = TABLES[data.name]
     frame = data.frame
     for col in schema.columns:
-        if col.name not in frame.columns or col.kind not in ("int", "float", "fraction", "year"):
+        # Years are checked once, against the sane range, in validate_tables.
+        if col.name not in frame.columns or col.kind not in ("int", "float", "fraction"):
             continue
         values = pd.to_numeric(frame[col.name], errors="coerce").astype(float)
         if col.min is not None:
@@ -87,6 +88,7 @@ def validate_tables(
     report: ValidationReport | None = None,
     base: Path | None = None,
     indicators: dict[str, str] | None = None,
+    unreadable: tuple[str, ...] | list[str] = (),
 ) -> ValidationReport:
     """Check the tables of a dataset against their schemas and against each other.
 
@@ -101,11 +103,19 @@ def validate_tables(
     indicators : dict, optional
         Known evidence indicators and their options (default: the standard ones);
         others are reported as warnings, never dropped.
+    unreadable : sequence of str, optional
+        Tables whose file exists but could not be read (already reported); a required
+        one of them is not reported again as missing.
+
+    Returns
+    -------
+    ValidationReport
+        ``report`` (or a new one) with every problem found added.
     """
     report = report if report is not None else ValidationReport()
     indicators = INDICATOR_OPTIONS if indicators is None else indicators
     for required in ("councils", "partnerships"):
-        if required not in tables:
+        if required not in tables and required not in unreadable:
             report.error(required, f"the required table '{required}' is missing",
                          fix=f"add {required}.csv (or .xlsx/.parquet) to the dataset folder, "
                          f"or map a file onto it in dataset.yml")
@@ -199,7 +209,7 @@ def validate_tables(
                          fix="give paths relative to the dataset folder, such as documents/minutes-2011.txt")
         if base is not None:
             exists = np.array([escapes[i] or (isinstance(p, str) and (base / p).is_file())
-                               for i, p in enumerate(paths.fillna("").tolist())])
+                               for i, p in enumerate(paths.fillna("").tolist())], dtype=bool)
             if (~exists).any():
                 report.warning("documents", "document file not found; it will be reported and skipped",
                                file=docs.file, column="path", rows=_rows(docs, ~exists),
