@@ -49,6 +49,11 @@ def membership_graph(memberships: pd.DataFrame, partnerships: pd.DataFrame, *,
     return g
 
 
+#: Sectors grouped to at most six colours (the accessible limit for one chart).
+_GROUPS = {"board": "board", "local_government": "local government", "health": "health",
+           "police": "police and fire", "fire": "police and fire", "business": "business"}
+
+
 def network_frames(graph: nx.Graph, *, random_state: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Nodes (with x, y, degree) and edges (with end coordinates) of a deterministic layout.
 
@@ -65,6 +70,7 @@ def network_frames(graph: nx.Graph, *, random_state: int = 0) -> tuple[pd.DataFr
     pos = nx.spring_layout(graph, pos=pos0, seed=random_state, iterations=30, k=0.9) if len(graph) > 1 else pos0
     nodes = pd.DataFrame(
         [{"node": n, "label": d["label"], "kind": d["kind"], "sector": d["sector"],
+          "group": _GROUPS.get(d["sector"], "other"),
           "degree": graph.degree(n), "x": round(float(pos[n][0]), 4), "y": round(float(pos[n][1]), 4)}
          for n, d in graph.nodes(data=True)]
     ).sort_values(["kind", "node"]).reset_index(drop=True)

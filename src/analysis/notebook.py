@@ -1,0 +1,74 @@
+"""Helpers that keep the narrative notebooks thin and their outputs deterministic.
+
+``setup()`` applies the chart style and table display options once per notebook;
+``say()`` renders a sentence whose numbers come from the computation, so that no number
+in the prose is typed by hand; ``table()`` sorts and rounds a frame for stable output.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+
+__all__ = ["figure", "setup", "say", "table"]
+
+
+def setup(*, precision: int = 3) -> None:
+    """Apply the house chart style and stable table display options for a notebook."""
+    from analysis.style import set_style
+
+    set_style()
+    pd.set_option("display.precision", precision)
+    pd.set_option("display.max_rows", 40)
+    pd.set_option("display.max_columns", 20)
+    pd.set_option("display.width", 120)
+    # Library deprecation chatter is not part of the story; real problems raise.
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+
+def _fmt(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
+    return str(value)
+
+
+def say(template: str, **values):
+    """A Markdown sentence with computed numbers formatted consistently.
+
+    Examples
+    --------
+    >>> say("The dataset holds {n} councils.", n=318).data
+    'The dataset holds 318 councils.'
+    """
+    from IPython.display import Markdown
+
+    return Markdown(template.format(**{k: _fmt(v) for k, v in values.items()}))
+
+
+def table(data: pd.DataFrame, *, by=None, decimals: int = 3, head: int | None = None) -> pd.DataFrame:
+    """A copy sorted by ``by`` (default: the first column) and rounded, for stable display."""
+    out = data.copy()
+    by = by or ([out.columns[0]] if len(out.columns) else None)
+    if by:
+        out = out.sort_values(by, kind="mergesort")
+    out = out.round(decimals).reset_index(drop=True)
+    return out.head(head) if head else out
+
+
+def figure(*, size: str = "govuk", **kwargs):
+    """A new figure and axes of a named size in the style applied by :func:`setup`.
+
+    Unlike :func:`analysis.style.subplots`, this does not wrap the call in a style context
+    (the notebook's style is already set), so the inline backend shows every figure.
+    """
+    import matplotlib.pyplot as plt
+
+    from analysis.style import figure_size
+
+    return plt.subplots(figsize=figure_size(size), **kwargs)

@@ -1,0 +1,299 @@
+"""The one-command reproducible report: notebooks executed with papermill, charts, HTML.
+
+:func:`build_report` validates the dataset (stopping before anything runs if it has
+errors), checks the parameters against each notebook's ``parameters`` cell, executes
+every notebook in ``notebooks/`` with papermill, exports every standard chart through
+:mod:`analysis.export`, and writes a self-contained HTML report (code hidden by default)
+whose header records the dataset's checksum, the parameters, the seed and the package
+versions, plus a run manifest (``manifest.json``) with every output file's checksum.
+
+Everything is written to a staging folder first and moved into place at the end, so a
+failed run leaves no half-written report behind. Executed notebooks are stripped of
+execution timestamps, so two runs on the same inputs give identical files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import hashlib
+import html
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import tempfile
+from pathlib import Path
+
+from analysis import __version__
+from analysis.errors import InputError
+from analysis.writers import atomic_write_text, check_output_dir
+
+__all__ = ["NOTEBOOK_DIR", "KERNEL_NAME", "build_report", "check_parameters", "notebook_parameters",
+           "package_versions", "strip_volatile"]
+
+#: The project's notebooks (installed checkouts: ``notebooks/`` beside ``src/``).
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+#: The Jupyter kernel every notebook uses (registered by ``make install``).
+KERNEL_NAME = "partnership-analysis"
+
+_VERSIONED = ("pandas", "numpy", "scipy", "matplotlib", "seaborn", "scikit-learn", "statsmodels",
+              "lifelines", "networkx", "papermill", "nbconvert")
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python, the toolkit and the libraries the results depend on."""
+    versions = {"python": platform.python_version(), "partnership-analysis": __version__}
+    for name in _VERSIONED:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            versions[name] = importlib.metadata.version(name)
+    return versions
+
+
+def notebook_parameters(path: str | os.PathLike) -> dict[str, dict]:
+    """The parameters a notebook declares in its cell tagged ``parameters`` (name to info)."""
+    import papermill
+
+    return dict(papermill.inspect_notebook(str(path)))
+
+
+_TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool}
+
+
+def check_parameters(parameters: dict, notebooks: list[Path], *, optional=()) -> dict[Path, dict]:
+    """Check ``parameters`` against the notebooks' parameters cells before anything runs.
+
+    Each parameter must be declared by at least one notebook, and its value must have the
+    type of that notebook's default. Returns, per notebook, the parameters it accepts.
+    Raises :class:`InputError` naming an unknown parameter or a wrong type.
+    """
+    import ast
+
+    declared = {nb: notebook_parameters(nb) for nb in notebooks}
+    known: dict[str, str] = {}
+    for params in declared.values():
+        for name, info in params.items():
+            kind = info.get("inferred_type_name", "None")
+            if kind in ("None", None):
+                try:
+                    kind = type(ast.literal_eval(str(info.get("default")))).__name__
+                except (ValueError, SyntaxError):
+                    kind = "None"
+            known.setdefault(name, kind)
+    for name, value in parameters.items():
+        if name not in known and name in optional:
+            continue
+        if name not in known:
+            raise InputError(f"unknown report parameter '{name}'; the notebooks take: "
+                             f"{', '.join(sorted(known))}")
+        expected = _TYPES.get(known[name])
+        if expected is not None and (not isinstance(value, expected) or
+                                     (expected is int and isinstance(value, bool))):
+            raise InputError(f"report parameter '{name}' must be of type {known[name]}; "
+                             f"got {type(value).__name__} {value!r}")
+    return {nb: {k: v for k, v in parameters.items() if k in declared[nb]} for nb in notebooks}
+
+
+def strip_volatile(notebook: dict) -> dict:
+    """Remove execution timestamps and random cell ids so identical runs give identical files."""
+    nb = copy.deepcopy(notebook)
+    meta = nb.get("metadata", {})
+    meta.pop("papermill", None)
+    for i, cell in enumerate(nb.get("cells", [])):
+        if "id" in cell:
+            cell["id"] = f"cell-{i:02d}"  # papermill gives its injected cell a random id
+        cm = cell.get("metadata", {})
+        cm.pop("papermill", None)
+        cm.pop("execution", None)
+        if cell.get("cell_type") == "code":
+            for out in cell.get("outputs", []):
+                out.get("metadata", {}).pop("execution", None)
+    return nb
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _html_report(executed: list[Path], header: dict, *, show_code: bool, title: str) -> str:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_input = not show_code
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    sections, toc = [], []
+    for i, path in enumerate(executed, start=1):
+        nb = nbformat.read(path, as_version=4)
+        nb.cells = [c for c in nb.cells if "parameters" not in c.get("metadata", {}).get("tags", [])
+                    and "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+        body, _ = exporter.from_notebook_node(nb)
+        anchor = f"nb{i}"
+        first = next((c.source.splitlines()[0].lstrip("# ").strip() for c in nb.cells
+                      if c.cell_type == "markdown" and c.source.strip()), path.stem)
+        toc.append(f'<li><a href="#{anchor}">{html.escape(first)}</a></li>')
+        sections.append(f'<section id="{anchor}" class="notebook">{body}</section>')
+    rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+                   for k, v in header["parameters"].items())
+    versions = ", ".join(f"{k} {v}" for k, v in header["versions"].items())
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>
+body {{ font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; max-width: 960px; margin: 0 auto;
+       padding: 0 1.5rem 4rem; line-height: 1.5; }}
+header.report {{ border-bottom: 6px solid #12436D; margin-bottom: 1.5rem; padding-top: 1rem; }}
+header.report h1 {{ font-size: 2rem; margin: 0.5rem 0; color: #12436D; }}
+table {{ border-collapse: collapse; margin: 0.8rem 0; font-size: 0.9rem; }}
+th, td {{ border-bottom: 1px solid #b1b4b6; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }}
+table.meta th {{ width: 11rem; color: #505a5f; font-weight: normal; }}
+.jp-RenderedImage img, img {{ max-width: 100%; height: auto; }}
+section.notebook {{ border-top: 1px solid #b1b4b6; margin-top: 2.5rem; padding-top: 1rem; }}
+pre {{ background: #f3f2f1; padding: 0.6rem; overflow-x: auto; font-size: 0.85rem; }}
+.small {{ color: #505a5f; font-size: 0.85rem; }}
+nav ol {{ padding-left: 1.2rem; }}
+</style>
+</head>
+<body>
+<header class="report">
+<p class="small">Partnership analysis toolkit {html.escape(__version__)}: reproducible report</p>
+<h1>{html.escape(title)}</h1>
+<table class="meta">
+<tr><th>Dataset</th><td>{html.escape(header["dataset"])}</td></tr>
+<tr><th>Dataset checksum (SHA-256)</th><td><code>{header["checksum"]}</code></td></tr>
+{rows}
+<tr><th>Package versions</th><td class="small">{html.escape(versions)}</td></tr>
+</table>
+<p class="small">Charts with their data and alt text: <a href="charts/index.html">charts/index.html</a>.
+Run manifest: <a href="manifest.json">manifest.json</a>.</p>
+<nav><h2>Contents</h2><ol>{''.join(toc)}</ol></nav>
+</header>
+{''.join(sections)}
+</body>
+</html>
+"""
+
+
+def build_report(
+    dataset: str | os.PathLike,
+    out_dir: str | os.PathLike,
+    *,
+    seed: int = 2010,
+    start: int = 2010,
+    end: int = 2019,
+    parameters: dict | None = None,
+    notebooks: list[str] | None = None,
+    show_code: bool = False,
+    charts: bool = True,
+    kernel_name: str = KERNEL_NAME,
+) -> Path:
+    """Execute the notebooks against ``dataset``, export the charts and write the HTML report.
+
+    Parameters
+    ----------
+    dataset : path-like
+        A dataset folder; it must pass validation (else nothing is executed).
+    out_dir : path-like
+        Output folder (not inside the dataset). Holds ``report.html``,
+        ``notebooks/*.ipynb`` (executed), ``charts/`` and ``manifest.json``.
+    seed, start, end : int
+        Random seed and the years compared, passed to every notebook that takes them.
+    parameters : dict, optional
+        Further notebook parameters (checked against the notebooks' parameters cells).
+    notebooks : list of str, optional
+        Names (or stems) of the notebooks to run; all by default.
+    show_code : bool
+        Show the code cells in the HTML (hidden by default).
+
+    Returns
+    -------
+    Path
+        The HTML report.
+    """
+    import nbformat
+    import papermill
+
+    from analysis.data import dataset_checksum, load_dataset
+
+    dataset = Path(dataset)
+    ds = load_dataset(dataset)  # validation errors stop the report before anything runs
+    out = check_output_dir(out_dir, inputs=[dataset])
+    all_nbs = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+    if notebooks:
+        wanted = {Path(n).stem for n in notebooks}
+        chosen = [nb for nb in all_nbs if nb.stem in wanted or nb.stem.split("_")[0] in wanted]
+        missing = wanted - {nb.stem for nb in chosen} - {nb.stem.split("_")[0] for nb in chosen}
+        if missing:
+            raise InputError(f"no notebook named {', '.join(sorted(missing))}; the notebooks are: "
+                             f"{', '.join(nb.stem for nb in all_nbs)}")
+        all_nbs = chosen
+    if not all_nbs:
+        raise InputError(f"no notebooks found in {NOTEBOOK_DIR}")
+    if end <= start:
+        raise InputError(f"the end year ({end}) must come after the start year ({start})")
+    params = {"dataset": str(dataset.resolve()), "seed": seed, "start_year": start, "end_year": end}
+    params.update(parameters or {})
+    per_nb = check_parameters(params, all_nbs, optional=("dataset", "seed", "start_year", "end_year"))
+    staging = Path(tempfile.mkdtemp(prefix=".report-", dir=out))
+    try:
+        nb_out = staging / "notebooks"
+        nb_out.mkdir()
+        executed = []
+        for nb in all_nbs:
+            nb_params = dict(per_nb[nb])
+            if "out_dir" in notebook_parameters(nb):
+                nb_params["out_dir"] = str((out / "notebooks" / nb.stem).resolve())
+            target = nb_out / nb.name
+            try:
+                papermill.execute_notebook(str(nb), str(target), parameters=nb_params,
+                                           kernel_name=kernel_name, cwd=str(NOTEBOOK_DIR),
+                                           progress_bar=False, log_output=False)
+            except papermill.PapermillExecutionError as exc:
+                raise InputError(f"notebook {nb.name} failed on this dataset: {exc.ename}: {exc.evalue}") from None
+            cleaned = strip_volatile(nbformat.read(target, as_version=4))
+            atomic_write_text(target, nbformat.writes(nbformat.from_dict(cleaned)) + "\n")
+            executed.append(target)
+        chart_entries = {}
+        if charts:
+            from analysis.charts import standard_charts
+            from analysis.export import export_charts, write_gallery
+
+            specs = standard_charts(ds, random_state=seed)
+            export_charts(specs, staging / "charts")
+            write_gallery(staging / "charts", title=f"Charts: {ds.name}")
+            chart_entries = {p.name: _sha256(p) for p in sorted((staging / "charts").iterdir()) if p.is_file()}
+        header = {"dataset": str(dataset), "checksum": dataset_checksum(dataset),
+                  "parameters": {k: params[k] for k in sorted(params) if k != "dataset"} | {"show_code": show_code},
+                  "versions": package_versions()}
+        title = f"Partnerships under austerity: {ds.name}"
+        atomic_write_text(staging / "report.html", _html_report(executed, header, show_code=show_code, title=title))
+        manifest = {
+            "toolkit_version": __version__,
+            "dataset": str(dataset),
+            "dataset_checksum": header["checksum"],
+            "parameters": header["parameters"],
+            "seed": seed,
+            "versions": header["versions"],
+            "notebooks": {p.name: _sha256(p) for p in executed},
+            "charts": chart_entries,
+            "report": _sha256(staging / "report.html"),
+        }
+        atomic_write_text(staging / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        # Move into place: replace earlier outputs of the same names only now that all succeeded.
+        for item in ("notebooks", "charts", "report.html", "manifest.json"):
+            src, dst = staging / item, out / item
+            if not src.exists():
+                continue
+            if dst.is_dir():
+                shutil.rmtree(dst)
+            elif dst.exists():
+                dst.unlink()
+            os.replace(src, dst)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out / "report.html"

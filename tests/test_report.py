@@ -1,0 +1,94 @@
+"""The reproducible report: parameter checks, validation first, identical reruns."""
+
+from __future__ import annotations
+
+import hashlib
+
+import nbformat
+import pytest
+
+from analysis.cli import main
+from analysis.errors import InputError
+from analysis.report import NOTEBOOK_DIR, build_report, check_parameters, notebook_parameters, strip_volatile
+from conftest import STAFFORDSHIRE, TINY, write_files
+
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_every_notebook_has_a_parameters_cell_with_the_standard_names():
+    assert len(NOTEBOOKS) >= 2
+    for nb in NOTEBOOKS:
+        params = notebook_parameters(nb)
+        assert {"out_dir", "seed", "start_year", "end_year"} <= set(params), nb.name
+        assert any(name in params for name in ("dataset", "case_dataset")), nb.name
+
+
+def test_notebooks_are_thin_and_executed():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert nb.cells[0].cell_type == "markdown" and "question" in nb.cells[0].source.lower()
+        assert "parameters" in code[0].metadata.get("tags", [])
+        for cell in code:
+            assert "def " not in cell.source and "class " not in cell.source, path.name
+            assert len(cell.source.splitlines()) <= 15, (path.name, cell.source[:40])
+            for line in cell.source.splitlines():
+                if line.startswith(("import ", "from ")):
+                    assert line.split()[1].split(".")[0] == "analysis", (path.name, line)
+            for out in cell.get("outputs", []):
+                assert out.get("output_type") != "error", path.name
+                assert out.get("name") != "stderr", (path.name, out.get("text", "")[:200])
+        assert any(c.get("outputs") for c in code[1:]), f"{path.name} has no stored outputs"
+
+
+def test_unknown_parameter_and_wrong_type_are_refused():
+    with pytest.raises(InputError, match="unknown report parameter 'sead'"):
+        check_parameters({"sead": 1}, NOTEBOOKS)
+    with pytest.raises(InputError, match="'seed' must be of type int"):
+        check_parameters({"seed": "ten"}, NOTEBOOKS)
+    per_nb = check_parameters({"seed": 3, "start_year": 2011}, NOTEBOOKS)
+    assert all(v["seed"] == 3 for v in per_nb.values())
+
+
+def test_strip_volatile_removes_timings_only():
+    nb = {"metadata": {"papermill": {"duration": 1.2}, "kernelspec": {"name": "k"}},
+          "cells": [{"cell_type": "code", "metadata": {"papermill": {"start_time": "t"}, "tags": ["x"]},
+                     "outputs": [{"output_type": "stream", "text": "hi"}]}]}
+    out = strip_volatile(nb)
+    assert out["metadata"] == {"kernelspec": {"name": "k"}}
+    assert out["cells"][0]["metadata"] == {"tags": ["x"]}
+    assert out["cells"][0]["outputs"] == [{"output_type": "stream", "text": "hi"}]
+    assert "papermill" in nb["metadata"]  # the input is not changed
+
+
+def test_invalid_dataset_stops_before_anything_runs(tmp_path, capsys):
+    files = dict(TINY)
+    files["partnerships.csv"] += "P1,Again,forum,2010,,A1\n"
+    broken = write_files(tmp_path / "broken", files)
+    out = tmp_path / "out"
+    assert main(["report", str(broken), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "did not pass validation" in err and "partnerships.csv, rows 2, 4" in err
+    assert not out.exists()
+
+
+def test_report_refuses_output_inside_the_dataset(tmp_path, capsys):
+    data = write_files(tmp_path / "tiny", TINY)
+    assert main(["report", str(data), "--out", str(data / "out"), "--notebooks", "04_staffordshire"]) == 2
+    assert "inside the input folder" in capsys.readouterr().err
+    assert not (data / "out").exists()
+
+
+@pytest.mark.slow
+def test_report_runs_and_reruns_identically(tmp_path):
+    digests = []
+    for run in ("out", "out"):  # the same output folder twice, as two `make report` runs do
+        path = build_report(STAFFORDSHIRE, tmp_path / run, notebooks=["04_staffordshire"], charts=False)
+        html = path.read_text(encoding="utf-8")
+        assert "Dataset checksum" in html and "The Staffordshire case" in html
+        assert "<script src=" not in html  # self-contained
+        files = sorted(p for p in (tmp_path / run).rglob("*") if p.is_file())
+        assert not [p for p in files if p.name.startswith(".") or p.suffix == ".tmp"]
+        digests.append({p.relative_to(tmp_path / run).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                        for p in files if p.name != "manifest.json"})
+    assert digests[0] == digests[1]
