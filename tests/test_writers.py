@@ -52,3 +52,17 @@ def test_check_output_dir_refuses_inside_input(tmp_path):
     with pytest.raises(InputError, match="inside the input folder"):
         writers.check_output_dir(data / "out", inputs=[data])
     assert not (data / "out").exists()
+
+
+def test_atomic_write_gives_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        path = writers.atomic_write_bytes(tmp_path / "chart.svg", b"<svg/>")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert path.read_bytes() == b"<svg/>"
+    assert [p.name for p in tmp_path.iterdir()] == ["chart.svg"]

@@ -56,6 +56,7 @@ __all__ = [
     "FORMATS",
     "MANIFEST",
     "PNG_DPI",
+    "check_formats",
     "export_chart",
     "export_charts",
     "read_manifest",
@@ -113,7 +114,14 @@ def _check_text(value, what: str, *, required: bool) -> str:
     return value
 
 
-def _check_formats(formats) -> tuple[str, ...]:
+def check_formats(formats) -> tuple[str, ...]:
+    """Check a list of image formats (or ``"svg,png"``) and return it without repeats.
+
+    Examples
+    --------
+    >>> check_formats("SVG, png,svg")
+    ('svg', 'png')
+    """
     if isinstance(formats, str):
         formats = [f for f in formats.split(",")]
     cleaned = []
@@ -346,9 +354,11 @@ def read_manifest(out_dir: str | os.PathLike) -> dict:
     return manifest
 
 
-def _commit(out: Path, rendered: Sequence[_Rendered]) -> list[dict]:
+def _commit(out: Path, rendered: Sequence[_Rendered], *, replace: bool = False) -> list[dict]:
     """Write every rendered file, then the manifest; undo everything on failure."""
     manifest = read_manifest(out)
+    if replace:
+        manifest["charts"] = {}
     backups: list[tuple[Path, bytes | None]] = []
     try:
         for item in rendered:
@@ -479,6 +489,7 @@ def export_charts(
     annotate: bool = True,
     close: bool = True,
     inputs: Iterable[str | os.PathLike] = (),
+    replace_manifest: bool = False,
 ) -> list[dict]:
     """Export many charts at once (see :func:`export_chart`); all are written or none.
 
@@ -494,6 +505,9 @@ def export_charts(
         Output folder.
     formats, excel, annotate, close, inputs
         As for :func:`export_chart`.
+    replace_manifest : bool, default False
+        Start the manifest afresh with these charts (a full run) instead of adding them
+        to the entries already there.
 
     Returns
     -------
@@ -513,7 +527,7 @@ def export_charts(
     ['alive']
     """
     specs = list(specs)
-    formats = _check_formats(formats)
+    formats = check_formats(formats)
     for spec in specs:
         if not isinstance(spec, ChartSpec):
             raise InputError(f"export_charts needs ChartSpec objects, not {type(spec).__name__}")
@@ -541,7 +555,7 @@ def export_charts(
             for spec in specs:
                 if isinstance(spec.fig, Figure):
                     plt.close(spec.fig)
-    return _commit(out, rendered)
+    return _commit(out, rendered, replace=replace_manifest)
 
 
 # ----------------------------------------------------------------------------- gallery
