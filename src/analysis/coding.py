@@ -1,0 +1,830 @@
+"""Document coding: place board papers, minutes and blogs on Kahane's four options.
+
+Two coders and what connects them to the rest of the toolkit:
+
+- :class:`DictionaryCoder` (and the shortcut :func:`code_texts`) scores each document,
+  or each paragraph, with the weighted phrases of a codebook
+  (:mod:`analysis.codebook`). It repairs PDF hyphenation and line breaks, finds British
+  and American spellings, sets aside cues that are negated ("did not withdraw") or
+  reported as opposed ("opposed the closure"), and decides words such as *coalition*
+  or *merger* from the words around them. Every score comes with its evidence: the
+  matched phrase and its character positions in the text.
+- :class:`SupervisedCoder` learns from hand-coded examples (TF-IDF and a logistic
+  regression); :func:`compare_coders` scores both coders on the same held-out
+  documents.
+- :func:`aggregate_codes` turns document codes into partnership or council features,
+  and :func:`standard_charts` draws the toolkit's coding charts.
+
+The output of :func:`code_texts` has the columns ``document_id``, one score column per
+code (``fight``, ``adapt``, ``exit``, ``collaborate`` for the shipped codebook: shares
+of the matched cue weight, summing to 1, or all zero when nothing matched), ``primary``
+(the code with the highest share, or ``none``) and ``evidence``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from analysis.codebook import Codebook, load_codebook
+from analysis.errors import InputError
+
+__all__ = [
+    "CoderComparison",
+    "DictionaryCoder",
+    "SupervisedCoder",  # noqa: F822 - built on first use, see __getattr__
+    "aggregate_codes",
+    "code_texts",
+    "compare_coders",
+    "extract_evidence",
+    "split_paragraphs",
+    "standard_charts",
+]
+
+NONE = "none"
+
+# PDF repairs: a word broken by a hyphen at the end of a line is joined; soft hyphens
+# vanish; typographic ligatures become letters. Plain line breaks need no repair:
+# phrases match across any white space.
+_REPAIR = re.compile(r"(?<=[a-z])-[ \t]*\r?\n[ \t]*(?=[a-z])|\u00ad|[\ufb00-\ufb04]")
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
+_CLAUSE_BREAK = re.compile(
+    r"[.!?;:,()\u2013\u2014]|\n\s*\n|\b(?:but|however|instead|whereas|although|though|yet|while)\b"
+)
+_SENTENCE_BREAK = re.compile(r"[.!?;]\s|\n\s*\n")
+_WORD = re.compile(r"[\w'\u2019-]+")
+_PARAGRAPH = re.compile(r"\S.*?(?=\n[ \t\r\f\v]*\n|\Z)", re.S)
+
+
+def _repair(text: str) -> tuple[str, np.ndarray | None]:
+    """Repair PDF artefacts; return the clean text and a map from clean to original positions."""
+    if not _REPAIR.search(text):
+        return text, None
+    pieces, offsets, pos = [], [], 0
+    for m in _REPAIR.finditer(text):
+        pieces.append(text[pos : m.start()])
+        offsets.append(np.arange(pos, m.start()))
+        rep = _LIGATURES.get(m.group(), "")
+        pieces.append(rep)
+        offsets.append(np.full(len(rep), m.start()))
+        pos = m.end()
+    pieces.append(text[pos:])
+    offsets.append(np.arange(pos, len(text) + 1))  # one past the end maps to len(text)
+    return "".join(pieces), np.concatenate(offsets).astype(np.int64)
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def split_paragraphs(text: str) -> list[tuple[int, str]]:
+    """Split text into paragraphs at blank lines; return ``(start, paragraph)`` pairs.
+
+    Examples
+    --------
+    >>> split_paragraphs("First part.\\n\\n  Second\\npart.\\n")
+    [(0, 'First part.'), (15, 'Second\\npart.\\n')]
+    """
+    return [(m.start(), m.group()) for m in _PARAGRAPH.finditer(text)]
+
+
+class _Hit(NamedTuple):
+    code: str | None
+    start: int
+    end: int
+    text: str
+    weight: float
+    status: str  # counted, negated, opposed, ignored, no context
+    note: str = ""
+
+
+_LITERAL = re.compile(r"[a-z0-9]+")
+
+
+def _literal_prefix(regex: str, size: int = 4) -> str:
+    """The first letters every match of a phrase regex starts with ('' if unknown)."""
+    if not regex.startswith(r"\b"):
+        return ""
+    m = _LITERAL.match(regex, 2)
+    if not m:
+        return ""
+    lit = m.group()
+    # A letter followed by '?', '*' or '{' is optional: drop it.
+    if m.end() < len(regex) and regex[m.end()] in "?*{":
+        lit = lit[:-1]
+    return lit[:size]
+
+
+def _trie_regex(keys) -> str:
+    """A regex matching any of ``keys`` (literal, lower-case), longest first, as a trie."""
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        optional = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if optional else body
+
+    return build(trie)
+
+
+class _Compiled:
+    """The codebook's patterns, compiled once.
+
+    Matching runs in two steps so that hundreds of phrases cost little more than a
+    few: one trie-shaped regex finds the word starts where some phrase could begin
+    (by its first letters), and only the phrases sharing those letters are tried
+    there, longest first.
+    """
+
+    def __init__(self, book: Codebook):
+        self.book = book
+        entries = [("term", t, t.regex) for t in book.terms]
+        entries += [("rule", r, r.regex) for r in book.ambiguous]
+        # Longer patterns first so that "community coalition" wins over "coalition".
+        entries.sort(key=lambda e: -len(e[2]))
+        buckets: dict[str, list] = {}
+        generic = []
+        for kind, obj, rx in entries:
+            compiled = re.compile(rx, re.IGNORECASE if kind == "term" and obj.kind == "pattern" else 0)
+            key = _literal_prefix(rx) if not (kind == "term" and obj.kind == "pattern") else ""
+            item = (len(rx), kind, obj, compiled)
+            if key:
+                buckets.setdefault(key, []).append(item)
+            else:
+                generic.append(item)
+        self.buckets = {}
+        for key in buckets:
+            items = [it for k, its in buckets.items() if key.startswith(k) for it in its]
+            items.sort(key=lambda it: -it[0])
+            self.buckets[key] = [(kind, obj, rx) for _, kind, obj, rx in items]
+        self.candidates = re.compile(r"\b" + _trie_regex(buckets)) if buckets else None
+        self.generic = [(kind, obj, rx) for _, kind, obj, rx in generic]
+        self.ignore = re.compile("|".join(f"(?:{rx})" for rx in book.ignore)) if book.ignore else None
+        self.negation = self._join(book.negation)
+        self.neg_exceptions = self._join(book.negation_exceptions)
+        self.opposition = self._join(book.opposition)
+        self.contexts = {}
+        for rule in book.ambiguous:
+            parts = [
+                f"(?P<{code}>{'|'.join(cues)})" for code, cues in rule.contexts.items() if cues
+            ]
+            self.contexts[rule.term] = re.compile("|".join(parts)) if parts else None
+
+    @staticmethod
+    def _join(regexes):
+        return re.compile("|".join(f"(?:{rx})" for rx in regexes)) if regexes else None
+
+    def matches(self, low: str):
+        """Yield ``(start, end, kind, obj)`` for non-overlapping matches, left to right."""
+        found = []
+        last_end = -1
+        if self.candidates is not None:
+            for cand in self.candidates.finditer(low):
+                pos = cand.start()
+                if pos < last_end:
+                    continue
+                for kind, obj, rx in self.buckets[cand.group()]:
+                    m = rx.match(low, pos)
+                    if m and m.end() > pos:
+                        found.append((pos, m.end(), kind, obj))
+                        last_end = m.end()
+                        break
+        if self.generic:
+            taken = [(s, e) for s, e, _, _ in found]
+            for kind, obj, rx in self.generic:
+                for m in rx.finditer(low):
+                    if m.end() > m.start() and not any(s < m.end() and m.start() < e for s, e in taken):
+                        found.append((m.start(), m.end(), kind, obj))
+                        taken.append(m.span())
+            found.sort(key=lambda f: (f[0], -f[1]))
+        return found
+
+
+def _left_words(low: str, start: int, n: int) -> list[str]:
+    """The last ``n`` words before ``start`` in the same clause."""
+    left = low[max(0, start - 15 * n) : start]
+    cuts = _CLAUSE_BREAK.split(left)
+    return _WORD.findall(cuts[-1])[-n:]
+
+
+def _window(low: str, start: int, end: int, n: int) -> tuple[str, str]:
+    """Up to ``n`` words each side of a span, within its sentence."""
+    left = low[max(0, start - 12 * n) : start]
+    left = _SENTENCE_BREAK.split(left)[-1]
+    right = low[end : end + 12 * n]
+    stop = _SENTENCE_BREAK.search(right)
+    if stop:
+        right = right[: stop.start()]
+    lw = list(_WORD.finditer(left))[-n:]
+    rw = list(_WORD.finditer(right))[:n]
+    left = left[lw[0].start() :] if lw else ""
+    right = right[: rw[-1].end()] if rw else ""
+    return left, right
+
+
+def _decide_context(compiled: _Compiled, rule, low: str, start: int, end: int):
+    regex = compiled.contexts.get(rule.term)
+    if regex is None:
+        return None, ""
+    left, right = _window(low, start, end, rule.window)
+    scores: dict[str, float] = {}
+    nearest: dict[str, int] = {}
+    found: dict[str, str] = {}
+    for side, chunk in (("left", left), ("right", right)):
+        for m in regex.finditer(chunk):
+            code = m.lastgroup
+            distance = len(chunk) - m.end() if side == "left" else m.start()
+            scores[code] = scores.get(code, 0) + 1
+            if distance < nearest.get(code, 10**9):
+                nearest[code] = distance
+                found[code] = m.group()
+    if not scores:
+        return None, ""
+    best = max(scores, key=lambda c: (scores[c], -nearest[c]))
+    return best, found[best]
+
+
+def _find(compiled: _Compiled, text: str, offset: int = 0) -> list[_Hit]:
+    """All cue matches in ``text``; positions are in ``text`` plus ``offset``."""
+    if not text:
+        return []
+    clean, offsets = _repair(text)
+    low = _lower(clean)
+    ignored = [m.span() for m in compiled.ignore.finditer(low)] if compiled.ignore else []
+    book = compiled.book
+    window = max(book.negation_window, book.opposition_window)
+    hits = []
+    for s, e, kind, obj in compiled.matches(low):
+        if offsets is None:
+            os_, oe = s, e
+        else:
+            os_, oe = int(offsets[s]), int(offsets[e - 1]) + 1
+        snippet = " ".join(text[os_:oe].split())
+        if kind == "term":
+            code, weight, note = obj.code, obj.weight, ""
+        else:
+            code, cue = _decide_context(compiled, obj, low, s, e)
+            weight = obj.weight
+            if code is None:
+                hits.append(_Hit(None, os_ + offset, oe + offset, snippet, 0.0, "no context"))
+                continue
+            note = f'context "{cue}"'
+        status = "counted"
+        if ignored and any(a <= s < b for a, b in ignored):
+            status, note = "ignored", "names the options"
+        else:
+            words = _left_words(low, s, window)
+            if compiled.negation is not None and words:
+                left = " ".join(words[-book.negation_window :])
+                if compiled.neg_exceptions is not None:
+                    left = compiled.neg_exceptions.sub(" ", left)
+                neg = compiled.negation.search(left)
+                if neg:
+                    status, note = "negated", f'after "{neg.group()}"'
+            if status == "counted" and compiled.opposition is not None and words:
+                opp = compiled.opposition.search(" ".join(words[-book.opposition_window :]))
+                if opp:
+                    status, note = "opposed", f'after "{opp.group()}"'
+        hits.append(_Hit(code, os_ + offset, oe + offset, snippet, weight, status, note))
+    return hits
+
+
+def _format_evidence(hits: list[_Hit], limit: int = 60) -> str:
+    parts = []
+    for h in hits[:limit]:
+        code = h.code or "?"
+        entry = f'{code}({h.weight:g}) "{h.text}" {h.start}-{h.end}'
+        if h.status != "counted":
+            entry += f" [{h.status}{', ' + h.note if h.note else ''}]"
+        elif h.note:
+            entry += f" [{h.note}]"
+        parts.append(entry)
+    if len(hits) > limit:
+        parts.append(f"... and {len(hits) - limit} more")
+    return " | ".join(parts)
+
+
+def _scores(hits: list[_Hit], codes: tuple[str, ...]) -> tuple[list[float], str]:
+    totals = dict.fromkeys(codes, 0.0)
+    for h in hits:
+        if h.status == "counted" and h.code in totals:
+            totals[h.code] += h.weight
+    total = sum(totals.values())
+    if total <= 0:
+        return [0.0] * len(codes), NONE
+    shares = [totals[c] / total for c in codes]
+    best = max(range(len(codes)), key=lambda i: (shares[i], -i))
+    return shares, codes[best]
+
+
+def _check_texts(texts: pd.DataFrame, *, id_column: str, text_column: str) -> None:
+    if not isinstance(texts, pd.DataFrame):
+        raise InputError(f"texts must be a DataFrame with '{id_column}' and '{text_column}', got {type(texts).__name__}")
+    missing = [c for c in (id_column, text_column) if c not in texts.columns]
+    if missing:
+        raise InputError(
+            f"texts needs columns '{id_column}' and '{text_column}'; missing {', '.join(map(repr, missing))}; "
+            f"columns present: {', '.join(map(str, texts.columns))}"
+        )
+
+
+class DictionaryCoder:
+    """Code texts with the weighted phrases of a codebook.
+
+    Parameters
+    ----------
+    codebook : Codebook, path-like or None
+        A loaded :class:`~analysis.codebook.Codebook`, the path of a YAML codebook, or
+        ``None`` for the shipped one.
+
+    Examples
+    --------
+    >>> coder = DictionaryCoder()
+    >>> coder.predict(["The council lobbied ministers hard.", "Nothing to see."])
+    ['fight', 'none']
+    """
+
+    def __init__(self, codebook=None):
+        self.codebook = codebook
+        book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+        self._book = book
+        self._compiled = _Compiled(book)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes, in their fixed order (the score columns)."""
+        return self._book.code_names
+
+    def _hits(self, text) -> list[_Hit]:
+        return _find(self._compiled, "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text))
+
+    def code(self, texts: pd.DataFrame, *, by: str = "document", id_column: str = "document_id",
+             text_column: str = "text") -> pd.DataFrame:
+        """Code each document (``by="document"``) or paragraph (``by="paragraph"``).
+
+        Parameters
+        ----------
+        texts : pandas.DataFrame
+            ``document_id`` and ``text`` columns. Not modified.
+        by : {"document", "paragraph"}
+            With ``"paragraph"`` the output has one row per paragraph (split at blank
+            lines) and a ``paragraph`` column numbered from 1; evidence positions are
+            still counted from the start of the document.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``document_id`` [, ``paragraph``], one share column per code, ``primary``,
+            ``evidence``.
+        """
+        _check_texts(texts, id_column=id_column, text_column=text_column)
+        if by not in ("document", "paragraph"):
+            raise InputError(f"by must be 'document' or 'paragraph', got {by!r}")
+        codes = self.codes
+        rows = []
+        for doc_id, text in zip(texts[id_column].tolist(), texts[text_column].tolist(), strict=True):
+            text = "" if not isinstance(text, str) else text
+            if by == "document":
+                hits = _find(self._compiled, text)
+                shares, primary = _scores(hits, codes)
+                rows.append([doc_id, *shares, primary, _format_evidence(hits)])
+            else:
+                for number, (start, para) in enumerate(split_paragraphs(text), start=1):
+                    hits = _find(self._compiled, para, offset=start)
+                    shares, primary = _scores(hits, codes)
+                    rows.append([doc_id, number, *shares, primary, _format_evidence(hits)])
+        head = ["document_id"] + (["paragraph"] if by == "paragraph" else [])
+        columns = [*head, *codes, "primary", "evidence"]
+        out = pd.DataFrame(rows, columns=columns)
+        for code in codes:
+            out[code] = out[code].astype(float)
+        if by == "paragraph":
+            out["paragraph"] = out["paragraph"].astype("int64")
+        out["document_id"] = out["document_id"].astype(object)
+        return out
+
+    def evidence(self, texts: pd.DataFrame, *, id_column: str = "document_id",
+                 text_column: str = "text") -> pd.DataFrame:
+        """Every cue found, one row each, counted or not (see :func:`extract_evidence`)."""
+        _check_texts(texts, id_column=id_column, text_column=text_column)
+        rows = []
+        for doc_id, text in zip(texts[id_column].tolist(), texts[text_column].tolist(), strict=True):
+            for h in self._hits(text):
+                rows.append([doc_id, h.code or NONE, h.text, h.start, h.end, h.weight, h.status, h.note])
+        return pd.DataFrame(rows, columns=["document_id", "code", "phrase", "start", "end", "weight",
+                                           "status", "note"])
+
+    def predict(self, X) -> list[str]:
+        """The primary code of each text in ``X`` (``"none"`` when nothing matched)."""
+        return [_scores(self._hits(t), self.codes)[1] for t in X]
+
+
+def code_texts(texts: pd.DataFrame, *, codebook=None, by: str = "document") -> pd.DataFrame:
+    """Code documents (or paragraphs) with a codebook; a shortcut for :class:`DictionaryCoder`.
+
+    Parameters
+    ----------
+    texts : pandas.DataFrame
+        ``document_id`` and ``text``. Not modified.
+    codebook : Codebook, path-like or None
+        ``None`` uses the shipped codebook.
+    by : {"document", "paragraph"}
+
+    Examples
+    --------
+    >>> texts = pd.DataFrame({
+    ...     "document_id": ["d1", "d2", "d3"],
+    ...     "text": ["We lobbied the minister and backed a petition.",
+    ...              "The council did not withdraw the service.",
+    ...              "Budgets were pooled with health; residents co-designed the plan."]})
+    >>> codes = code_texts(texts)
+    >>> codes[["document_id", "fight", "collaborate", "primary"]]
+      document_id  fight  collaborate      primary
+    0          d1    1.0          0.0        fight
+    1          d2    0.0          0.0         none
+    2          d3    0.0          1.0  collaborate
+    >>> codes.loc[1, "evidence"]
+    'exit(3) "withdraw the service" 20-40 [negated, after "not"]'
+    """
+    return DictionaryCoder(codebook).code(texts, by=by)
+
+
+def extract_evidence(texts: pd.DataFrame, *, codebook=None) -> pd.DataFrame:
+    """One row per cue found: ``document_id``, ``code``, ``phrase``, ``start``, ``end``,
+    ``weight``, ``status`` (counted, negated, opposed, ignored, no context) and ``note``.
+
+    Examples
+    --------
+    >>> texts = pd.DataFrame({"document_id": ["d1"], "text": ["A coalition to resist the cuts."]})
+    >>> extract_evidence(texts)[["code", "phrase", "start", "end", "status"]]
+        code     phrase  start  end   status
+    0  fight  coalition      2   11  counted
+    1  fight     resist     15   21  counted
+    """
+    return DictionaryCoder(codebook).evidence(texts)
+
+
+# ------------------------------------------------------------------- aggregation
+
+
+def aggregate_codes(codes: pd.DataFrame, documents: pd.DataFrame, *, by: str = "partnership_id") -> pd.DataFrame:
+    """Aggregate document codes to partnerships, councils or any column of ``documents``.
+
+    Parameters
+    ----------
+    codes : pandas.DataFrame
+        Document-level output of :func:`code_texts`.
+    documents : pandas.DataFrame
+        The documents index, with ``document_id`` and the ``by`` column. Not modified.
+    by : str, default "partnership_id"
+        For example ``"council_code"``. Documents with no value are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``by``, ``n_documents``, ``n_coded`` (documents with any
+        evidence), the mean share of each code over the coded documents, ``n_<code>``
+        (documents whose primary code it is) and ``primary`` (highest mean share, or
+        ``none``). Sorted by ``by``.
+
+    Examples
+    --------
+    >>> codes = pd.DataFrame({"document_id": ["a", "b", "c"], "fight": [1.0, 0.5, 0.0],
+    ...     "adapt": [0.0, 0.5, 0.0], "exit": [0.0, 0.0, 0.0], "collaborate": [0.0, 0.0, 0.0],
+    ...     "primary": ["fight", "fight", "none"], "evidence": ["", "", ""]})
+    >>> docs = pd.DataFrame({"document_id": ["a", "b", "c"], "partnership_id": ["P1", "P1", "P2"]})
+    >>> aggregate_codes(codes, docs)[["partnership_id", "n_documents", "n_coded", "fight", "adapt", "primary"]]
+      partnership_id  n_documents  n_coded  fight  adapt primary
+    0             P1            2        2   0.75   0.25   fight
+    1             P2            1        0   0.00   0.00    none
+    """
+    for name, frame, needed in (("codes", codes, ["document_id", "primary"]), ("documents", documents, ["document_id", by])):
+        missing = [c for c in needed if c not in frame.columns]
+        if missing:
+            raise InputError(f"{name} needs columns {needed}; missing {missing}; columns present: {list(frame.columns)}")
+    if "paragraph" in codes.columns:
+        raise InputError("aggregate_codes needs document-level codes (by='document'), not paragraphs")
+    score_cols = [c for c in codes.columns if c not in ("document_id", "primary", "evidence")]
+    merged = codes.merge(documents[["document_id", by]].drop_duplicates("document_id"), on="document_id", how="inner")
+    merged = merged[merged[by].notna()]
+    rows = []
+    for key, group in merged.groupby(by, sort=True):
+        coded = group[group["primary"] != NONE]
+        means = coded[score_cols].mean() if len(coded) else pd.Series(0.0, index=score_cols)
+        row = {by: key, "n_documents": len(group), "n_coded": len(coded)}
+        row.update({c: float(means[c]) for c in score_cols})
+        row.update({f"n_{c}": int((group["primary"] == c).sum()) for c in score_cols})
+        if len(coded) and means.max() > 0:
+            row["primary"] = max(score_cols, key=lambda c, m=means: (m[c], -score_cols.index(c)))
+        else:
+            row["primary"] = NONE
+        rows.append(row)
+    columns = [by, "n_documents", "n_coded", *score_cols, *[f"n_{c}" for c in score_cols], "primary"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# -------------------------------------------------------------------- supervised
+
+
+def _supervised_class():
+    """Build :class:`SupervisedCoder` on first use, so that importing this module (and
+    running ``python -m analysis code``) does not pay for importing scikit-learn."""
+    global _SUPERVISED
+    if _SUPERVISED is not None:
+        return _SUPERVISED
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class SupervisedCoder(ClassifierMixin, BaseEstimator):
+        """A coder learned from hand-coded texts: TF-IDF features and a logistic regression.
+
+        A scikit-learn estimator: ``fit(X, y)`` with ``X`` a list (or Series) of texts and
+        ``y`` their codes; ``predict``/``predict_proba`` on new texts; it clones, takes
+        ``set_params`` and composes in a ``Pipeline``.
+
+        Parameters
+        ----------
+        ngram_range : tuple, default (1, 2)
+            Word n-grams used as features.
+        min_df : int, default 1
+            Ignore terms found in fewer documents.
+        C : float, default 10.0
+            Inverse regularisation strength of the logistic regression.
+        class_weight : "balanced" or None, default "balanced"
+        random_state : int or None
+            Passed to the logistic regression.
+
+        Attributes
+        ----------
+        classes_ : ndarray
+            The codes seen in training.
+        pipeline_ : sklearn.pipeline.Pipeline
+            The fitted vectoriser and model.
+
+        Examples
+        --------
+        >>> X = ["we lobbied ministers", "a petition against cuts", "we share a back office",
+        ...      "outsourced the payroll", "budgets pooled with health", "co-designed with residents"]
+        >>> y = ["fight", "fight", "adapt", "adapt", "collaborate", "collaborate"]
+        >>> model = SupervisedCoder(random_state=0).fit(X, y)
+        >>> model.predict(["residents co-designed the plan"]).tolist()
+        ['collaborate']
+        """
+
+        def __init__(self, *, ngram_range=(1, 2), min_df=1, C=10.0, class_weight="balanced", random_state=None):
+            self.ngram_range = ngram_range
+            self.min_df = min_df
+            self.C = C
+            self.class_weight = class_weight
+            self.random_state = random_state
+
+        def _texts(self, X) -> list[str]:
+            if isinstance(X, pd.DataFrame):
+                if "text" not in X.columns:
+                    raise InputError("SupervisedCoder needs texts: a list, a Series or a frame with a 'text' column")
+                X = X["text"]
+            if isinstance(X, str):
+                raise InputError("SupervisedCoder needs a list of texts, not one string")
+            return ["" if not isinstance(t, str) else t for t in X]
+
+        def fit(self, X, y):
+            from sklearn.feature_extraction.text import TfidfVectorizer
+            from sklearn.linear_model import LogisticRegression
+            from sklearn.pipeline import Pipeline
+
+            texts = self._texts(X)
+            labels = np.asarray(list(y), dtype=object)
+            if len(texts) != len(labels):
+                raise InputError(f"X has {len(texts)} texts but y has {len(labels)} codes")
+            if len(set(labels)) < 2:
+                raise InputError("the supervised coder needs hand-coded examples of at least two codes")
+            self.pipeline_ = Pipeline([
+                ("tfidf", TfidfVectorizer(ngram_range=self.ngram_range, min_df=self.min_df,
+                                          sublinear_tf=True, strip_accents="unicode")),
+                ("model", LogisticRegression(C=self.C, class_weight=self.class_weight,
+                                             random_state=self.random_state, max_iter=2000)),
+            ])
+            self.pipeline_.fit(texts, labels)
+            self.classes_ = self.pipeline_.classes_
+            return self
+
+        def predict(self, X):
+            from sklearn.utils.validation import check_is_fitted
+
+            check_is_fitted(self, "pipeline_")
+            return self.pipeline_.predict(self._texts(X))
+
+        def predict_proba(self, X):
+            from sklearn.utils.validation import check_is_fitted
+
+            check_is_fitted(self, "pipeline_")
+            return self.pipeline_.predict_proba(self._texts(X))
+
+        def top_terms(self, n: int = 10) -> pd.DataFrame:
+            """The ``n`` features that weigh most for each code: ``code``, ``term``, ``coef``."""
+            from sklearn.utils.validation import check_is_fitted
+
+            check_is_fitted(self, "pipeline_")
+            names = self.pipeline_.named_steps["tfidf"].get_feature_names_out()
+            coef = self.pipeline_.named_steps["model"].coef_
+            rows = []
+            classes = list(self.classes_)
+            if coef.shape[0] == 1:  # binary: one row of coefficients for classes_[1]
+                coef = np.vstack([-coef[0], coef[0]])
+            for i, code in enumerate(classes):
+                order = np.argsort(-coef[i], kind="stable")[:n]
+                rows += [[code, names[j], float(coef[i, j])] for j in order]
+            return pd.DataFrame(rows, columns=["code", "term", "coef"])
+
+    SupervisedCoder.__module__ = __name__
+    SupervisedCoder.__qualname__ = "SupervisedCoder"
+    _SUPERVISED = SupervisedCoder
+    return SupervisedCoder
+
+
+_SUPERVISED = None
+
+
+def __getattr__(name):
+    if name == "SupervisedCoder":
+        return _supervised_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@dataclass(frozen=True)
+class CoderComparison:
+    """What :func:`compare_coders` returns.
+
+    ``summary``: one row per coder (``coder``, ``n_test``, ``accuracy``, ``macro_f1``,
+    ``kappa``). ``predictions``: the held-out documents with ``hand``, ``dictionary``
+    and ``supervised`` codes.
+    """
+
+    summary: pd.DataFrame
+    predictions: pd.DataFrame
+
+
+def compare_coders(texts: pd.DataFrame, hand: pd.DataFrame, *, test_size: float = 0.3,
+                   random_state=0, codebook=None, supervised=None) -> CoderComparison:
+    """Compare the dictionary and the supervised coder on the same held-out documents.
+
+    The hand-coded documents are split (stratified by code) into a training part, used
+    only by the supervised coder, and a held-out part on which both coders are scored
+    against the hand codes.
+
+    Parameters
+    ----------
+    texts : pandas.DataFrame
+        ``document_id`` and ``text``.
+    hand : pandas.DataFrame
+        ``document_id`` and ``code`` (see :func:`analysis.agreement.read_hand_codes`).
+    test_size : float, default 0.3
+    random_state : int, default 0
+        Seeds the split and the model.
+    supervised : SupervisedCoder, optional
+        An unfitted estimator to use (for example with other parameters).
+
+    Returns
+    -------
+    CoderComparison
+    """
+    from sklearn.model_selection import train_test_split
+
+    from analysis.agreement import agreement
+
+    _check_texts(texts, id_column="document_id", text_column="text")
+    data = texts[["document_id", "text"]].merge(hand[["document_id", "code"]], on="document_id", how="inner")
+    if len(data) < 10:
+        raise InputError(f"only {len(data)} documents have both text and a hand code; the comparison needs at least 10")
+    counts = data["code"].value_counts()
+    stratify = data["code"] if counts.min() >= 2 else None
+    train, test = train_test_split(data, test_size=test_size, random_state=random_state, stratify=stratify)
+    model = supervised if supervised is not None else _supervised_class()(random_state=random_state)
+    from sklearn.base import clone
+
+    model = clone(model).fit(train["text"].tolist(), train["code"].tolist())
+    test = test.sort_values("document_id").reset_index(drop=True)
+    preds = pd.DataFrame({
+        "document_id": test["document_id"],
+        "hand": test["code"],
+        "dictionary": DictionaryCoder(codebook).predict(test["text"].tolist()),
+        "supervised": model.predict(test["text"].tolist()),
+    })
+    rows = []
+    for coder in ("dictionary", "supervised"):
+        result = agreement(
+            preds[["document_id", coder]].rename(columns={coder: "code"}),
+            preds[["document_id", "hand"]].rename(columns={"hand": "code"}),
+        )
+        rows.append({"coder": coder, "n_train": len(train), "n_test": len(test),
+                     "accuracy": result.accuracy, "macro_f1": result.macro_f1, "kappa": result.kappa})
+    return CoderComparison(pd.DataFrame(rows), preds)
+
+
+# ------------------------------------------------------------------------ charts
+
+
+def _draw_bars(data: pd.DataFrame, *, x: str, columns: list[str], xlabel: str, ylabel: str):
+    """Draw (stacked) bars of ``columns`` against ``x`` on a new figure; return the figure."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7, 4))
+    ax = fig.add_subplot()
+    bottom = np.zeros(len(data))
+    for col in columns:
+        values = data[col].to_numpy(dtype=float)
+        ax.bar(data[x].astype(str), values, bottom=bottom, label=col)
+        bottom += values
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if len(columns) > 1:
+        ax.legend(frameon=False, ncols=min(4, len(columns)), loc="upper center", bbox_to_anchor=(0.5, -0.15))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def standard_charts(dataset, *, random_state=0, codebook=None) -> list:
+    """The coding charts for a dataset with a ``documents`` table (otherwise an empty list).
+
+    1. ``coding_primary_share``: share of documents by primary option.
+    2. ``coding_mix_by_partnership_type`` (when documents name partnerships and the
+       dataset has a ``partnerships`` table): mean option shares by partnership type.
+
+    ``random_state`` is accepted for a uniform interface; the dictionary coder is
+    deterministic.
+
+    Returns
+    -------
+    list of analysis.export.ChartSpec
+    """
+    from analysis.data.documents import read_documents
+    from analysis.export import ChartSpec
+
+    if not dataset.has("documents"):
+        return []
+    docs = dataset["documents"]
+    read = read_documents(docs, dataset.path)
+    if read.texts.empty:
+        return []
+    coder = DictionaryCoder(codebook)
+    codes = coder.code(read.texts)
+    options = list(coder.codes)
+    order = [*options, NONE]
+    counts = codes["primary"].value_counts().reindex(order, fill_value=0)
+    share = pd.DataFrame({"primary": order, "documents": counts.to_numpy(),
+                          "share": (counts / counts.sum()).round(4).to_numpy()})
+    n_problems = len(read.problems[read.problems["severity"] == "error"])
+    source = f"Dictionary coding of {len(codes)} documents with the toolkit's Kahane codebook"
+    if n_problems:
+        source += f"; {n_problems} document(s) could not be read"
+    fig = _draw_bars(share, x="primary", columns=["share"], xlabel="Primary option", ylabel="Share of documents")
+    top = share.iloc[share["share"].to_numpy().argmax()]
+    charts = [ChartSpec(
+        name="coding_primary_share",
+        fig=fig,
+        title="Which option do the documents speak for?",
+        subtitle="Share of documents by their primary Kahane option",
+        alt_text=(f"Bar chart of the share of {len(codes)} documents by primary option. "
+                  + ", ".join(f"{r.primary} {r.share:.0%}" for r in share.itertuples())
+                  + f". The largest group is {top['primary']}."),
+        data=share,
+        source=source,
+    )]
+    if "partnership_id" in docs.columns and dataset.has("partnerships"):
+        parts = dataset["partnerships"][["partnership_id", "type"]]
+        agg = aggregate_codes(codes, docs, by="partnership_id").merge(parts, on="partnership_id", how="inner")
+        agg = agg[agg["n_coded"] > 0]
+        if len(agg):
+            mix = agg.groupby("type", sort=True)[options].mean().reset_index()
+            mix = mix.assign(**{o: mix[o].round(4) for o in options})
+            fig2 = _draw_bars(mix, x="type", columns=options, xlabel="Partnership type",
+                              ylabel="Mean share of coded evidence")
+            charts.append(ChartSpec(
+                name="coding_mix_by_partnership_type",
+                fig=fig2,
+                title="Option mix by partnership type",
+                subtitle="Mean share of each option in the documents of each partnership, by type",
+                alt_text=("Stacked bar chart of the mean share of fight, adapt, exit and collaborate "
+                          f"evidence for {len(mix)} partnership types. "
+                          + "; ".join(f"{r['type']}: " + ", ".join(f"{o} {r[o]:.0%}" for o in options)
+                                      for _, r in mix.iterrows()) + "."),
+                data=mix,
+                source=source,
+            ))
+    return charts
