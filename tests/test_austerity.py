@@ -237,3 +237,35 @@ def test_command_without_deflators_fails_clearly(tmp_path, capsys):
     code = main(["austerity", str(data), "--from", "2010", "--to", "2019", "--cash",
                  "--out", str(data / "a.csv")])
     assert code == 2  # never writes into the input folder
+
+
+def test_standard_charts_draw_computed_frames(example):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.austerity import dominant_option, standard_charts
+
+    typology = example["truth"][["partnership_id", "option"]]
+    charts = standard_charts(example, random_state=0, typology=typology, n_boot=100)
+    try:
+        assert [c.name for c in charts] == ["austerity_activity_scatter", "austerity_activity_quadrants",
+                                            "austerity_activity_quintiles", "austerity_survival"]
+        scatter = charts[0]
+        axes = scatter.fig.axes
+        assert [ax.get_title() for ax in axes[:5]] == ["county", "district", "london borough", "metropolitan",
+                                                       "unitary"]
+        from matplotlib.collections import PathCollection
+
+        points = sum(len(c.get_offsets()) for ax in axes[:5] for c in ax.collections if isinstance(c, PathCollection))
+        assert points == scatter.data["log_change"].notna().sum() == 289
+        assert "negative relation (cut)" in scatter.alt_text
+        assert set(scatter.data["option"]) <= {"fight", "adapt", "exit", "collaborate", "none"}
+        assert "Cox hazard ratio" in charts[3].alt_text
+        assert set(charts[3].data["group"]) == {"least cut fifth", "most cut fifth"}
+    finally:
+        for c in charts:
+            plt.close(c.fig)
+    dom = dominant_option(example["partnerships"], typology)
+    assert dom["council_code"].is_unique and len(dom) > 250

@@ -663,16 +663,166 @@ def austerity_against_activity(
 # ----------------------------------------------------------------------------- charts
 
 
-def standard_charts(dataset, *, random_state=0, start: int = 2010, end: int = 2019, typology=None) -> list:
+def stats_verdict(cox_row) -> str:
+    """Plain-language reading of a Cox coefficient (log hazard ratio) and its interval."""
+    from analysis.stats import verdict
+
+    return verdict(cox_row["coef"], cox_row["ci_low"], cox_row["ci_high"], term="log hazard ratio")
+
+
+def dominant_option(partnerships: pd.DataFrame, typology: pd.DataFrame) -> pd.DataFrame:
+    """The most common Kahane option among the partnerships each council leads.
+
+    ``typology`` has ``partnership_id`` and ``option``; ties go to the option that comes
+    first in :data:`analysis.data.schema.OPTIONS`. Returns ``council_code`` and ``option``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"partnership_id": ["P1", "P2", "P3"], "lead_council_code": ["A", "A", "B"]})
+    >>> t = pd.DataFrame({"partnership_id": ["P1", "P2", "P3"], "option": ["adapt", "adapt", "exit"]})
+    >>> dominant_option(p, t)
+      council_code option
+    0            A  adapt
+    1            B   exit
+    """
+    from analysis.data.schema import OPTIONS
+
+    m = partnerships[["partnership_id", "lead_council_code"]].merge(
+        typology[["partnership_id", "option"]], on="partnership_id").dropna()
+    order = {o: i for i, o in enumerate(OPTIONS)}
+    counts = m.groupby(["lead_council_code", "option"]).size().rename("n").reset_index()
+    counts["_o"] = counts["option"].map(order).fillna(len(order))
+    best = counts.sort_values(["lead_council_code", "n", "_o"], ascending=[True, False, True])
+    best = best.drop_duplicates("lead_council_code")
+    return best.rename(columns={"lead_council_code": "council_code"})[["council_code", "option"]].reset_index(drop=True)
+
+
+def standard_charts(dataset, *, random_state=0, start: int = 2010, end: int = 2019, typology=None,
+                    n_boot: int = 200) -> list:
     """The austerity-against-activity charts for a dataset, ready for :func:`analysis.export.export_chart`.
 
-    Returns a list of :class:`analysis.export.ChartSpec`: the scatter (pressure against
-    change in activity, faceted by tier, LOWESS line and bootstrap band), the quadrant
-    chart, small multiples of activity for the most and least cut fifths, and the
-    survival curves by fifth of cut. ``typology`` (a frame with ``partnership_id`` and
-    ``option``) colours councils by the dominant Kahane option of the partnerships they
-    lead; without it they are coloured by tier.
+    Returns a list of :class:`analysis.export.ChartSpec`: the scatter of pressure (real
+    per-head cut) against the log change in meetings per partnership, faceted by tier,
+    with a LOWESS line and bootstrap band; the quadrant chart; small multiples of
+    activity for the most and least cut fifths; and the survival curves by fifth of cut.
+    ``typology`` (a frame with ``partnership_id`` and ``option``) colours councils by the
+    dominant Kahane option of the partnerships they lead; without it they are coloured
+    by tier. All statistics are computed here; the plot functions only draw.
     """
-    from analysis import _austerity_charts
+    from analysis import plots
+    from analysis import stats as st
+    from analysis.export import ChartSpec
+    from analysis.style import subplots
 
-    return _austerity_charts.build(dataset, random_state=random_state, start=start, end=end, typology=typology)
+    rng = np.random.default_rng(random_state)
+    t = austerity_against_activity(dataset, start=start, end=end, n_boot=max(n_boot, 100), random_state=rng)
+    data = t["data"].dropna(subset=["cut", "log_change"]).reset_index(drop=True)  # the points drawn
+    span = f"{start}-{str(start + 1)[-2:]} to {end}-{str(end + 1)[-2:]}"
+    source = f"Source: {dataset.name}; analysis.austerity"
+    if typology is not None:
+        data = data.merge(dominant_option(dataset["partnerships"], typology), on="council_code", how="left")
+        data["option"] = data["option"].fillna("none")
+        hue = "option"
+    else:
+        hue = "tier" if "tier" in data.columns else None
+    charts = []
+
+    # 1. Scatter, faceted by tier, LOWESS + bootstrap band per facet.
+    facet = "tier" if "tier" in data.columns else None
+    band = st.lowess_band(data, x="cut", y="log_change", by=facet, n_boot=n_boot, random_state=rng)
+    levels = sorted(data[facet].dropna().unique()) if facet else [None]
+    fig, axes = subplots(size="a4", ncols=len(levels), sharey=True, squeeze=False)
+    for ax, level in zip(axes[0], levels, strict=True):
+        points = data if level is None else data[data[facet] == level]
+        plots.plot_scatter(points, x="cut", y="log_change", hue=hue, ax=ax, s=12)
+        lines = band if level is None else band[band[facet] == level]
+        if len(lines):
+            plots.plot_lines(lines, x="x", y="fit", band=("ci_low", "ci_high"), color="black", ax=ax)
+        ax.set_title(str(level).replace("_", " ") if level is not None else "")
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        if ax is not axes[0][0] and ax.get_legend() is not None:
+            ax.get_legend().remove()
+    axes[0][0].set_ylabel("log change in meetings per partnership")
+    fig.supxlabel("real-terms cut in spending power per head")
+    fit = t["ols"].iloc[1]
+    rho = t["spearman"].iloc[0]
+    charts.append(ChartSpec(
+        name="austerity_activity_scatter", fig=fig,
+        title="Austerity pressure against the change in partnership meetings",
+        subtitle=f"Real-terms cut in spending power per head against log change in meetings, {span}",
+        alt_text=(f"Scatter of {int(data['log_change'].notna().sum())} councils in {len(levels)} panels by tier: "
+                  f"real-terms cut per head across, log change in meetings of the partnerships each leads "
+                  f"up. Least-squares slope: {fit['verdict']}. Spearman: {rho['verdict']}. Each panel has a "
+                  f"LOWESS line with a bootstrap band."),
+        data=data, source=source))
+
+    # 2. Quadrant chart at the medians.
+    q = t["quadrants"]
+    xm, ym = float(q["x_median"].iloc[0]), float(q["y_median"].iloc[0])
+    fig, ax = subplots(size="a4")
+    plots.plot_quadrant(q, x="cut", y="log_change", x_mid=xm, y_mid=ym, ax=ax, s=12,
+                        quadrant_labels={"top_right": "harder cut, activity held up",
+                                         "bottom_right": "harder cut, activity fell",
+                                         "top_left": "milder cut, activity held up",
+                                         "bottom_left": "milder cut, activity fell"})
+    ax.set_xlabel("real cut per head")
+    ax.set_ylabel("log change in meetings per partnership")
+    counts = q["quadrant"].value_counts()
+    charts.append(ChartSpec(
+        name="austerity_activity_quadrants", fig=fig,
+        title="Most needed, most vulnerable: councils by cut and activity",
+        subtitle=f"Split at the medians (cut {xm:.1%}, log change {ym:.2f}), {span}",
+        alt_text=("Quadrant chart of councils split at the median cut and the median change in meetings. "
+                  + "; ".join(f"{k}: {int(v)}" for k, v in counts.items()) + "."),
+        data=q, source=source))
+
+    # 3. Small multiples: activity over time in the most and least cut fifths.
+    cy = t["council_years"].merge(t["austerity"][["council_code", "cut_quintile"]], on="council_code")
+    cy = cy[cy["cut_quintile"].isin([1, 5])].assign(
+        group=lambda d: np.where(d["cut_quintile"] == 5, "most cut fifth", "least cut fifth"))
+    series = cy.groupby(["group", "year"]).agg(meetings_per_partnership=("meetings_per_partnership", "mean"),
+                                               partnerships=("partnerships", "mean")).reset_index()
+    fig, axes = subplots(size="a4", ncols=2)
+    plots.plot_lines(series, x="year", y="meetings_per_partnership", hue="group", ax=axes[0], marker="o")
+    axes[0].set_title("meetings per partnership")
+    plots.plot_lines(series, x="year", y="partnerships", hue="group", ax=axes[1], marker="o")
+    axes[1].set_title("partnerships led per council")
+    for ax in axes:
+        ax.set_ylabel("")
+    if axes[1].get_legend() is not None:
+        axes[1].get_legend().remove()
+    first, last = series["year"].min(), series["year"].max()
+    w = series.set_index(["group", "year"])["meetings_per_partnership"]
+    charts.append(ChartSpec(
+        name="austerity_activity_quintiles", fig=fig,
+        title="Partnership activity in the most and least cut councils",
+        subtitle=f"Mean per council, fifths of real-terms cut per head, {span}",
+        alt_text=(f"Two line charts by year. Meetings per partnership went from {w[('most cut fifth', first)]:.1f} "
+                  f"to {w[('most cut fifth', last)]:.1f} in the most cut fifth of councils and from "
+                  f"{w[('least cut fifth', first)]:.1f} to {w[('least cut fifth', last)]:.1f} in the least cut "
+                  f"fifth."),
+        data=series, source=source))
+
+    # 4. Survival curves by fifth of cut.
+    km = t["survival_km_cut"]
+    km = km[km["group"].isin(["1", "5"])].assign(
+        group=lambda d: d["group"].map({"1": "least cut fifth", "5": "most cut fifth"}))
+    fig, ax = subplots(size="a4")
+    plots.plot_survival(km, hue="group", band=("ci_low", "ci_high"), ax=ax)
+    ax.set_xlabel(f"years from {start} (or set-up)")
+    ax.set_ylabel("share of partnerships still running")
+    cox = t["survival_cox"].iloc[0]
+    ends = km.groupby("group")["survival"].last()
+    charts.append(ChartSpec(
+        name="austerity_survival", fig=fig,
+        title="Survival of partnerships by how hard their lead council was cut",
+        subtitle=f"Kaplan-Meier survival, least and most cut fifths of lead councils, {span}",
+        alt_text=(f"Two step curves. By the end, {ends.get('least cut fifth', float('nan')):.0%} of partnerships "
+                  f"led by the least cut fifth were still running against "
+                  f"{ends.get('most cut fifth', float('nan')):.0%} in the most cut fifth. Cox hazard ratio per 10 "
+                  f"points of cut {cox['hr']:.2f} (95% CI {cox['hr_ci_low']:.2f} to {cox['hr_ci_high']:.2f}): "
+                  f"{stats_verdict(cox)}."),
+        data=km, source=source))
+    return charts
