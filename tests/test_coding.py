@@ -25,9 +25,18 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 KAHANE = SHARED / "background" / "partnerships-for-transformation-kahane-options.txt"
 
 
+_CODER = []
+
+
+def _shared_coder():
+    if not _CODER:
+        _CODER.append(DictionaryCoder())
+    return _CODER[0]
+
+
 @pytest.fixture(scope="module")
 def coder():
-    return DictionaryCoder()
+    return _shared_coder()
 
 
 def _one(coder, text):
@@ -286,3 +295,62 @@ def test_code_command_refuses_bad_input(tmp_path, capsys):
     assert "never writes into its input" in capsys.readouterr().err
     assert not (docs / "c.csv").exists()
     assert main(["code", str(tmp_path / "nowhere"), "--out", str(tmp_path / "c.csv")]) == 2
+
+
+# ----------------------------------------------------------------------- charts
+
+
+class _Dataset:
+    """Just enough of analysis.data.Dataset for standard_charts."""
+
+    def __init__(self, path, tables):
+        self.path, self.tables, self.name = path, tables, "tiny"
+
+    def has(self, name):
+        return name in self.tables
+
+    def __getitem__(self, name):
+        return self.tables[name]
+
+
+def test_standard_charts(tmp_path):
+    from analysis.coding import standard_charts
+
+    texts = {"d1": "We lobbied the minister.", "d2": "We lobbied again and pooled budgets.",
+             "d3": "The shared service saved money.", "d4": "Nothing of note."}
+    for name, text in texts.items():
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    docs = pd.DataFrame({"document_id": list(texts), "path": [f"{n}.txt" for n in texts],
+                         "partnership_id": ["P1", "P1", "P2", "P2"]})
+    parts = pd.DataFrame({"partnership_id": ["P1", "P2"], "type": ["forum", "shared_service"]})
+    specs = standard_charts(_Dataset(tmp_path, {"documents": docs, "partnerships": parts}))
+    assert [s.name for s in specs] == ["coding_primary_share", "coding_mix_by_partnership_type"]
+    share = specs[0].data.set_index("primary")["share"]
+    assert share.to_dict() == {"fight": 0.5, "adapt": 0.25, "exit": 0.0, "collaborate": 0.0, "none": 0.25}
+    assert len(specs[0].fig.axes[0].patches) == 5
+    assert "fight 50%" in specs[0].alt_text
+    mix = specs[1].data.set_index(["type", "option"])["share"]
+    assert mix[("forum", "fight")] == 0.75 and mix[("forum", "collaborate")] == 0.25
+    assert mix[("shared_service", "adapt")] == 1.0
+    assert standard_charts(_Dataset(tmp_path, {})) == []
+
+
+# ------------------------------------------------------------------- properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = ["lobbied", "did not", "shared service", "withdrew from", "pooled budgets", "coalition",
+           "to resist", "with residents", "merger", "unitary", "with-\ndrew", ", ", ". ", "\n\n", "the", "x"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_shares_sum_to_one_and_positions_fit(pieces):
+    coder = _shared_coder()
+    text = " ".join(pieces)
+    row = _one(coder, text)
+    total = sum(row[o] for o in OPTIONS)
+    assert total == pytest.approx(1.0) or (total == 0 and row["primary"] == "none")
+    ev = coder.evidence(pd.DataFrame({"document_id": ["x"], "text": [text]}))
+    assert ((ev["start"] >= 0) & (ev["end"] <= len(text)) & (ev["start"] < ev["end"])).all()

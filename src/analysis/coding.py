@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -738,24 +739,16 @@ def compare_coders(texts: pd.DataFrame, hand: pd.DataFrame, *, test_size: float 
 # ------------------------------------------------------------------------ charts
 
 
-def _draw_bars(data: pd.DataFrame, *, x: str, columns: list[str], xlabel: str, ylabel: str):
-    """Draw (stacked) bars of ``columns`` against ``x`` on a new figure; return the figure."""
-    from matplotlib.figure import Figure
+def _draw_bars(data: pd.DataFrame, *, x: str, y: str, hue: str | None = None, xlabel: str, ylabel: str):
+    """Draw (stacked) bars with the house plotting functions on a new figure; return it."""
+    from analysis import plots
+    from analysis.style import subplots
 
-    fig = Figure(figsize=(7, 4))
-    ax = fig.add_subplot()
-    bottom = np.zeros(len(data))
-    for col in columns:
-        values = data[col].to_numpy(dtype=float)
-        ax.bar(data[x].astype(str), values, bottom=bottom, label=col)
-        bottom += values
+    fig, ax = subplots(size="a4")
+    order = list(dict.fromkeys(data[x]))
+    plots.plot_bar(data, x=x, y=y, hue=hue, order=order, stacked=hue is not None, ax=ax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    if len(columns) > 1:
-        ax.legend(frameon=False, ncols=min(4, len(columns)), loc="upper center", bbox_to_anchor=(0.5, -0.15))
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    fig.tight_layout()
     return fig
 
 
@@ -790,10 +783,11 @@ def standard_charts(dataset, *, random_state=0, codebook=None) -> list:
     share = pd.DataFrame({"primary": order, "documents": counts.to_numpy(),
                           "share": (counts / counts.sum()).round(4).to_numpy()})
     n_problems = len(read.problems[read.problems["severity"] == "error"])
-    source = f"Dictionary coding of {len(codes)} documents with the toolkit's Kahane codebook"
+    name = getattr(dataset, "name", None) or Path(dataset.path).name
+    source = f"Source: {name}; analysis.coding (dictionary coding of {len(codes)} documents)"
     if n_problems:
         source += f"; {n_problems} document(s) could not be read"
-    fig = _draw_bars(share, x="primary", columns=["share"], xlabel="Primary option", ylabel="Share of documents")
+    fig = _draw_bars(share, x="primary", y="share", xlabel="Primary option", ylabel="Share of documents")
     top = share.iloc[share["share"].to_numpy().argmax()]
     charts = [ChartSpec(
         name="coding_primary_share",
@@ -813,7 +807,8 @@ def standard_charts(dataset, *, random_state=0, codebook=None) -> list:
         if len(agg):
             mix = agg.groupby("type", sort=True)[options].mean().reset_index()
             mix = mix.assign(**{o: mix[o].round(4) for o in options})
-            fig2 = _draw_bars(mix, x="type", columns=options, xlabel="Partnership type",
+            long = mix.melt(id_vars="type", value_vars=options, var_name="option", value_name="share")
+            fig2 = _draw_bars(long, x="type", y="share", hue="option", xlabel="Partnership type",
                               ylabel="Mean share of coded evidence")
             charts.append(ChartSpec(
                 name="coding_mix_by_partnership_type",
@@ -824,7 +819,7 @@ def standard_charts(dataset, *, random_state=0, codebook=None) -> list:
                           f"evidence for {len(mix)} partnership types. "
                           + "; ".join(f"{r['type']}: " + ", ".join(f"{o} {r[o]:.0%}" for o in options)
                                       for _, r in mix.iterrows()) + "."),
-                data=mix,
+                data=long,
                 source=source,
             ))
     return charts
