@@ -7,6 +7,7 @@ and warnings (it can, but look). Row numbers are those a spreadsheet user sees.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import numpy as np
@@ -201,15 +202,20 @@ def validate_tables(
     docs = tables.get("documents")
     if docs is not None:
         paths = docs.frame["path"].astype("string")
-        escapes = paths.fillna("").map(_path_escapes).to_numpy(dtype=bool)
+        suspect = paths.fillna("").str.contains(r"\.\.|^[/\\]|^[A-Za-z]:|^~", regex=True).to_numpy(dtype=bool)
+        escapes = np.zeros(len(paths), dtype=bool)
+        if suspect.any():
+            escapes[suspect] = paths[suspect].fillna("").map(_path_escapes).to_numpy(dtype=bool)
         if escapes.any():
             report.error("documents", "path leaves the dataset folder (absolute or with '..')",
                          file=docs.file, column="path", rows=_rows(docs, escapes),
                          values=paths[escapes].tolist(),
                          fix="give paths relative to the dataset folder, such as documents/minutes-2011.txt")
         if base is not None:
-            exists = np.array([escapes[i] or (isinstance(p, str) and (base / p).is_file())
-                               for i, p in enumerate(paths.fillna("").tolist())], dtype=bool)
+            root = os.fspath(base)
+            exists = np.array([esc or (bool(p) and os.path.isfile(os.path.join(root, p)))
+                               for esc, p in zip(escapes.tolist(), paths.fillna("").tolist(), strict=True)],
+                              dtype=bool)
             if (~exists).any():
                 report.warning("documents", "document file not found; it will be reported and skipped",
                                file=docs.file, column="path", rows=_rows(docs, ~exists),
