@@ -23,6 +23,7 @@ of the matched cue weight, summing to 1, or all zero when nothing matched), ``pr
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,7 +173,11 @@ class _Compiled:
         for key in buckets:
             items = [it for k, its in buckets.items() if key.startswith(k) for it in its]
             items.sort(key=lambda it: -it[0])
-            self.buckets[key] = [(kind, obj, rx) for _, kind, obj, rx in items]
+            # One regex per bucket, its alternatives longest first: one call per candidate.
+            names = {f"b{i}": (kind, obj) for i, (_, kind, obj, _rx) in enumerate(items)}
+            joined = "|".join(f"(?P<b{i}>{rx.pattern})" for i, (_, _k, _o, rx) in enumerate(items))
+            flags = re.IGNORECASE if any(rx.flags & re.IGNORECASE for *_, rx in items) else 0
+            self.buckets[key] = (re.compile(joined, flags), names)
         self.candidates = re.compile(r"\b" + _trie_regex(buckets)) if buckets else None
         self.generic = [(kind, obj, rx) for _, kind, obj, rx in generic]
         self.ignore = re.compile("|".join(f"(?:{rx})" for rx in book.ignore)) if book.ignore else None
@@ -182,13 +187,21 @@ class _Compiled:
         self.contexts = {}
         for rule in book.ambiguous:
             parts = [
-                f"(?P<{code}>{'|'.join(cues)})" for code, cues in rule.contexts.items() if cues
+                f"(?P<{code}>{'|'.join(rx[2:] if rx.startswith(chr(92) + 'b') else rx for rx in cues)})"
+                for code, cues in rule.contexts.items() if cues
             ]
-            self.contexts[rule.term] = re.compile("|".join(parts)) if parts else None
+            self.contexts[rule.term] = re.compile(r"\b(?:" + "|".join(parts) + ")") if parts else None
 
     @staticmethod
     def _join(regexes):
-        return re.compile("|".join(f"(?:{rx})" for rx in regexes)) if regexes else None
+        """One regex for a list of cue regexes, with the word boundary tested once."""
+        if not regexes:
+            return None
+        bounded = [rx[2:] for rx in regexes if rx.startswith(r"\b")]
+        other = [rx for rx in regexes if not rx.startswith(r"\b")]
+        parts = [r"\b(?:" + "|".join(f"(?:{rx})" for rx in bounded) + ")"] if bounded else []
+        parts += [f"(?:{rx})" for rx in other]
+        return re.compile("|".join(parts))
 
     def matches(self, low: str):
         """Yield ``(start, end, kind, obj)`` for non-overlapping matches, left to right."""
@@ -199,12 +212,12 @@ class _Compiled:
                 pos = cand.start()
                 if pos < last_end:
                     continue
-                for kind, obj, rx in self.buckets[cand.group()]:
-                    m = rx.match(low, pos)
-                    if m and m.end() > pos:
-                        found.append((pos, m.end(), kind, obj))
-                        last_end = m.end()
-                        break
+                rx, names = self.buckets[cand.group()]
+                m = rx.match(low, pos)
+                if m and m.end() > pos:
+                    kind, obj = names[m.lastgroup]
+                    found.append((pos, m.end(), kind, obj))
+                    last_end = m.end()
         if self.generic:
             taken = [(s, e) for s, e, _, _ in found]
             for kind, obj, rx in self.generic:
@@ -216,17 +229,21 @@ class _Compiled:
         return found
 
 
-def _left_words(low: str, start: int, n: int) -> list[str]:
+def _last_break(breaks: list[int], start: int) -> int:
+    """End of the last break (from a sorted list of break ends) at or before ``start``."""
+    i = bisect.bisect_right(breaks, start)
+    return breaks[i - 1] if i else 0
+
+
+def _left_words(low: str, start: int, n: int, clause_breaks: list[int]) -> list[str]:
     """The last ``n`` words before ``start`` in the same clause."""
-    left = low[max(0, start - 15 * n) : start]
-    cuts = _CLAUSE_BREAK.split(left)
-    return _WORD.findall(cuts[-1])[-n:]
+    left = low[max(_last_break(clause_breaks, start), start - 15 * n) : start]
+    return _WORD.findall(left)[-n:]
 
 
-def _window(low: str, start: int, end: int, n: int) -> tuple[str, str]:
+def _window(low: str, start: int, end: int, n: int, sentence_breaks: list[int]) -> tuple[str, str]:
     """Up to ``n`` words each side of a span, within its sentence."""
-    left = low[max(0, start - 12 * n) : start]
-    left = _SENTENCE_BREAK.split(left)[-1]
+    left = low[max(_last_break(sentence_breaks, start), start - 12 * n) : start]
     right = low[end : end + 12 * n]
     stop = _SENTENCE_BREAK.search(right)
     if stop:
@@ -238,11 +255,11 @@ def _window(low: str, start: int, end: int, n: int) -> tuple[str, str]:
     return left, right
 
 
-def _decide_context(compiled: _Compiled, rule, low: str, start: int, end: int):
+def _decide_context(compiled: _Compiled, rule, low: str, start: int, end: int, sentence_breaks: list[int]):
     regex = compiled.contexts.get(rule.term)
     if regex is None:
         return None, ""
-    left, right = _window(low, start, end, rule.window)
+    left, right = _window(low, start, end, rule.window, sentence_breaks)
     scores: dict[str, float] = {}
     nearest: dict[str, int] = {}
     found: dict[str, str] = {}
@@ -269,6 +286,7 @@ def _find(compiled: _Compiled, text: str, offset: int = 0) -> list[_Hit]:
     ignored = [m.span() for m in compiled.ignore.finditer(low)] if compiled.ignore else []
     book = compiled.book
     window = max(book.negation_window, book.opposition_window)
+    clause_breaks = sentence_breaks = None
     hits = []
     for s, e, kind, obj in compiled.matches(low):
         if offsets is None:
@@ -279,7 +297,9 @@ def _find(compiled: _Compiled, text: str, offset: int = 0) -> list[_Hit]:
         if kind == "term":
             code, weight, note = obj.code, obj.weight, ""
         else:
-            code, cue = _decide_context(compiled, obj, low, s, e)
+            if sentence_breaks is None:
+                sentence_breaks = [m.end() for m in _SENTENCE_BREAK.finditer(low)]
+            code, cue = _decide_context(compiled, obj, low, s, e, sentence_breaks)
             weight = obj.weight
             if code is None:
                 hits.append(_Hit(None, os_ + offset, oe + offset, snippet, 0.0, "no context"))
@@ -289,7 +309,9 @@ def _find(compiled: _Compiled, text: str, offset: int = 0) -> list[_Hit]:
         if ignored and any(a <= s < b for a, b in ignored):
             status, note = "ignored", "names the options"
         else:
-            words = _left_words(low, s, window)
+            if clause_breaks is None:
+                clause_breaks = [m.end() for m in _CLAUSE_BREAK.finditer(low)]
+            words = _left_words(low, s, window, clause_breaks)
             if compiled.negation is not None and words:
                 left = " ".join(words[-book.negation_window :])
                 if compiled.neg_exceptions is not None:
