@@ -354,3 +354,21 @@ def test_shares_sum_to_one_and_positions_fit(pieces):
     assert total == pytest.approx(1.0) or (total == 0 and row["primary"] == "none")
     ev = coder.evidence(pd.DataFrame({"document_id": ["x"], "text": [text]}))
     assert ((ev["start"] >= 0) & (ev["end"] <= len(text)) & (ev["start"] < ev["end"])).all()
+
+
+EXAMPLE = ROOT / "data" / "example"
+
+
+@pytest.mark.skipif(not (EXAMPLE / "truth_documents.csv").exists(), reason="bundled example absent")
+def test_example_documents_agree_with_the_planted_truth(coder):
+    from analysis.agreement import agreement
+    from analysis.data.documents import load_document_source
+
+    read = load_document_source(EXAMPLE)
+    assert read.problems.empty and len(read.texts) == 300
+    truth = pd.read_csv(EXAMPLE / "truth_documents.csv").rename(columns={"option": "code"})
+    result = agreement(coder.code(read.texts), truth)
+    assert result.n == 300
+    assert result.macro_f1 >= 0.9 and result.kappa >= 0.85
+    by_partnership = aggregate_codes(coder.code(read.texts), read.texts)
+    assert by_partnership["n_documents"].sum() == 300

@@ -330,7 +330,7 @@ def _find(compiled: _Compiled, text: str, offset: int = 0) -> list[_Hit]:
 def _format_evidence(hits: list[_Hit], limit: int = 60) -> str:
     parts = []
     for h in hits[:limit]:
-        code = h.code or "?"
+        code = h.code or NONE
         entry = f'{code}({h.weight:g}) "{h.text}" {h.start}-{h.end}'
         if h.status != "counted":
             entry += f" [{h.status}{', ' + h.note if h.note else ''}]"

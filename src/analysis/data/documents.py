@@ -374,9 +374,9 @@ def load_document_source(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES)
 
     A folder holding ``documents.csv`` (or ``.xlsx``/``.parquet``, or a ``dataset.yml``
     that maps a documents table) is read as a dataset: the documents table names the
-    files and gives their ids. If the dataset as a whole does not validate, the
-    documents table is read on its own, so that coding does not wait for unrelated
-    tables. Any other folder is read as a plain folder of documents
+    files and gives their ids. The documents table is read on its own (converted to
+    its schema), so that coding neither waits for nor fails on unrelated tables; with a
+    ``dataset.yml`` the dataset is loaded so that its table mapping is respected. Any other folder is read as a plain folder of documents
     (see :func:`index_folder`); a single file is read as one document.
 
     Returns
@@ -392,6 +392,16 @@ def load_document_source(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES)
     table_files = [path / f"documents{ext}" for ext in (".csv", ".xlsx", ".parquet")]
     if (path / "dataset.yml").exists() or any(f.exists() for f in table_files):
         index = None
+        existing = [f for f in table_files if f.exists()]
+        if existing and not (path / "dataset.yml").exists():
+            # Coding needs only the documents table: read it alone, without validating
+            # (and waiting for) every other table of a large dataset.
+            from analysis.data.readers import read_table
+            from analysis.data.schema import TABLES
+
+            table = read_table(existing[0], TABLES["documents"])
+            if table is not None:
+                return read_documents(table.frame, path, max_bytes=max_bytes)
         try:
             from analysis.data import load_dataset
 
