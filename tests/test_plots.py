@@ -126,6 +126,8 @@ def test_lines_one_per_level_sorted():
     assert list(ax.lines[0].get_ydata()) == [1, 2, 3]
     assert ax.lines[0].get_linestyle() == "--"
     assert [to_hex(line.get_color()).upper() for line in ax.lines] == list(CATEGORICAL[:2])
+    ax.figure.canvas.draw()
+    assert all(float(t).is_integer() for t in ax.get_xticks())  # whole years only
 
 
 def test_lines_grid_panels_and_ax_warning():

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from analysis.style import (
     CATEGORICAL,
@@ -393,6 +394,8 @@ def plot_lines(
             _draw_band(ax, frame, x, band, colour)
         ax.plot(frame[x].to_numpy(), frame[y].to_numpy(), color=colour, marker=marker,
                 label=None if lvl is None else str(lvl), **kwargs)
+    if pd.api.types.is_integer_dtype(data[x]):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, not 2007.5
     ax.set_xlabel(str(x))
     ax.set_ylabel(str(y))
     if hue is not None:
