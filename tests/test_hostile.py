@@ -473,3 +473,54 @@ def test_row_numbers_survive_skipped_rows(tmp_path):
     assert data.rows.tolist() == [2, 4]
     assert np.array_equal(data.frame["meetings"].to_numpy(dtype=float), [1.0, -5.0])
     assert [p.rows for p in report.errors] == [[3]]
+
+
+# ----------------------------------------------------------------------------- chart export
+
+
+def _specs(n: int):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.export import ChartSpec
+
+    specs = []
+    for i in range(n):
+        fig, ax = plt.subplots()
+        ax.plot([0, 1, 2], [i, i + 1, i])
+        specs.append(ChartSpec(name=f"chart_{i}", fig=fig, title=f"Chart {i}", alt_text=f"A line, number {i}.",
+                               data=pd.DataFrame({"x": [0, 1, 2], "y": [i, i + 1, i]})))
+    return specs
+
+
+@pytest.mark.parametrize("failure", ["interrupt", "disk_full"])
+def test_export_interrupted_half_way_leaves_the_previous_export_intact(tmp_path, monkeypatch, failure):
+    """Ctrl-C or a full disk half way through an export: the folder holds exactly the
+    complete files of the previous export, and no temporary file."""
+    import analysis.writers
+    from analysis.export import export_charts
+
+    out = tmp_path / "charts"
+    export_charts(_specs(2), out, formats=("svg",))
+    before = _checksums(out)
+    assert len(before) >= 5  # two charts in svg and csv, plus the manifest
+    real_fdopen = os.fdopen
+    calls = {"n": 0}
+    exc = KeyboardInterrupt() if failure == "interrupt" else OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def fdopen(fd, mode="r", *a, **k):
+        if "w" in mode:
+            calls["n"] += 1
+            if calls["n"] == 4:  # the fourth file of six: half way
+                return _failing_fdopen(exc)(fd, mode, *a, **k)
+        return real_fdopen(fd, mode, *a, **k)
+
+    monkeypatch.setattr(analysis.writers.os, "fdopen", fdopen)
+    with pytest.raises(type(exc)):
+        export_charts(_specs(3), out, formats=("svg",), replace_manifest=True)
+    monkeypatch.undo()
+    assert calls["n"] >= 4
+    assert _checksums(out) == before
+    assert not list(tmp_path.rglob("*.tmp")) and not list(tmp_path.rglob(".*.tmp"))

@@ -336,8 +336,27 @@ case("unknown_indicator", "accepted with a warning: an indicator not in the code
 # ----------------------------------------------------------------------- other commands
 case("codebook_python_tag", "rejected: a codebook with a Python tag is refused, never run",
      build="codebook_python_tag", command=["code", "{dataset}", "--codebook", "{extra}/codebook.yml",
-                                           "--out", "{out}"],
-     exit=2, expect=[E("codebook", severity="stderr")], check="no_sentinel")
+                                           "--out", "{out}/codes.csv"],
+     exit=2, expect=[E("codebook.yml", severity="stderr")], check="no_sentinel")
+for command, extra_args, target in (
+        ("code", [], "{dataset}/codes.csv"),
+        ("charts", ["--formats", "svg"], "{dataset}/charts"),
+        ("typology", ["--no-charts", "--bootstrap", "0"], "{dataset}/typology"),
+        ("austerity", ["--from", "2010", "--to", "2011"], "{dataset}/austerity.csv"),
+        ("activity", [], "{dataset}/activity")):
+    case(f"{command}_output_inside_input", f"rejected: '{command} --out' inside the dataset folder; "
+         "nothing written", command=[command, "{dataset}", *extra_args, "--out", target], exit=2,
+         expect=[E("inside the input folder", severity="stderr")])
+for command, extra_args in (("charts", ["--formats", "svg"]), ("typology", ["--no-charts", "--bootstrap", "0"])):
+    case(f"{command}_read_only_output", f"rejected: '{command}' into a folder that cannot be written",
+         build="read_only_output", command=[command, "{dataset}", *extra_args, "--out", "{out}"], exit=2,
+         expect=[E("not writable", severity="stderr")])
+case("analysis_validates_first", "rejected: an analysis command runs the validation first and stops "
+     "on a broken table (here '12,5'), naming it; nothing written",
+     files={"finance.csv": _base("finance.csv").replace("XH001,2010,900.5", 'XH001,2010,"12,5"')},
+     command=["austerity", "{dataset}", "--from", "2010", "--to", "2011", "--out", "{out}/austerity.csv"],
+     exit=2, expect=[E("is not a number", severity="stderr"), E("finance.csv, row 2, column "
+                                                                "'spending_power_gbp_m'", severity="stderr")])
 
 
 def main() -> None:
