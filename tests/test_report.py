@@ -92,3 +92,28 @@ def test_report_runs_and_reruns_identically(tmp_path):
         digests.append({p.relative_to(tmp_path / run).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                         for p in files if p.name != "manifest.json"})
     assert digests[0] == digests[1]
+    _check_in_browser(path, tmp_path)
+
+
+def _check_in_browser(path, tmp_path):
+    """The report loads in headless Chromium with no errors or broken images, and renders."""
+    import json
+
+    from test_charts import _CHECK, _chromium, _chromium_run
+
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("no chromium binary found (apt-get install chromium)")
+    probe = path.with_name("probe.html")
+    probe.write_text(path.read_text(encoding="utf-8").replace("</head>", _CHECK + "\n</head>", 1),
+                     encoding="utf-8")
+    result = _chromium_run(browser, tmp_path, "--virtual-time-budget=5000", "--dump-dom", probe.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    marker = '<pre id="__result">'
+    found = json.loads(result.stdout.split(marker, 1)[1].split("</pre>", 1)[0])
+    assert found["errors"] == [] and found["broken"] == []
+    assert found["images"] >= 2  # the notebook's charts, embedded in the page
+    shot = tmp_path / "report.png"
+    result = _chromium_run(browser, tmp_path, f"--screenshot={shot}", "--window-size=1100,1400",
+                           "--hide-scrollbars", path.as_uri())
+    assert result.returncode == 0 and shot.stat().st_size > 20_000

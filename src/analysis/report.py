@@ -157,6 +157,7 @@ section.notebook {{ border-top: 1px solid #b1b4b6; margin-top: 2.5rem; padding-t
 pre {{ background: #f3f2f1; padding: 0.6rem; overflow-x: auto; font-size: 0.85rem; }}
 .small {{ color: #505a5f; font-size: 0.85rem; }}
 nav ol {{ padding-left: 1.2rem; }}
+a.anchor-link {{ display: none; }}
 </style>
 </head>
 <body>
