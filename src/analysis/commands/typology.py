@@ -1,0 +1,85 @@
+"""``typology DATASET --out DIR``: place every partnership on Kahane's four options."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from analysis.errors import InputError
+
+
+def _k(value: str):
+    if value == "auto":
+        return "auto"
+    try:
+        k = int(value)
+    except ValueError:
+        raise InputError(f"--k must be 'auto' or a whole number, not {value!r}") from None
+    if k < 1:
+        raise InputError(f"--k must be at least 1, not {k}")
+    return k
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "typology",
+        help="place every partnership on fight, adapt, exit or collaborate, with diagnostics",
+        description=(
+            "Cluster partnerships on their evidence rates (per year active), choose k with a "
+            "panel of criteria, check the clusters' stability by bootstrap, and match clusters "
+            "to Kahane's four options by the Hungarian algorithm (mixed where no option is "
+            "clearly nearest). Writes typology.csv, typology_diagnostics.json, "
+            "typology_summary.md and the charts into --out."
+        ),
+    )
+    p.add_argument("dataset", type=Path, help="the dataset folder")
+    p.add_argument("--out", type=Path, required=True, help="output folder (outside the dataset)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--k", type=_k, default="auto", help="number of clusters or 'auto' (default)")
+    p.add_argument("--transform", choices=("asinh", "log1p", "none"), default="asinh",
+                   help="transformation of the rates (default asinh)")
+    p.add_argument("--scaling", choices=("minmax", "zscore"), default="minmax",
+                   help="scaling of the transformed rates (default minmax: range 0-1)")
+    p.add_argument("--bootstrap", type=int, default=100, metavar="N",
+                   help="bootstrap resamples for the stability (default 100; 0 skips)")
+    p.add_argument("--no-charts", action="store_true", help="write the tables only")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from analysis.data import load_dataset
+    from analysis.typology import (
+        KahaneTypology,
+        features_for,
+        summary_markdown,
+        typology_charts,
+    )
+    from analysis.writers import atomic_write_text, check_output_dir, write_csv
+
+    if args.bootstrap < 0:
+        raise InputError(f"--bootstrap must be 0 or more, not {args.bootstrap}")
+    out = check_output_dir(args.out, inputs=[args.dataset])
+    dataset = load_dataset(args.dataset)
+    features = features_for(dataset)
+    model = KahaneTypology(k=args.k, transformation=args.transform, scaling=args.scaling,
+                           n_bootstrap=args.bootstrap, random_state=args.seed).fit(features)
+    placements = model.placements_.round(6)
+    diagnostics = model.diagnostics()
+    diagnostics["dataset"] = str(args.dataset)
+    diagnostics["window"] = features.attrs.get("window")
+    write_csv(placements, out / "typology.csv")
+    atomic_write_text(out / "typology_diagnostics.json",
+                      json.dumps(diagnostics, indent=2, sort_keys=True) + "\n")
+    atomic_write_text(out / "typology_summary.md", summary_markdown(model, dataset_name=dataset.name,
+                                                                    window=features.attrs.get("window")))
+    if not args.no_charts:
+        from analysis.export import export_charts
+
+        export_charts(typology_charts(model, features, source=f"{dataset.name}, evidence table"),
+                      out, inputs=[args.dataset])
+    counts = placements["option"].value_counts()
+    print(f"{len(placements)} partnerships placed in {model.k_} clusters: "
+          + ", ".join(f"{o} {int(counts.get(o, 0))}" for o in ("fight", "adapt", "exit", "collaborate", "mixed")))
+    print(model.k_reason_)
+    print(f"wrote {out / 'typology.csv'}, typology_diagnostics.json and typology_summary.md")
+    return 0
