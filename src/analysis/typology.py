@@ -492,7 +492,7 @@ def clusterboot(Z, labels, centers, *, n_bootstrap: int = 100, init: str = "warm
             km = KMeans(n_clusters=k, init="k-means++", n_init=n_init, algorithm="lloyd",
                         random_state=int(rs.randint(2**31 - 1)))
         sub = Z[distinct]
-        if len(np.unique(sub, axis=0)) < k:
+        if len(distinct) < k:
             continue
         boot = _fit_quiet(km, sub, sample_weight=counts[distinct].astype(float)).labels_
         orig = labels[distinct]
@@ -1405,8 +1405,10 @@ def typology_charts(model: KahaneTypology, features: pd.DataFrame, *, source: st
         if len(sub):
             plots.plot_lines(sub, x="k", y=col, marker="o", ax=ax)
         ax.axvline(model.k_, color="#801650", linewidth=1, linestyle="--")
-        ax.set_ylabel(label, fontsize=7)
-        ax.set_xlabel("k")
+        ax.set_title(label, fontsize=8, loc="left")
+        ax.set_ylabel("")
+        ax.set_xlabel("")
+    np.atleast_1d(axes)[-1].set_xlabel("number of clusters, k")
     long_panel = panel.melt(id_vars="k", var_name="criterion", value_name="value").dropna()
     specs.append(ChartSpec(
         name="typology_k_panel", fig=fig,
@@ -1440,10 +1442,10 @@ def typology_charts(model: KahaneTypology, features: pd.DataFrame, *, source: st
     for opt, (change, actor) in TWO_BY_TWO.items():
         clusters = [c for c in range(model.k_) if model.option_map_[c] == opt]
         n = int((place["option"] == opt).sum())
+        named = ", ".join(f"C{c}" for c in clusters)
+        behind = (f"cluster {named}" if len(clusters) == 1 else f"clusters {named}") if clusters else "no cluster"
         rows.append({"can the situation be changed?": change, "acting": actor, "option": opt,
-                     "partnerships": n,
-                     "label": opt + ("\nclusters " + ", ".join(f"C{c}" for c in clusters) if clusters
-                                     else "\nno cluster")})
+                     "partnerships": n, "label": f"{opt}\n{behind}"})
     quad = pd.DataFrame(rows)
     fig, ax = subplots(size="govuk")
     plots.plot_two_by_two(quad, x="can the situation be changed?", y="acting", value="partnerships",
