@@ -117,3 +117,15 @@ def _check_in_browser(path, tmp_path):
     result = _chromium_run(browser, tmp_path, f"--screenshot={shot}", "--window-size=1100,1400",
                            "--hide-scrollbars", path.as_uri())
     assert result.returncode == 0 and shot.stat().st_size > 20_000
+
+
+@pytest.mark.slow
+def test_notebook_needing_a_missing_table_is_skipped_not_fatal(tmp_path):
+    minimal = {k: v for k, v in TINY.items() if k in ("councils.csv", "partnerships.csv")}
+    data = write_files(tmp_path / "minimal", minimal)
+    path = build_report(data, tmp_path / "out", notebooks=["01_data_overview", "03_austerity_activity"],
+                        charts=False)
+    html = path.read_text(encoding="utf-8")
+    assert "03_austerity_activity.ipynb: not run" in html and "finance" in html
+    assert (tmp_path / "out" / "notebooks" / "01_data_overview.ipynb").exists()
+    assert not (tmp_path / "out" / "notebooks" / "03_austerity_activity.ipynb").exists()

@@ -69,6 +69,11 @@ def coverage_by_year(dataset) -> pd.DataFrame:
         a = dataset["activity"]
         frames.append(a.groupby("year")["partnership_id"].nunique().rename("partnerships_with_activity"))
     years = sorted(set().union(*[set(s.index) for s in frames])) if frames else []
+    if not years and len(part):
+        # No yearly tables: span the partnerships' own lives.
+        ends = pd.concat([pd.to_numeric(part["established"]),
+                          pd.to_numeric(part.get("dissolved", pd.Series(dtype=float)))]).dropna()
+        years = list(range(int(ends.min()), int(ends.max()) + 1))
     if years:
         est = pd.to_numeric(part["established"])
         dis = pd.to_numeric(part["dissolved"]) if "dissolved" in part.columns else pd.Series(pd.NA, index=part.index)

@@ -116,7 +116,8 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _html_report(executed: list[Path], header: dict, *, show_code: bool, title: str) -> str:
+def _html_report(executed: list[Path], header: dict, *, show_code: bool, title: str,
+                 skipped: dict | None = None) -> str:
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -135,6 +136,8 @@ def _html_report(executed: list[Path], header: dict, *, show_code: bool, title: 
                       if c.cell_type == "markdown" and c.source.strip()), path.stem)
         toc.append(f'<li><a href="#{anchor}">{html.escape(first)}</a></li>')
         sections.append(f'<section id="{anchor}" class="notebook">{body}</section>')
+    for name, why in (skipped or {}).items():
+        toc.append(f"<li>{html.escape(name)}: not run ({html.escape(why)})</li>")
     rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
                    for k, v in header["parameters"].items())
     versions = ", ".join(f"{k} {v}" for k, v in header["versions"].items())
@@ -244,7 +247,7 @@ def build_report(
     try:
         nb_out = staging / "notebooks"
         nb_out.mkdir()
-        executed = []
+        executed, skipped = [], {}
         for nb in all_nbs:
             nb_params = dict(per_nb[nb])
             if "out_dir" in notebook_parameters(nb):
@@ -255,6 +258,11 @@ def build_report(
                                            kernel_name=kernel_name, cwd=str(NOTEBOOK_DIR),
                                            progress_bar=False, log_output=False)
             except papermill.PapermillExecutionError as exc:
+                if exc.ename == "MissingTableError":
+                    # A valid dataset may lack the optional tables a notebook needs: say so, go on.
+                    skipped[nb.name] = exc.evalue
+                    target.unlink(missing_ok=True)
+                    continue
                 raise InputError(f"notebook {nb.name} failed on this dataset: {exc.ename}: {exc.evalue}") from None
             cleaned = strip_volatile(nbformat.read(target, as_version=4))
             atomic_write_text(target, nbformat.writes(nbformat.from_dict(cleaned)) + "\n")
@@ -272,7 +280,8 @@ def build_report(
                   "parameters": {k: params[k] for k in sorted(params) if k != "dataset"} | {"show_code": show_code},
                   "versions": package_versions()}
         title = f"Partnerships under austerity: {ds.name}"
-        atomic_write_text(staging / "report.html", _html_report(executed, header, show_code=show_code, title=title))
+        atomic_write_text(staging / "report.html", _html_report(executed, header, show_code=show_code, title=title,
+                                                                skipped=skipped))
         manifest = {
             "toolkit_version": __version__,
             "dataset": str(dataset),
@@ -281,6 +290,7 @@ def build_report(
             "seed": seed,
             "versions": header["versions"],
             "notebooks": {p.name: _sha256(p) for p in executed},
+            "notebooks_skipped": skipped,
             "charts": chart_entries,
             "report": _sha256(staging / "report.html"),
         }
