@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.data.documents import (
+    dataset_documents,
     index_folder,
     load_document_source,
     read_document,
@@ -130,6 +131,23 @@ def test_dataset_folder_uses_the_documents_table(tmp_path):
     result = load_document_source(tmp_path)
     assert result.texts["document_id"].tolist() == ["DOC1"]
     assert result.problems["document_id"].tolist() == ["DOC2"]
+
+
+def test_dataset_documents_with_and_without_a_documents_table(tmp_path):
+    from conftest import TINY, write_files
+
+    from analysis.coding import aggregate_codes, code_texts
+    from analysis.data import load_dataset
+
+    without = load_dataset(write_files(tmp_path / "none", TINY))
+    empty = dataset_documents(without)
+    assert empty.texts.empty and empty.problems.empty and "partnership_id" in empty.texts
+    assert aggregate_codes(code_texts(empty.texts), empty.texts).empty
+    folder = write_files(tmp_path / "with", {**TINY, "documents.csv": "document_id,path\nD1,d1.txt\nD2,gone.txt\n"})
+    (folder / "d1.txt").write_text("We lobbied the minister.", encoding="utf-8")
+    read = dataset_documents(load_dataset(folder))
+    assert read.texts["document_id"].tolist() == ["D1"] and read.texts["partnership_id"].isna().all()
+    assert read.problems["document_id"].tolist() == ["D2"]
 
 
 def test_empty_folder_is_an_input_error(tmp_path):

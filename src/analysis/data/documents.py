@@ -13,7 +13,9 @@ Two entry points:
   file name without its extension);
 - :func:`read_documents` reads the files named in a documents index (a frame with
   ``document_id`` and ``path``, relative to a base folder), as the ``documents``
-  table of a dataset provides.
+  table of a dataset provides;
+- :func:`dataset_documents` reads the documents of a loaded dataset, and gives an empty
+  result (rather than an error) for a dataset without a documents table.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ __all__ = [
     "DOCUMENT_SUFFIXES",
     "MAX_BYTES",
     "DocumentTexts",
+    "dataset_documents",
     "index_folder",
     "load_document_source",
     "read_document",
@@ -367,6 +370,29 @@ def read_documents(
                              "problem": "duplicate document_id in the index; only the first was coded"})
         text_frame = text_frame[~dup].reset_index(drop=True)
     return DocumentTexts(text_frame, pd.DataFrame(problems, columns=_PROBLEM_COLUMNS))
+
+
+def dataset_documents(dataset, *, max_bytes: int = MAX_BYTES) -> DocumentTexts:
+    """The documents of a loaded dataset; empty texts and no problems when it has none.
+
+    The texts always carry the documents table's optional columns (``partnership_id``,
+    ``council_code``, ``date``, ``title``), empty where the table lacks them, so that
+    coding and aggregation run on any valid dataset.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> no_documents = SimpleNamespace(has=lambda name: False, path=".")
+    >>> result = dataset_documents(no_documents)
+    >>> len(result.texts), list(result.texts.columns)[:4], len(result.problems)
+    (0, ['document_id', 'path', 'text', 'partnership_id'], 0)
+    """
+    from analysis.data.schema import TABLES
+
+    columns = list(TABLES["documents"].column_names)
+    index = dataset["documents"] if dataset.has("documents") else pd.DataFrame(columns=columns)
+    index = index.reindex(columns=[*columns, *[c for c in index.columns if c not in columns]])
+    return read_documents(index, dataset.path, max_bytes=max_bytes)
 
 
 def load_document_source(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> DocumentTexts:
