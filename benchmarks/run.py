@@ -195,7 +195,10 @@ def render(results: list[dict], info: dict, started: str, elapsed: float) -> str
              f"- Load average when the run started: {', '.join(f'{x:.1f}' for x in info['load'])} "
              "(other jobs were sharing the machine when this is well above 0; wall times are then inflated, "
              "CPU times much less so)",
-             f"- Run started {started}; took {elapsed / 60:.1f} minutes", "",
+             f"- Run started {started}; took {elapsed / 60:.1f} minutes"
+             + (f" (an update of some stages; the others are from the previous run, which started at load "
+                f"{', '.join(f'{x:.1f}' for x in info['previous_load'])})" if info.get("previous_load") else ""),
+             "",
              "## Sizes", "",
              "| size | councils | finance | partnerships | memberships | activity | evidence | documents | rows in all |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -275,6 +278,8 @@ def main(argv=None) -> int:
                         help="seconds allowed per stage (a stage that times out is skipped at larger sizes)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--json", type=Path, default=WORK / "results.json")
+    parser.add_argument("--update", action="store_true",
+                        help="keep the last run's results (results.json) for the stages and sizes not run now")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -287,13 +292,21 @@ def main(argv=None) -> int:
     info = machine()
     started = time.strftime("%Y-%m-%d %H:%M")
     t_start = time.perf_counter()
+    previous = {}
+    if args.update and args.json.exists():
+        last = json.loads(args.json.read_text())
+        previous = {r["size"]: r for r in last.get("results", [])}
+        info["previous_load"] = last.get("machine", {}).get("load")
     results = []
     gave_up: dict[str, str] = {}  # a stage that timed out is not run again at larger sizes
     for size in SIZES:
         if size.name not in wanted:
+            if size.name in previous:
+                results.append(previous[size.name])
             continue
         data, rows = ensure_data(size)
-        entry = {"size": size.name, "rows": rows, "words": size.words, "stages": {}}
+        entry = {"size": size.name, "rows": rows, "words": size.words,
+                 "stages": dict(previous.get(size.name, {}).get("stages", {}))}
         for stage in stages:
             out = WORK / "out" / size.name / stage
             if stage in gave_up:

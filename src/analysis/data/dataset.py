@@ -25,7 +25,7 @@ import yaml
 
 from analysis.data.problems import ValidationReport
 from analysis.data.readers import SUFFIXES, TableData, read_table
-from analysis.data.schema import TABLES
+from analysis.data.schema import INDICATOR_OPTIONS, TABLES
 from analysis.data.validate import validate_tables
 from analysis.errors import InputError, MissingTableError
 
@@ -209,8 +209,11 @@ def read_dataset(path: str | Path) -> Dataset:
             read[name] = data
         elif Path(file).is_file():
             unreadable.append(name)
-    validate_tables(read, report=report, base=folder, indicators=_codebook_indicators(),
-                    unreadable=unreadable)
+    indicators = None  # the standard ones; the codebook (slow to parse) only when they do not suffice
+    ev = read.get("evidence")
+    if ev is not None and not ev.frame["indicator"].dropna().isin(list(INDICATOR_OPTIONS)).all():
+        indicators = _codebook_indicators()
+    validate_tables(read, report=report, base=folder, indicators=indicators, unreadable=unreadable)
     used = {(folder / str(s.get("file"))).resolve() for s in table_cfg.values()
             if isinstance(s, dict) and s.get("file")}
     used |= {(folder / d.file).resolve() for d in read.values()}
