@@ -927,12 +927,16 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
                               ignore_index=True)
         return panel, models
 
-    def _gap(self, Z, ks, seeds):
+    def _gap(self, Z, ks, seeds, max_points: int = 5000):
         """Gap statistic (Tibshirani, Walther and Hastie 2001), uniform reference over the data's box.
 
         Uses k-means with 3 restarts for the data and each reference set, at k = 1 .. max(ks) + 1.
+        Above ``max_points`` partnerships, the data and the reference sets are a seeded sample of
+        that size (uniform reference sets converge slowly; this keeps the panel fast).
         """
         rs = np.random.RandomState(seeds["gap"])
+        if len(Z) > max_points:
+            Z = Z[np.sort(rs.choice(len(Z), max_points, replace=False))]
         lo, hi = Z.min(0), Z.max(0)
         kk = list(range(1, max(ks) + 2))
 
@@ -1268,9 +1272,10 @@ def summary_markdown(model: KahaneTypology, *, dataset_name: str = "", window: d
     lines += ["## Number of clusters", "", model.k_reason_ + ".", "",
               _md_table(model.k_panel_.round(3)), ""]
     lines += ["## Clusters and options", "",
-              "Each cluster is matched to the option whose prototype is nearest (Hungarian algorithm "
-              f"on the distances below); a cluster whose option is not clearer than the next by a margin "
-              f"of {model.min_margin} is `mixed`.", "",
+              "Clusters are matched to options one-to-one by the Hungarian algorithm on the distances "
+              "below; where that match is not clearly the nearest prototype, a cluster takes its nearest "
+              f"prototype if that one is clear, and is `mixed` when no option is nearer than the next by "
+              f"a relative margin of {model.min_margin}.", "",
               _md_table(model.assignment_.round(3)), "", "Distance from each centroid to each option prototype:",
               "", _md_table(model.cost_matrix_.round(3).reset_index()), ""]
     counts = p["option"].value_counts()
