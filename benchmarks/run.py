@@ -288,7 +288,7 @@ def main(argv=None) -> int:
         print(json.dumps(child(args.child, args.data, args.work)))
         return 0
     wanted = args.sizes.split(",")
-    stages = [s for s in STAGES if s in args.stages.split(",")]
+    stages = [s for s in STAGES if s in args.stages.split(",")]  # none: re-render with --update
     info = machine()
     started = time.strftime("%Y-%m-%d %H:%M")
     t_start = time.perf_counter()
@@ -322,6 +322,8 @@ def main(argv=None) -> int:
         results.append(entry)
         WORK.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"machine": info, "results": results}, indent=1, default=str))
+    WORK.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"machine": info, "results": results}, indent=1, default=str))
     text = render(results, info, started, time.perf_counter() - t_start)
     sys.path.insert(0, str(ROOT / "src"))
     from analysis.writers import atomic_write_text
