@@ -524,3 +524,17 @@ def test_export_interrupted_half_way_leaves_the_previous_export_intact(tmp_path,
     assert calls["n"] >= 4
     assert _checksums(out) == before
     assert not list(tmp_path.rglob("*.tmp")) and not list(tmp_path.rglob(".*.tmp"))
+
+
+def test_parquet_booleans_are_not_counts(tmp_path):
+    """A Parquet boolean column where a count belongs is reported, not read as 1 and 0."""
+    from analysis.data.problems import ValidationReport
+    from analysis.data.readers import read_table
+    from analysis.data.schema import TABLES
+
+    path = tmp_path / "activity.parquet"
+    pd.DataFrame({"partnership_id": ["P1", "P2"], "year": [2010, 2011], "meetings": [True, False]}).to_parquet(path)
+    report = ValidationReport()
+    data = read_table(path, TABLES["activity"], report=report)
+    assert data.frame["meetings"].isna().all()
+    assert [(p.column, p.problem, list(p.rows)) for p in report.errors] == [("meetings", "is not a number", [2, 3])]

@@ -134,6 +134,12 @@ case("infinite_number", "rejected: 'inf' is not an amount",
      files={"finance.csv": _base("finance.csv").replace("XH001,2010,900.5", "XH001,2010,inf")},
      exit=2, expect=[E("is not a number", file="finance.csv", row=2, column="spending_power_gbp_m")])
 
+case("booleans_as_counts", "rejected: TRUE/FALSE in a count are not read as 1 and 0",
+     files={"activity.csv": activity(*(r.replace(",4,0.9,", ",TRUE,0.9,").replace(",6,0.85,", ",FALSE,0.85,")
+                                       .replace(",10,0.7,", ",TRUE,0.7,").replace(",3,0.6,", ",TRUE,0.6,")
+                                       for r in ACT_ROWS))},
+     exit=2, expect=[E("is not a number", file="activity.csv", row=2, column="meetings")])
+
 # ----------------------------------------------------------------------- markers
 MARKERS = {"dotdot": "..", "three_dots": "...", "ellipsis": "…", "dash": "-", "x": "x", "c": "[c]",
            "x_bracket": "[x]", "z": "[z]", "low": "[low]", "n_a": "N/A", "not_available": "Not available"}

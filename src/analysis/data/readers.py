@@ -290,7 +290,9 @@ def _read_csv_raw(path, schema, column_map, header_row, report, table, sep=None)
         # Columns that must stay text exactly as written (codes such as '00123', names such
         # as '1984') but were read as numbers are read again, as text.
         text_cols = _text_positions(header, schema, expected)
-        again = [c for c in frame.columns if c in text_cols and not _is_text_dtype(frame[c])]
+        # So are columns the parser took for booleans: TRUE is not a count of 1.
+        again = [c for c in frame.columns if (c in text_cols and not _is_text_dtype(frame[c]))
+                 or pd.api.types.is_bool_dtype(frame[c])]
         if again:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", pd.errors.ParserWarning)
@@ -613,7 +615,7 @@ def _fast_numeric(values: pd.Series, col: Column) -> pd.Series | None:
     The common case (a clean export) then costs one C-level parse; anything else
     (markers, £, %, commas, years like 2010-11) returns None for the full conversion.
     """
-    if col.kind == "date":
+    if col.kind == "date" or pd.api.types.is_bool_dtype(values):
         return None
     try:
         numeric = pd.to_numeric(values, errors="coerce").astype(float)
@@ -672,7 +674,8 @@ _DISTINCT_FROM = 1000
 
 def _convert_cells(values, col, *, table, file, rows, report, extra_markers=frozenset()):
     """Convert every cell of one column (see :func:`convert_column`)."""
-    if pd.api.types.is_numeric_dtype(values) and col.kind in ("int", "float", "fraction", "year"):
+    numeric_dtype = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    if numeric_dtype and col.kind in ("int", "float", "fraction", "year"):
         text = None
         series = values.astype(float)
         infinite = np.isinf(series)
