@@ -9,6 +9,7 @@ unexpected failure. No user mistake ends in a traceback (``--debug`` shows one).
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import pkgutil
 import sys
@@ -90,15 +91,32 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        if exc.errno not in _ENVIRONMENT_ERRNOS:
+            if args.debug:
+                raise
+            return _unexpected(exc)
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: could not write{where}: {exc.strerror or exc}. Nothing was left half-written; "
+              "free some space or choose another --out folder, then run again.", file=sys.stderr)
+        return 2
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if args.debug:
             raise
-        print(
-            f"unexpected failure: {type(exc).__name__}: {exc}\n"
-            "This is a bug in the toolkit, not in your data. Run again with --debug "
-            "for the traceback and report it.",
-            file=sys.stderr,
-        )
-        return 1
+        return _unexpected(exc)
     finally:
         warnings.showwarning = previous
+
+
+#: Errors of the machine rather than of the toolkit: disk full, quota, read-only file system.
+_ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def _unexpected(exc: BaseException) -> int:
+    print(
+        f"unexpected failure: {type(exc).__name__}: {exc}\n"
+        "This is a bug in the toolkit, not in your data. Run again with --debug "
+        "for the traceback and report it.",
+        file=sys.stderr,
+    )
+    return 1

@@ -284,8 +284,8 @@ case("output_inside_input", "rejected: --report inside the dataset folder; nothi
 case("read_only_output", "rejected: the output folder cannot be written; nothing written",
      build="read_only_output", command=["validate", "{dataset}", "--report", "{out}/report.csv"], exit=2,
      expect=[E("not writable", severity="stderr")])
-case("disk_full", "fails cleanly: 'No space left on device' named, no traceback, no partial file",
-     build="disk_full", command=["validate", "{dataset}", "--report", "{out}/report.csv"], exit=1,
+case("disk_full", "fails cleanly: 'No space left on device' named, exit 2, no traceback, no partial file",
+     build="disk_full", command=["validate", "{dataset}", "--report", "{out}/report.csv"], exit=2,
      expect=[E("No space left on device", severity="stderr")])
 case("interrupted_write", "interrupted half way (Ctrl-C inside the writer): exit 130, no partial file",
      build="interrupt_write", command=["validate", "{dataset}", "--report", "{out}/report.csv"], exit=130,
