@@ -7,12 +7,12 @@ import hashlib
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import EXAMPLE, REAL, STAFFORDSHIRE, TINY, write_files
 
 from analysis.cli import main
 from analysis.data import TABLES, ValidationReport, load_dataset, read_dataset, read_table
 from analysis.data.readers import normalise_name, parse_years
 from analysis.errors import InputError
-from conftest import EXAMPLE, REAL, STAFFORDSHIRE, TINY, write_files
 
 
 def _read(tmp_path, name, content, table, **kwargs):

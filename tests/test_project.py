@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,3 +86,13 @@ def test_data_dictionary_is_current():
 @pytest.mark.parametrize("name", ["README.md", "data/example/README.md", "data/staffordshire/README.md"])
 def test_docs_exist(name):
     assert (ROOT / name).stat().st_size > 500
+
+
+def test_code_passes_ruff():
+    import shutil
+
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    if not Path(ruff).exists():
+        pytest.skip("ruff is not installed")
+    out = subprocess.run([ruff, "check", "src", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-3000:]

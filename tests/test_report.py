@@ -6,11 +6,17 @@ import hashlib
 
 import nbformat
 import pytest
+from conftest import STAFFORDSHIRE, TINY, write_files
 
 from analysis.cli import main
 from analysis.errors import InputError
-from analysis.report import NOTEBOOK_DIR, build_report, check_parameters, notebook_parameters, strip_volatile
-from conftest import STAFFORDSHIRE, TINY, write_files
+from analysis.report import (
+    NOTEBOOK_DIR,
+    build_report,
+    check_parameters,
+    notebook_parameters,
+    strip_volatile,
+)
 
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 

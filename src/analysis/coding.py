@@ -545,20 +545,23 @@ def aggregate_codes(codes: pd.DataFrame, documents: pd.DataFrame, *, by: str = "
     score_cols = [c for c in codes.columns if c not in ("document_id", "primary", "evidence")]
     merged = codes.merge(documents[["document_id", by]].drop_duplicates("document_id"), on="document_id", how="inner")
     merged = merged[merged[by].notna()]
-    rows = []
-    for key, group in merged.groupby(by, sort=True):
-        coded = group[group["primary"] != NONE]
-        means = coded[score_cols].mean() if len(coded) else pd.Series(0.0, index=score_cols)
-        row = {by: key, "n_documents": len(group), "n_coded": len(coded)}
-        row.update({c: float(means[c]) for c in score_cols})
-        row.update({f"n_{c}": int((group["primary"] == c).sum()) for c in score_cols})
-        if len(coded) and means.max() > 0:
-            row["primary"] = max(score_cols, key=lambda c, m=means: (m[c], -score_cols.index(c)))
-        else:
-            row["primary"] = NONE
-        rows.append(row)
+    # Vectorised over groups (one pass of groupby, no Python loop over partnerships).
+    is_coded = merged["primary"] != NONE
+    grouped = merged.groupby(by, sort=True)
+    out = pd.DataFrame({"n_documents": grouped.size(),
+                        "n_coded": is_coded.groupby(merged[by], sort=True).sum().astype(int)})
+    means = merged.loc[is_coded].groupby(by, sort=True)[score_cols].mean()
+    out[score_cols] = means.reindex(out.index).fillna(0.0).astype(float)
+    for c in score_cols:
+        out[f"n_{c}"] = (merged["primary"] == c).groupby(merged[by], sort=True).sum().astype(int)
+    # Highest mean share; ties go to the earlier code; nothing coded (or all zero) is "none".
+    values = out[score_cols].to_numpy()
+    best = np.asarray(score_cols, dtype=object)[values.argmax(axis=1)] if len(out) else np.array([], dtype=object)
+    has = (out["n_coded"].to_numpy() > 0) & (values.max(axis=1) > 0 if len(out) else np.array([], dtype=bool))
+    out["primary"] = np.where(has, best, NONE)
+    rows = out.reset_index()
     columns = [by, "n_documents", "n_coded", *score_cols, *[f"n_{c}" for c in score_cols], "primary"]
-    return pd.DataFrame(rows, columns=columns)
+    return rows[columns].reset_index(drop=True)
 
 
 # -------------------------------------------------------------------- supervised

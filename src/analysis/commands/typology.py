@@ -47,6 +47,12 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from analysis.writers import atomic_write_text, check_output_dir, write_csv
+
+    if args.bootstrap < 0:
+        raise InputError(f"--bootstrap must be 0 or more, not {args.bootstrap}")
+    out = check_output_dir(args.out, inputs=[args.dataset])  # refuse before any slow work
+
     from analysis.data import load_dataset
     from analysis.typology import (
         KahaneTypology,
@@ -54,11 +60,6 @@ def run(args) -> int:
         summary_markdown,
         typology_charts,
     )
-    from analysis.writers import atomic_write_text, check_output_dir, write_csv
-
-    if args.bootstrap < 0:
-        raise InputError(f"--bootstrap must be 0 or more, not {args.bootstrap}")
-    out = check_output_dir(args.out, inputs=[args.dataset])
     dataset = load_dataset(args.dataset)
     features = features_for(dataset)
     model = KahaneTypology(k=args.k, transformation=args.transform, scaling=args.scaling,

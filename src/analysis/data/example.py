@@ -157,7 +157,7 @@ def _councils(rng: np.random.Generator) -> pd.DataFrame:
     records = []
     counters = {t: 0 for t in TIER_COUNTS}
     county_codes = []
-    for tier, name in zip(tiers, names):
+    for tier, name in zip(tiers, names, strict=True):
         counters[tier] += 1
         code = f"X{_TIER_LETTER[tier]}{counters[tier]:03d}"
         if tier == "london_borough":
@@ -214,7 +214,7 @@ def _finance(rng, councils, deflators) -> tuple[pd.DataFrame, pd.Series]:
     cut = cut.clip(0.02, 0.6)
     defl = deflators.set_index("year")["deflator"] / 100
     records = []
-    for (_, c), k in zip(councils.iterrows(), cut):
+    for (_, c), k in zip(councils.iterrows(), cut, strict=True):
         base = _BASE_PER_HEAD[c["tier"]] * rng.lognormal(0, 0.08)
         growth = rng.normal(0.006, 0.003)
         for year in range(FIRST_YEAR, LAST_YEAR + 1):
