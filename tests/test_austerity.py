@@ -254,8 +254,10 @@ def test_standard_charts_draw_computed_frames(example):
                                             "austerity_activity_quintiles", "austerity_survival"]
         scatter = charts[0]
         axes = scatter.fig.axes
-        assert [ax.get_title() for ax in axes[:5]] == ["county", "district", "london borough", "metropolitan",
-                                                       "unitary"]
+        assert [ax.get_title() for ax in axes[:5]] == ["County", "District", "London borough", "Metropolitan",
+                                                       "Unitary"]
+        # The title states the finding, from the estimate's interval (planted slope is negative).
+        assert scatter.title == "Where cuts were deeper, partnership meetings fell further"
         from matplotlib.collections import PathCollection
 
         points = sum(len(c.get_offsets()) for ax in axes[:5] for c in ax.collections if isinstance(c, PathCollection))

@@ -264,3 +264,19 @@ def test_gallery_lists_charts_accessibly(tmp_path):
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "http://" not in html and "https://" not in html
     assert html.count("<h1>") == 1
+
+
+def test_source_line_is_not_doubled():
+    import matplotlib.pyplot as plt
+
+    from analysis.export import _Annotations
+
+    fig, _ = plt.subplots(figsize=(6.4, 4.0))
+    try:
+        ann = _Annotations(fig, title="A title", subtitle="", source="Source: ONS mid-year estimates")
+        assert ann.texts[-1].get_text() == "Source: ONS mid-year estimates"
+        ann.remove()
+        ann = _Annotations(fig, title="A title", subtitle="", source="ONS")
+        assert ann.texts[-1].get_text() == "Source: ONS"
+    finally:
+        plt.close(fig)

@@ -719,7 +719,7 @@ def standard_charts(dataset, *, random_state=0, start: int = 2010, end: int = 20
     t = austerity_against_activity(dataset, start=start, end=end, n_boot=max(n_boot, 100), random_state=rng)
     data = t["data"].dropna(subset=["cut", "log_change"]).reset_index(drop=True)  # the points drawn
     span = f"{start}-{str(start + 1)[-2:]} to {end}-{str(end + 1)[-2:]}"
-    source = f"Source: {dataset.name}; analysis.austerity"
+    source = f"{dataset.name}; analysis.austerity"
     if typology is not None:
         data = data.merge(dominant_option(dataset["partnerships"], typology), on="council_code", how="left")
         data["option"] = data["option"].fillna("none")
@@ -732,25 +732,32 @@ def standard_charts(dataset, *, random_state=0, start: int = 2010, end: int = 20
     facet = "tier" if "tier" in data.columns else None
     band = st.lowess_band(data, x="cut", y="log_change", by=facet, n_boot=n_boot, random_state=rng)
     levels = sorted(data[facet].dropna().unique()) if facet else [None]
-    fig, axes = subplots(size="a4", ncols=len(levels), sharey=True, squeeze=False)
-    for ax, level in zip(axes[0], levels, strict=True):
+    ncols = min(3, len(levels))
+    nrows = int(np.ceil(len(levels) / ncols))
+    fig, axes = subplots(size=(6.3, 1.6 + 2.6 * nrows), nrows=nrows, ncols=ncols, sharey=True, squeeze=False)
+    point_hue = None if hue == facet else hue  # colour by a facet's own variable says nothing
+    flat = list(axes.ravel())
+    for i, (ax, level) in enumerate(zip(flat, levels, strict=False)):
         points = data if level is None else data[data[facet] == level]
-        plots.plot_scatter(points, x="cut", y="log_change", hue=hue, ax=ax, s=12)
+        plots.plot_scatter(points, x="cut", y="log_change", hue=point_hue, ax=ax, s=10)
         lines = band if level is None else band[band[facet] == level]
         if len(lines):
             plots.plot_lines(lines, x="x", y="fit", band=("ci_low", "ci_high"), color="black", ax=ax)
-        ax.set_title(str(level).replace("_", " ") if level is not None else "")
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        if ax is not axes[0][0] and ax.get_legend() is not None:
+        ax.set_title(str(level).replace("_", " ").capitalize() if level is not None else "", fontsize="medium")
+        ax.set_xlabel("real cut per head" if i >= len(levels) - ncols else "")
+        ax.set_ylabel("log change in meetings" if i % ncols == 0 else "")
+        if i and ax.get_legend() is not None:
             ax.get_legend().remove()
-    axes[0][0].set_ylabel("log change in meetings per partnership")
-    fig.supxlabel("real-terms cut in spending power per head")
+    for ax in flat[len(levels):]:
+        ax.set_visible(False)
     fit = t["ols"].iloc[1]
     rho = t["spearman"].iloc[0]
     charts.append(ChartSpec(
         name="austerity_activity_scatter", fig=fig,
-        title="Austerity pressure against the change in partnership meetings",
+        title=(("Where cuts were deeper, partnership meetings fell further" if fit["ci_high"] < 0 else
+                "Where cuts were deeper, partnership meetings held up better" if fit["ci_low"] > 0 else
+                "No detectable link between cuts and partnership meetings")
+               if pd.notna(fit["ci_low"]) else "Austerity pressure against the change in partnership meetings"),
         subtitle=f"Real-terms cut in spending power per head against log change in meetings, {span}",
         alt_text=(f"Scatter of {int(data['log_change'].notna().sum())} councils in {len(levels)} panels by tier: "
                   f"real-terms cut per head across, log change in meetings of the partnerships each leads "

@@ -809,7 +809,7 @@ def standard_charts(dataset, *, random_state=0, codebook=None) -> list:
                           "share": (counts / counts.sum()).round(4).to_numpy()})
     n_problems = len(read.problems[read.problems["severity"] == "error"])
     name = getattr(dataset, "name", None) or Path(dataset.path).name
-    source = f"Source: {name}; analysis.coding (dictionary coding of {len(codes)} documents)"
+    source = f"{name}; analysis.coding (dictionary coding of {len(codes)} documents)"
     if n_problems:
         source += f"; {n_problems} document(s) could not be read"
     fig = _draw_bars(share, x="primary", y="share", xlabel="Primary option", ylabel="Share of documents")

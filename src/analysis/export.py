@@ -187,6 +187,7 @@ class _Annotations:
         top = 1 - (y_in + (0.05 if self.texts else 0)) / height
         bottom = 0.0
         if source:
+            source = re.sub(r"^\s*source\s*:\s*", "", source, flags=re.IGNORECASE)  # no "Source: Source:"
             wrapped = _wrap(f"Source: {source}", width, _SOURCE_PT)
             self.texts.append(
                 fig.text(

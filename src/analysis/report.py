@@ -112,6 +112,27 @@ def strip_volatile(notebook: dict) -> dict:
     return nb
 
 
+@contextlib.contextmanager
+def _filtered_stderr(noise: str = "Kernel is running over TCP without encryption"):
+    """Capture what kernels print on the process's stderr; pass on all but known noise."""
+    import sys
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            for line in tmp.read().decode("utf-8", "replace").splitlines():
+                if noise not in line:
+                    print(line, file=sys.stderr)
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -254,9 +275,10 @@ def build_report(
                 nb_params["out_dir"] = str((out / "notebooks" / nb.stem).resolve())
             target = nb_out / nb.name
             try:
-                papermill.execute_notebook(str(nb), str(target), parameters=nb_params,
-                                           kernel_name=kernel_name, cwd=str(NOTEBOOK_DIR),
-                                           progress_bar=False, log_output=False)
+                with _filtered_stderr():
+                    papermill.execute_notebook(str(nb), str(target), parameters=nb_params,
+                                               kernel_name=kernel_name, cwd=str(NOTEBOOK_DIR),
+                                               progress_bar=False, log_output=False)
             except papermill.PapermillExecutionError as exc:
                 if exc.ename == "MissingTableError":
                     # A valid dataset may lack the optional tables a notebook needs: say so, go on.
