@@ -768,14 +768,14 @@ def standard_charts(dataset, *, random_state=0, start: int = 2010, end: int = 20
     # 2. Quadrant chart at the medians.
     q = t["quadrants"]
     xm, ym = float(q["x_median"].iloc[0]), float(q["y_median"].iloc[0])
-    fig, ax = subplots(size="a4")
+    fig, ax = subplots(size=(6.3, 5.0))
     plots.plot_quadrant(q, x="cut", y="log_change", x_mid=xm, y_mid=ym, ax=ax, s=12,
                         quadrant_labels={"top_right": "harder cut, activity held up",
                                          "bottom_right": "harder cut, activity fell",
                                          "top_left": "milder cut, activity held up",
                                          "bottom_left": "milder cut, activity fell"})
     ax.set_xlabel("real cut per head")
-    ax.set_ylabel("log change in meetings per partnership")
+    ax.set_ylabel("log change in meetings")
     counts = q["quadrant"].value_counts()
     charts.append(ChartSpec(
         name="austerity_activity_quadrants", fig=fig,
@@ -791,7 +791,7 @@ def standard_charts(dataset, *, random_state=0, start: int = 2010, end: int = 20
         group=lambda d: np.where(d["cut_quintile"] == 5, "most cut fifth", "least cut fifth"))
     series = cy.groupby(["group", "year"]).agg(meetings_per_partnership=("meetings_per_partnership", "mean"),
                                                partnerships=("partnerships", "mean")).reset_index()
-    fig, axes = subplots(size="a4", ncols=2)
+    fig, axes = subplots(size=(6.3, 4.6), ncols=2)
     plots.plot_lines(series, x="year", y="meetings_per_partnership", hue="group", ax=axes[0], marker="o")
     axes[0].set_title("meetings per partnership")
     plots.plot_lines(series, x="year", y="partnerships", hue="group", ax=axes[1], marker="o")
@@ -816,7 +816,7 @@ def standard_charts(dataset, *, random_state=0, start: int = 2010, end: int = 20
     km = t["survival_km_cut"]
     km = km[km["group"].isin(["1", "5"])].assign(
         group=lambda d: d["group"].map({"1": "least cut fifth", "5": "most cut fifth"}))
-    fig, ax = subplots(size="a4")
+    fig, ax = subplots(size=(6.3, 5.0))
     plots.plot_survival(km, hue="group", band=("ci_low", "ci_high"), ax=ax)
     ax.set_xlabel(f"years from {start} (or set-up)")
     ax.set_ylabel("share of partnerships still running")
