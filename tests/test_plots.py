@@ -16,6 +16,7 @@ from analysis.style import CATEGORICAL, OPTION_COLOURS  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _close_figures():
+    plt.close("all")  # figures left open elsewhere in this worker (doctests) must not leak into gca()
     yield
     plt.close("all")
 
