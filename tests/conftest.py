@@ -61,3 +61,18 @@ TINY = {
 def tiny_dataset(tmp_path) -> Path:
     """A three-council, two-partnership dataset that validates cleanly."""
     return write_files(tmp_path / "tiny", TINY)
+
+
+@pytest.fixture(autouse=True)
+def _no_figures_leak_between_tests():
+    """Close every matplotlib figure before and after each test (only where pyplot is loaded)."""
+    import sys
+
+    def close():
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is not None:
+            plt.close("all")
+
+    close()
+    yield
+    close()
