@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.checks import require_columns
 from analysis.errors import InputError
 
 __all__ = [
@@ -43,12 +44,7 @@ _NUMERIC = ("meetings", "attendance_rate", "outputs", "joint_budget_gbp_m", "act
 
 
 def _need(frame, columns, what):
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(f"missing column(s) {', '.join(repr(c) for c in missing)} in {what}; "
-                         f"columns present: {', '.join(map(str, frame.columns))}")
+    require_columns(frame, columns, what)
 
 
 def _years(series):

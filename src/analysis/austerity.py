@@ -27,6 +27,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from analysis.checks import require_columns
 from analysis.errors import InputError
 
 __all__ = [
@@ -70,14 +71,7 @@ class AusterityCheckWarning(UserWarning):
 
 
 def _check_columns(frame: pd.DataFrame, needed, what: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(repr(c) for c in missing)} in {what}; "
-            f"columns present: {', '.join(map(str, frame.columns))}"
-        )
+    require_columns(frame, needed, what)
 
 
 def _as_years(series: pd.Series, what: str) -> pd.Series:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _sps
 
+from analysis.checks import require_columns
 from analysis.errors import InputError
 
 __all__ = [
@@ -50,12 +51,7 @@ def _rng(random_state):
 
 
 def _numeric(data: pd.DataFrame, columns, what: str = "data") -> pd.DataFrame:
-    if not isinstance(data, pd.DataFrame):
-        raise InputError(f"{what} must be a pandas DataFrame, got {type(data).__name__}")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise InputError(f"missing column(s) {', '.join(repr(c) for c in missing)} in {what}; "
-                         f"columns present: {', '.join(map(str, data.columns))}")
+    require_columns(data, columns, what)
     out = data[list(columns)].copy()
     for c in columns:
         out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
