@@ -642,8 +642,12 @@ def convert_column(
     rows: np.ndarray,
     report: ValidationReport,
     extra_markers: frozenset[str] = frozenset(),
+    failed: list | None = None,
 ) -> pd.Series:
     """Convert one column to its kind, recording every cell that could not be read.
+
+    ``failed``, when given, collects boolean masks of the cells that were reported as
+    unreadable (so that they are not reported as "missing" as well).
 
     A long text column is first converted through its distinct values (codes repeat,
     categories have a handful): when they convert without a single problem, the result
@@ -654,25 +658,24 @@ def convert_column(
     if len(values) > _DISTINCT_FROM and not pd.api.types.is_numeric_dtype(values):
         codes, uniques = pd.factorize(values)
         if len(uniques) < len(values) // 2:
-            trial = ValidationReport()
-            n_failed = len(_FAILED)
+            trial, trial_failed = ValidationReport(), []
             out_u = _convert_cells(pd.Series(uniques), col, table=table, file=file,
-                                   rows=np.arange(len(uniques)), report=trial, extra_markers=extra_markers)
-            if not trial.problems and len(_FAILED) == n_failed:
+                                   rows=np.arange(len(uniques)), report=trial, extra_markers=extra_markers,
+                                   failed=trial_failed)
+            if not trial.problems and not trial_failed:
                 out = out_u.reindex(codes)
                 out.index = values.index
                 if out.dtype == object:
                     out = out.where(out.notna(), None)
                 return out
-            del _FAILED[n_failed:]
     return _convert_cells(values, col, table=table, file=file, rows=rows, report=report,
-                          extra_markers=extra_markers)
+                          extra_markers=extra_markers, failed=[] if failed is None else failed)
 
 
 _DISTINCT_FROM = 1000
 
 
-def _convert_cells(values, col, *, table, file, rows, report, extra_markers=frozenset()):
+def _convert_cells(values, col, *, table, file, rows, report, failed, extra_markers=frozenset()):
     """Convert every cell of one column (see :func:`convert_column`)."""
     numeric_dtype = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
     if numeric_dtype and col.kind in ("int", "float", "fraction", "year"):
@@ -680,13 +683,13 @@ def _convert_cells(values, col, *, table, file, rows, report, extra_markers=froz
         series = values.astype(float)
         infinite = np.isinf(series)
         if infinite.any():
-            _record_bad(report, table, file, col, rows, values, infinite, "is not a number",
+            _record_bad(failed, report, table, file, col, rows, values, infinite, "is not a number",
                         "write a plain, finite number")
             series = series.where(~infinite)
         if col.kind == "year":
             bad = series.notna() & (series != np.floor(series))
             out = series.where(~bad).astype("Int64") if not bad.any() else series.where(~bad).round().astype("Int64")
-            _record_bad(report, table, file, col, rows, values, bad,
+            _record_bad(failed, report, table, file, col, rows, values, bad,
                         "is not a year", "write the year as 2010 or as a financial year such as 2010-11")
             return out
         series_out = series
@@ -707,7 +710,7 @@ def _convert_cells(values, col, *, table, file, rows, report, extra_markers=froz
                        values=text[errs].tolist(),
                        fix="correct the formula in the workbook or clear the cell")
             if sev == "error":
-                _FAILED.append(errs.to_numpy(dtype=bool))  # reported; not "missing" as well
+                failed.append(errs.to_numpy(dtype=bool))  # reported; not "missing" as well
             text = text.mask(errs)
         known = _TEXT_MARKERS if col.kind in ("code", "text", "category") else _MARKERS
         markers = lowered.isin(known | set(extra_markers)) & ~errs
@@ -732,28 +735,28 @@ def _convert_cells(values, col, *, table, file, rows, report, extra_markers=froz
                 bad = text.notna() & ~text.isin(col.choices)
                 if bad.any():
                     suggestions = _suggest(text[bad].unique().tolist(), col.choices)
-                    _record_bad(report, table, file, col, rows, values, bad,
+                    _record_bad(failed, report, table, file, col, rows, values, bad,
                                 f"is not one of the allowed values ({', '.join(col.choices)})",
                                 suggestions or f"use one of: {', '.join(col.choices)}")
                     text = text.mask(bad)
             return text.astype(object).where(text.notna(), None)
         if col.kind == "year":
             out, bad = parse_years(text)
-            _record_bad(report, table, file, col, rows, values, bad, "is not a year",
+            _record_bad(failed, report, table, file, col, rows, values, bad, "is not a year",
                         "write the year as 2010 or as a financial year such as 2010-11 (its start year is used)")
             return out
         if col.kind == "date":
             out, bad = _to_dates(text)
-            _record_bad(report, table, file, col, rows, values, bad, "is not a date",
+            _record_bad(failed, report, table, file, col, rows, values, bad, "is not a date",
                         "write dates as 2011-03-31 or 31/03/2011")
             return out
         series_out, bad, had_pct = _to_number(text, percent=col.kind == "fraction")
-        _record_bad(report, table, file, col, rows, values, bad, "is not a number",
+        _record_bad(failed, report, table, file, col, rows, values, bad, "is not a number",
                     "write a plain number with a point for decimals (12.5, not 12,5); £, %, "
                     "thousands separators (1,234) and spaces are understood")
     if col.kind == "int":
         frac = series_out.notna() & (series_out != np.floor(series_out))
-        _record_bad(report, table, file, col, rows, values, frac, "is not a whole number",
+        _record_bad(failed, report, table, file, col, rows, values, frac, "is not a whole number",
                     "counts must be whole numbers")
         series_out = series_out.where(~frac)
         return series_out.round().astype("Int64")
@@ -769,26 +772,22 @@ def _suggest(bad_values: list, choices) -> str:
     return ("did you mean " + ", ".join(hints) + "?") if hints else ""
 
 
-def _record_bad(report, table, file, col, rows, values, bad, problem, fix):
+def _record_bad(failed, report, table, file, col, rows, values, bad, problem, fix):
     if bad is None or not bad.any():
         return
     mask = bad.to_numpy(dtype=bool)
-    _FAILED.append(mask)
+    failed.append(mask)
     report.error(table, problem, file=file, column=col.name, rows=rows[mask].tolist(),
                  values=values[mask].tolist(), fix=fix)
 
 
-_FAILED: list = []
-
-
 def convert_with_failures(values, col, **kwargs):
     """:func:`convert_column`, plus a mask of the cells that could not be converted."""
-    _FAILED.clear()
-    out = convert_column(values, col, **kwargs)
+    masks: list = []
+    out = convert_column(values, col, failed=masks, **kwargs)
     failed = np.zeros(len(values), dtype=bool)
-    for mask in _FAILED:
+    for mask in masks:
         failed |= mask
-    _FAILED.clear()
     return out, failed
 
 
