@@ -89,3 +89,30 @@ def test_charts_draw_what_the_model_computed():
 
         for s in specs:
             plt.close(s.fig)
+
+
+def test_with_documents_adds_document_features_and_still_recovers_the_truth(tmp_path):
+    from analysis.coding import document_scores
+    from analysis.data import load_dataset
+
+    ds = load_dataset(EXAMPLE)
+    scores = document_scores(ds)
+    assert len(scores) == ds["documents"]["partnership_id"].nunique()
+    assert features_for(ds, documents=scores).filter(like="doc_").shape[1] == 4
+    code = main(["typology", str(EXAMPLE), "--out", str(tmp_path), "--seed", "3", "--k", "4",
+                 "--bootstrap", "0", "--no-charts", "--with-documents"])
+    assert code == 0
+    placed = pd.read_csv(tmp_path / "typology.csv").merge(ds["truth"][["partnership_id", "option"]],
+                                                           on="partnership_id", suffixes=("", "_true"))
+    assert (placed["option"] == placed["option_true"]).mean() >= 0.85
+
+
+def test_with_documents_needs_a_documents_table(tmp_path, capsys):
+    import shutil
+
+    data = tmp_path / "nodocs"
+    shutil.copytree(EXAMPLE, data, ignore=shutil.ignore_patterns("documents*"))
+    code = main(["typology", str(data), "--out", str(tmp_path / "out"), "--k", "4", "--bootstrap", "0",
+                 "--no-charts", "--with-documents"])
+    assert code == 2
+    assert "needs the 'documents' table" in capsys.readouterr().err

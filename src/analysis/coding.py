@@ -40,6 +40,7 @@ __all__ = [
     "DictionaryCoder",
     "SupervisedCoder",  # noqa: F822 - built on first use, see __getattr__
     "aggregate_codes",
+    "document_scores",
     "code_texts",
     "compare_coders",
     "extract_evidence",
@@ -503,6 +504,20 @@ def extract_evidence(texts: pd.DataFrame, *, codebook=None) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------- aggregation
+
+
+def document_scores(dataset, *, codebook=None, by: str = "partnership_id") -> pd.DataFrame:
+    """Code a dataset's documents and aggregate the codes per partnership (or ``by``).
+
+    The bridge from documents to the typology: its result is what
+    :func:`analysis.typology.features_for` takes as ``documents=``. Raises a
+    :class:`~analysis.errors.MissingTableError` when the dataset has no documents table.
+    """
+    from analysis.data.documents import dataset_documents
+
+    dataset.require("documents", "the documents are coded and their option shares become features")
+    docs = dataset_documents(dataset)
+    return aggregate_codes(code_texts(docs.texts, codebook=codebook), docs.texts, by=by)
 
 
 def aggregate_codes(codes: pd.DataFrame, documents: pd.DataFrame, *, by: str = "partnership_id") -> pd.DataFrame:

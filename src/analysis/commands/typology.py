@@ -43,6 +43,9 @@ def register(subparsers) -> None:
     p.add_argument("--bootstrap", type=int, default=100, metavar="N",
                    help="bootstrap resamples for the stability (default 100; 0 skips)")
     p.add_argument("--no-charts", action="store_true", help="write the tables only")
+    p.add_argument("--with-documents", action="store_true",
+                   help="also cluster on the option shares of the partnership's coded documents "
+                        "(needs a documents table; see docs/coding.md)")
     p.set_defaults(func=run)
 
 
@@ -61,7 +64,12 @@ def run(args) -> int:
         typology_charts,
     )
     dataset = load_dataset(args.dataset)
-    features = features_for(dataset)
+    documents = None
+    if args.with_documents:
+        from analysis.coding import document_scores
+
+        documents = document_scores(dataset)
+    features = features_for(dataset, documents=documents)
     model = KahaneTypology(k=args.k, transformation=args.transform, scaling=args.scaling,
                            n_bootstrap=args.bootstrap, random_state=args.seed).fit(features)
     placements = model.placements_.round(6)
