@@ -54,6 +54,13 @@ _GROUPS = {"board": "board", "local_government": "local government", "health": "
            "police": "police and fire", "fire": "police and fire", "business": "business"}
 
 
+def _short(name: str) -> str:
+    """A short label for a board: the part after a colon, else the name without filler words."""
+    if ":" in name:
+        return name.split(":", 1)[1].strip()
+    return name.replace("Staffordshire ", "").replace("Local Enterprise Partnership", "LEP")
+
+
 def network_frames(graph: nx.Graph, *, random_state: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Nodes (with x, y, degree) and edges (with end coordinates) of a deterministic layout.
 
@@ -71,6 +78,7 @@ def network_frames(graph: nx.Graph, *, random_state: int = 0) -> tuple[pd.DataFr
     nodes = pd.DataFrame(
         [{"node": n, "label": d["label"], "kind": d["kind"], "sector": d["sector"],
           "group": _GROUPS.get(d["sector"], "other"),
+          "board_label": _short(d["label"]) if d["kind"] == "board" else "",
           "degree": graph.degree(n), "x": round(float(pos[n][0]), 4), "y": round(float(pos[n][1]), 4)}
          for n, d in graph.nodes(data=True)]
     ).sort_values(["kind", "node"]).reset_index(drop=True)

@@ -969,6 +969,8 @@ def plot_network(
                    label=None if lvl is None else str(lvl), **kwargs)
     if label is not None:
         for _, row in data.iterrows():
+            if pd.isna(row[label]) or str(row[label]) == "":
+                continue  # label only the nodes that have one
             ax.annotate(str(row[label]), (row[x], row[y]), xytext=(5, 3),
                         textcoords="offset points", fontsize=8, color=TEXT_COLOUR)
     ax.set_aspect("equal", adjustable="datalim")
