@@ -135,3 +135,18 @@ def test_notebook_needing_a_missing_table_is_skipped_not_fatal(tmp_path):
     assert "03_austerity_activity.ipynb: not run" in html and "finance" in html
     assert (tmp_path / "out" / "notebooks" / "01_data_overview.ipynb").exists()
     assert not (tmp_path / "out" / "notebooks" / "03_austerity_activity.ipynb").exists()
+
+
+def test_notebooks_can_be_chosen_by_number(tmp_path, capsys):
+    # "4" and "04" name the same notebook; an unknown number is refused before anything runs.
+    data = write_files(tmp_path / "tiny", TINY)
+    assert main(["report", str(data), "--out", str(tmp_path / "out"), "--notebooks", "9"]) == 2
+    assert "no notebook named 09" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_select_notebooks_by_number_or_name():
+    from analysis.report import select_notebooks
+
+    names = [nb.stem for nb in select_notebooks(NOTEBOOKS, ["4", "01", "03_austerity_activity"])]
+    assert names == ["01_data_overview", "03_austerity_activity", "04_staffordshire"]

@@ -97,8 +97,9 @@ def main(argv: list[str] | None = None) -> int:
                 raise
             return _unexpected(exc)
         where = f" {exc.filename}" if exc.filename else ""
-        print(f"error: could not write{where}: {exc.strerror or exc}. Nothing was left half-written; "
-              "free some space or choose another --out folder, then run again.", file=sys.stderr)
+        print(f"error: the file system refused{where}: {exc.strerror or exc}. Nothing was left "
+              "half-written; check the permissions, free some space or choose another --out folder, "
+              "then run again.", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if args.debug:

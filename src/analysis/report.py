@@ -31,7 +31,7 @@ from analysis.errors import InputError
 from analysis.writers import atomic_write_text, check_output_dir
 
 __all__ = ["NOTEBOOK_DIR", "KERNEL_NAME", "build_report", "check_parameters", "notebook_parameters",
-           "package_versions", "strip_volatile"]
+           "package_versions", "select_notebooks", "strip_volatile"]
 
 #: The project's notebooks (installed checkouts: ``notebooks/`` beside ``src/``).
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
@@ -131,6 +131,24 @@ def _filtered_stderr(noise: str = "Kernel is running over TCP without encryption
             for line in tmp.read().decode("utf-8", "replace").splitlines():
                 if noise not in line:
                     print(line, file=sys.stderr)
+
+
+def select_notebooks(available: list[Path], names: list[str]) -> list[Path]:
+    """The notebooks named by number ("2", "02") or name ("02_typology"), in their own order.
+
+    Raises :class:`InputError` naming any that does not exist.
+    """
+    def key(name: str) -> str:
+        stem = Path(str(name).strip()).stem
+        return f"{int(stem):02d}" if stem.isdigit() else stem
+
+    wanted = {key(n) for n in names}
+    chosen = [nb for nb in available if nb.stem in wanted or nb.stem.split("_")[0] in wanted]
+    missing = wanted - {nb.stem for nb in chosen} - {nb.stem.split("_")[0] for nb in chosen}
+    if missing:
+        raise InputError(f"no notebook named {', '.join(sorted(missing))}; the notebooks are: "
+                         f"{', '.join(nb.stem for nb in available)}")
+    return chosen
 
 
 def _sha256(path: Path) -> str:
@@ -250,13 +268,7 @@ def build_report(
     out = check_output_dir(out_dir, inputs=[dataset])
     all_nbs = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
     if notebooks:
-        wanted = {Path(n).stem for n in notebooks}
-        chosen = [nb for nb in all_nbs if nb.stem in wanted or nb.stem.split("_")[0] in wanted]
-        missing = wanted - {nb.stem for nb in chosen} - {nb.stem.split("_")[0] for nb in chosen}
-        if missing:
-            raise InputError(f"no notebook named {', '.join(sorted(missing))}; the notebooks are: "
-                             f"{', '.join(nb.stem for nb in all_nbs)}")
-        all_nbs = chosen
+        all_nbs = select_notebooks(all_nbs, notebooks)
     if not all_nbs:
         raise InputError(f"no notebooks found in {NOTEBOOK_DIR}")
     if end <= start:
