@@ -43,6 +43,7 @@ TABLE_FILES = ("councils", "finance", "deflators", "partnerships", "memberships"
                "documents")
 PIPELINE = ("read_validate", "typology", "coding", "austerity", "activity", "charts")
 TARGETS = {"read_validate": 10, "typology": 60, "coding": 20}
+REPEATS = 3  # calls of the two reading stages; the best is reported
 
 
 # ----------------------------------------------------------------------------- child side
@@ -72,22 +73,32 @@ def child(stage: str, data: Path, out: Path) -> dict:
     os.environ.setdefault("ANALYSIS_NO_PROGRESS", "1")
     os.environ.setdefault("MPLBACKEND", "Agg")
     out.mkdir(parents=True, exist_ok=True)
-    if stage == "read_csv":
-        import pandas as pd
+    if stage in ("read_csv", "read_validate"):
+        # Best of REPEATS calls in one process, for both the yardstick and our reader: a
+        # single call of well under a second swings by a third with the machine's mood.
+        # The first call (which also pays one-time costs such as lazy imports) is kept.
+        if stage == "read_csv":
+            import pandas as pd
 
-        t0, c0 = time.perf_counter(), time.process_time()
-        rows = sum(len(pd.read_csv(data / f"{name}.csv")) for name in TABLE_FILES)
-        return {"status": "ok", "seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0,
-                "detail": f"{rows:,} rows"}
-    if stage == "read_validate":
-        from analysis.data import read_dataset
+            def call():
+                return sum(len(pd.read_csv(data / f"{name}.csv")) for name in TABLE_FILES)
+        else:
+            from analysis.data import read_dataset
 
-        t0, c0 = time.perf_counter(), time.process_time()
-        ds = read_dataset(data)
-        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-        n_err = len(ds.report.errors)
-        return {"status": "ok" if n_err == 0 else f"{n_err} errors", "seconds": seconds, "cpu": cpu,
-                "detail": f"{len(ds.report.warnings)} warnings"}
+            def call():
+                return read_dataset(data)
+        times = []
+        for _ in range(REPEATS):
+            t0, c0 = time.perf_counter(), time.process_time()
+            result = call()
+            times.append((time.perf_counter() - t0, time.process_time() - c0))
+        seconds, cpu = min(times)
+        out = {"seconds": seconds, "cpu": cpu, "first": times[0][0], "repeats": REPEATS}
+        if stage == "read_csv":
+            return {"status": "ok", **out, "detail": f"{result:,} rows"}
+        n_err = len(result.report.errors)
+        return {"status": "ok" if n_err == 0 else f"{n_err} errors", **out,
+                "detail": f"{len(result.report.warnings)} warnings"}
     argv = {
         "typology": ["typology", str(data), "--out", str(out / "typology"), "--bootstrap", "100",
                      "--seed", "0", "--no-charts"],
@@ -208,9 +219,11 @@ def render(results: list[dict], info: dict, started: str, elapsed: float) -> str
                      f"{r['memberships']:,} | {r['activity']:,} | {r['evidence']:,} | {r['documents']:,} "
                      f"(~{s['words']} words each) | {sum(r.values()):,} |")
     lines += ["", "## Reading and validating against bare `pandas.read_csv`", "",
+              f"Both are called {REPEATS} times in one process; the best call is shown (and its CPU time), and "
+              "the first call, which also pays one-time costs, beside it.", "",
               "| size | read_csv (s) | read + validate (s) | ratio (wall) | read_csv CPU (s) | read + validate CPU (s) "
-              "| ratio (CPU) | peak (MB) | target < 10 s and ≤ 3× |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+              "| ratio (CPU) | first calls (s) | peak (MB) | target < 10 s and ≤ 3× |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for s in sizes:
         b, v = s["stages"].get("read_csv", {}), s["stages"].get("read_validate", {})
         tb, tv = b.get("seconds"), v.get("seconds")
@@ -220,7 +233,8 @@ def render(results: list[dict], info: dict, started: str, elapsed: float) -> str
         ok = "–" if tv is None else ("met" if tv < 10 and ratio is not None and ratio <= 3 else
                                      ("time met, ratio missed" if tv < 10 else "missed"))
         lines.append(f"| {s['size']} | {_fmt(tb, 2)} | {_fmt(tv, 2)} | {_fmt(ratio)}× | {_fmt(cb, 2)} | "
-                     f"{_fmt(cv, 2)} | {_fmt(cratio)}× | {_fmt(v.get('peak_mb'), 0)} | {ok} |")
+                     f"{_fmt(cv, 2)} | {_fmt(cratio)}× | {_fmt(b.get('first'), 2)} and {_fmt(v.get('first'), 2)} | "
+                     f"{_fmt(v.get('peak_mb'), 0)} | {ok} |")
     lines += ["", "## Every stage", "",
               "| size | stage | status | wall (s) | in-stage (s) | CPU (s) | peak (MB) | note |",
               "|---|---|---|---:|---:|---:|---:|---|"]

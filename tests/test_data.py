@@ -256,3 +256,28 @@ def test_real_register_reads_without_error():
     assert data is not None and len(data.frame) > 300
     assert not report.errors
     assert np.isin(["local_authority_code", "official_name"], data.frame.columns).all()
+
+
+@pytest.mark.parametrize("cells", [
+    ["P1", "P2", "P3"],                      # clean: kept as it is
+    ["P1", " p2", "P3"],                     # a space and lower case
+    ["P1", "..", "P3"],                      # a marker
+    ["P1", "#REF!", "P3"],                   # an Excel error
+    ["Tees  Valley", "Black\tCountry", "Ely"],  # loose spaces in text
+    ["Cöuncil", "Ynys\u00a0\u00a0Môn", "Ely"],  # non-ASCII, with a run of Unicode spaces
+    ["Cöuncil", "Caerdydd", "Ely"],           # non-ASCII, clean
+])
+@pytest.mark.parametrize("kind", ["code", "text"])
+def test_clean_text_shortcut_gives_the_full_conversion(cells, kind):
+    """The shortcut for clean Arrow string columns returns what the full conversion would."""
+    from analysis.data import readers
+    from analysis.data.schema import Column
+
+    col = Column("x", kind, "a column", nullable=True, upper=kind == "code")
+    values = pd.Series(cells * 400, dtype="str")
+    rows = np.arange(2, 2 + len(values))
+    fast = readers.convert_column(values, col, table="t", file="f", rows=rows, report=ValidationReport())
+    full = readers._convert_cells(values, col, table="t", file="f", rows=rows, report=ValidationReport(),
+                                  failed=[])
+    pd.testing.assert_series_equal(fast, full, check_names=False)
+    assert str(fast.dtype) == "str"

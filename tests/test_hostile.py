@@ -475,6 +475,27 @@ def test_row_numbers_survive_skipped_rows(tmp_path):
     assert [p.rows for p in report.errors] == [[3]]
 
 
+@pytest.mark.parametrize("body, warned", [
+    # Every data row ends in an empty cell (a trailing separator): nothing to say.
+    ("P1,2010,1,\nP1,2011,2,\n", False),
+    # Data rows wider than the header, with values there: not silently cut.
+    ("P1,2010,1,note\nP1,2011,2,\n", True),
+])
+def test_rows_wider_than_the_header(tmp_path, body, warned):
+    from analysis.data.problems import ValidationReport
+    from analysis.data.readers import read_table
+    from analysis.data.schema import TABLES
+
+    path = tmp_path / "activity.csv"
+    path.write_text("partnership_id,year,meetings\n" + body, encoding="utf-8")
+    report = ValidationReport()
+    data = read_table(path, TABLES["activity"], report=report)
+    assert data.frame["meetings"].tolist() == [1, 2]
+    assert data.rows.tolist() == [2, 3]
+    assert not report.errors
+    assert any("without a header holds values" in w.problem for w in report.warnings) is warned
+
+
 # ----------------------------------------------------------------------------- chart export
 
 

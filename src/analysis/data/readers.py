@@ -24,6 +24,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.arrays import ArrowStringArray
 
 from analysis.data.problems import ValidationReport
 from analysis.data.schema import EXCEL_ERRORS, MISSING_MARKERS, Column, Table
@@ -124,6 +127,23 @@ def _normalise_names(values: pd.Series) -> pd.Series:
     return text.fillna("\0")
 
 
+def _header_repeats(values: pd.Series, head: str) -> np.ndarray:
+    """Which ``values`` normalise to the header name ``head`` (a header repeated in the data).
+
+    Only values holding the header's first word (in any case) can; the others, usually
+    all of them, are not normalised at all.
+    """
+    word = head.split("_")[0]
+    if not word:
+        return (_normalise_names(values) == head).to_numpy(dtype=bool)
+    text = values.astype("string")
+    maybe = text.str.lower().str.contains(word, regex=False).fillna(False).to_numpy(dtype=bool)
+    hit = np.zeros(len(values), dtype=bool)
+    if maybe.any():
+        hit[maybe] = (_normalise_names(values[maybe]) == head).to_numpy(dtype=bool)
+    return hit
+
+
 # ----------------------------------------------------------------------------- raw files
 
 
@@ -195,14 +215,13 @@ def _encoding_of(path: Path, report: ValidationReport, table: str) -> str:
             return "utf-16"
         fh.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        offset, newlines = 0, 0
+        offset = 0  # bytes before the chunk being decoded
         for chunk in iter(lambda: fh.read(_CHUNK), b""):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                newlines += chunk[: max(exc.start, 0)].count(b"\n")
+                offset += max(exc.start, 0)
                 break
-            newlines += chunk.count(b"\n")
             offset += len(chunk)
         else:
             try:
@@ -210,6 +229,15 @@ def _encoding_of(path: Path, report: ValidationReport, table: str) -> str:
                 return "utf-8-sig"
             except UnicodeDecodeError:
                 pass
+        # Lines are counted only now, for the message: on a UTF-8 file this costs nothing.
+        fh.seek(0)
+        newlines, left = 0, offset
+        while left > 0:
+            chunk = fh.read(min(_CHUNK, left))
+            if not chunk:
+                break
+            newlines += chunk.count(b"\n")
+            left -= len(chunk)
         fh.seek(0)
         enc = "cp1252"
         dec1252 = codecs.getincrementaldecoder("cp1252")()
@@ -277,16 +305,36 @@ def _read_csv_raw(path, schema, column_map, header_row, report, table, sep=None)
             empty = pd.DataFrame({f"__col{i}": pd.Series(dtype=object) for i in range(len(header))})
             return empty, header, np.arange(0)
     skipped: list[int] = []
-    options = dict(sep=sep, header=None, skiprows=h + 1, keep_default_na=False, na_values=[""],
-                   skip_blank_lines=False, encoding=encoding, index_col=False, on_bad_lines="warn",
-                   engine="c")
+    # The header row is parsed by the C parser as well (header=0 after skipping the rows
+    # above it): with header=None and one more row skipped, pandas reads twice as slowly.
+    # Ragged rows are looked for only when there are some: on_bad_lines="warn" makes every
+    # read about a third slower.
+    options = dict(sep=sep, header=0, skiprows=h, keep_default_na=False, na_values=[""],
+                   skip_blank_lines=False, encoding=encoding, index_col=False, engine="c",
+                   on_bad_lines="error")
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", pd.errors.ParserWarning)
+        frame = None
+        try:
             # Types inferred by the C parser: much the fastest way to read a clean file.
-            frame = pd.read_csv(path, **options)
-        for w in caught:
-            skipped += [int(n) for n in _SKIPPED_LINE_RE.findall(str(w.message))]
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", pd.errors.ParserWarning)
+                frame = pd.read_csv(path, **options)
+            if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+                frame = None  # data rows wider than the header: read them as they are, below
+        except pd.errors.ParserError as exc:
+            if not _RAGGED_RE.search(str(exc)):
+                raise
+        if frame is None:
+            # Rows of other widths. The width is taken from the first data row, as a
+            # spreadsheet shows it, and longer rows are reported with their line numbers.
+            options.update(header=None, skiprows=h + 1, on_bad_lines="warn")
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", pd.errors.ParserWarning)
+                frame = pd.read_csv(path, **options)
+            for w in caught:
+                skipped += [int(n) for n in _SKIPPED_LINE_RE.findall(str(w.message))]
+            options["on_bad_lines"] = "skip"
+        frame.columns = range(frame.shape[1])  # positions, as the header list counts them
         # Columns that must stay text exactly as written (codes such as '00123', names such
         # as '1984') but were read as numbers are read again, as text.
         text_cols = _text_positions(header, schema, expected)
@@ -297,6 +345,7 @@ def _read_csv_raw(path, schema, column_map, header_row, report, table, sep=None)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", pd.errors.ParserWarning)
                 redo = pd.read_csv(path, usecols=again, dtype=str, **options)
+            redo.columns = sorted(again)
             for c in again:
                 frame[c] = redo[c].to_numpy()
             frame = frame.astype({c: object for c in again})
@@ -341,6 +390,7 @@ def _is_text_dtype(series: pd.Series) -> bool:
 
 
 _SKIPPED_LINE_RE = re.compile(r"Skipping line (\d+)")
+_RAGGED_RE = re.compile(r"Expected \d+ fields in line \d+")
 _PARSER_ROW_RE = re.compile(r"starting at row (\d+)")
 
 
@@ -655,6 +705,10 @@ def convert_column(
     problem sends the whole column through the cell-by-cell conversion so that every
     report names its rows.
     """
+    if col.kind in ("code", "text"):
+        clean = _clean_text(values, col, extra_markers)
+        if clean is not None:
+            return clean
     if len(values) > _DISTINCT_FROM and not pd.api.types.is_numeric_dtype(values):
         codes, uniques = pd.factorize(values)
         if len(uniques) < len(values) // 2:
@@ -665,14 +719,40 @@ def convert_column(
             if not trial.problems and not trial_failed:
                 out = out_u.reindex(codes)
                 out.index = values.index
-                if out.dtype == object:
-                    out = out.where(out.notna(), None)
                 return out
     return _convert_cells(values, col, table=table, file=file, rows=rows, report=report,
                           extra_markers=extra_markers, failed=[] if failed is None else failed)
 
 
 _DISTINCT_FROM = 1000
+
+
+def _clean_text(values: pd.Series, col: Column, extra_markers) -> pd.Series | None:
+    """A code or text column of Arrow strings as it is, when no cell needs any change.
+
+    One pass of Arrow compute functions per test (no surrounding spaces, no empty cell,
+    no marker or Excel error, codes already upper case, no loose spaces in text); the
+    first cell that fails one sends the column through the full conversion.
+    """
+    array = values.array
+    if not isinstance(array, ArrowStringArray):
+        return None
+    a = array._pa_array
+    if a.null_count == len(a):
+        return None
+    if pc.any(pc.not_equal(pc.utf8_trim_whitespace(a), a)).as_py():
+        return None
+    if pc.any(pc.equal(a, "")).as_py():
+        return None
+    lowered = pc.utf8_lower(a)
+    known = _TEXT_MARKERS | _EXCEL_ERRORS | set(extra_markers)
+    if pc.any(pc.is_in(lowered, value_set=pa.array(sorted(known), type=a.type))).as_py():
+        return None
+    if col.kind == "code" and col.upper and pc.any(pc.not_equal(pc.utf8_upper(a), a)).as_py():
+        return None
+    if col.kind == "text" and _has_loose_space(values):
+        return None
+    return values
 
 
 def _convert_cells(values, col, *, table, file, rows, report, failed, extra_markers=frozenset()):
@@ -726,7 +806,7 @@ def _convert_cells(values, col, *, table, file, rows, report, failed, extra_mark
             text = text.mask(markers)
         if col.kind in ("code", "text", "category"):
             if col.kind == "text":
-                if text.str.contains(r"\s\s|[\t\r\n]", regex=True).any():
+                if _has_loose_space(text):
                     text = text.str.replace(r"\s+", " ", regex=True)
             if col.kind == "code" and col.upper:
                 text = text.str.upper()
@@ -739,7 +819,7 @@ def _convert_cells(values, col, *, table, file, rows, report, failed, extra_mark
                                 f"is not one of the allowed values ({', '.join(col.choices)})",
                                 suggestions or f"use one of: {', '.join(col.choices)}")
                     text = text.mask(bad)
-            return text.astype(object).where(text.notna(), None)
+            return text.astype("str")
         if col.kind == "year":
             out, bad = parse_years(text)
             _record_bad(failed, report, table, file, col, rows, values, bad, "is not a year",
@@ -761,6 +841,28 @@ def _convert_cells(values, col, *, table, file, rows, report, failed, extra_mark
         series_out = series_out.where(~frac)
         return series_out.round().astype("Int64")
     return series_out.astype(float)
+
+
+def _has_loose_space(text: pd.Series) -> bool:
+    """Whether any cell holds a run of spaces, a tab or a line break (to be made one space).
+
+    Plain substring tests on the whole column, and the regular expression (which also
+    knows non-breaking and other Unicode spaces) only on the cells that are not ASCII:
+    the expression over a whole Arrow column is many times slower.
+    """
+    array = text.array
+    if isinstance(array, ArrowStringArray):
+        a = array._pa_array
+        # Printable ASCII without a double space: nothing to do (three passes in Arrow).
+        if (not pc.any(pc.match_substring(a, "  ")).as_py()
+                and pc.all(pc.string_is_ascii(a)).as_py() is not False
+                and pc.all(pc.utf8_is_printable(a)).as_py() is not False):
+            return False
+    for piece in ("  ", "\t", "\n", "\r"):
+        if text.str.contains(piece, regex=False).any():
+            return True
+    wide = text[~text.str.isascii().fillna(True).astype(bool)]
+    return bool(len(wide)) and bool(wide.str.contains(r"\s\s|[\t\r\n]", regex=True).any())
 
 
 def _suggest(bad_values: list, choices) -> str:
@@ -949,7 +1051,7 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
         first_col = mapped[first_key]
         first_head = normalise_name(header[int(first_key[5:])])
         codes, uniques = pd.factorize(frame[first_col])  # compare distinct values only
-        hit = (_normalise_names(pd.Series(uniques)) == first_head).to_numpy(dtype=bool)
+        hit = _header_repeats(pd.Series(uniques), first_head)
         if hit.any():
             repeated = np.append(hit, False)[codes]
             report.warning(table, "repeated header rows inside the data were skipped", file=file,

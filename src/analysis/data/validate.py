@@ -12,6 +12,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
+from pandas.arrays import ArrowStringArray
 
 from analysis.data.problems import ValidationReport
 from analysis.data.readers import TableData
@@ -62,12 +64,25 @@ def _check_key(data: TableData, report: ValidationReport) -> None:
                      values=sample.tolist(), fix="remove or merge the duplicated rows")
 
 
+def _isin(values: pd.Series, known: pd.Series) -> pd.Series:
+    """``values.isin(known)``; for two Arrow string columns, in Arrow itself.
+
+    pandas' ``isin`` on Arrow strings turns every known value into a Python object
+    first: 20,000 partnership codes cost a fifth of a second per reference checked.
+    """
+    a, b = values.array, known.array
+    if isinstance(a, ArrowStringArray) and isinstance(b, ArrowStringArray):
+        value_set = b._pa_array.combine_chunks().cast(a._pa_array.type)
+        hit = pc.is_in(a._pa_array, value_set=value_set).to_numpy(zero_copy_only=False)
+        return pd.Series(np.asarray(hit, dtype=bool), index=values.index)
+    return values.isin(set(known))
+
+
 def _check_reference(data, column, target, target_col, tables, report) -> None:
     if column not in data.frame.columns or target not in tables:
         return
     values = data.frame[column]
-    known = set(tables[target].frame[target_col].dropna())
-    bad = (values.notna() & ~values.isin(known)).to_numpy()
+    bad = (values.notna() & ~_isin(values, tables[target].frame[target_col].dropna())).to_numpy()
     if bad.any():
         report.error(data.name, f"refers to a {target_col} that is not in {target}", file=data.file,
                      column=column, rows=_rows(data, bad), values=values[bad].tolist(),
