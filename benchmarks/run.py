@@ -306,11 +306,15 @@ def main(argv=None) -> int:
     info = machine()
     started = time.strftime("%Y-%m-%d %H:%M")
     t_start = time.perf_counter()
-    previous = {}
+    previous, previous_elapsed = {}, None
     if args.update and args.json.exists():
         last = json.loads(args.json.read_text())
         previous = {r["size"]: r for r in last.get("results", [])}
         info["previous_load"] = last.get("machine", {}).get("load")
+        if not stages:  # only a re-render (after editing notes.md): the last run's description stands
+            info = {k: v for k, v in last.get("machine", {}).items() if k != "previous_load"} or info
+            started = last.get("started", started)
+            previous_elapsed = last.get("elapsed")
     results = []
     gave_up: dict[str, str] = {}  # a stage that timed out is not run again at larger sizes
     for size in SIZES:
@@ -335,10 +339,13 @@ def main(argv=None) -> int:
                   f"{r.get('detail', '')}", flush=True)
         results.append(entry)
         WORK.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"machine": info, "results": results}, indent=1, default=str))
+        args.json.write_text(json.dumps({"machine": info, "results": results, "started": started},
+                                        indent=1, default=str))
+    elapsed = previous_elapsed or time.perf_counter() - t_start
     WORK.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"machine": info, "results": results}, indent=1, default=str))
-    text = render(results, info, started, time.perf_counter() - t_start)
+    args.json.write_text(json.dumps({"machine": info, "results": results, "started": started, "elapsed": elapsed},
+                                    indent=1, default=str))
+    text = render(results, info, started, elapsed)
     sys.path.insert(0, str(ROOT / "src"))
     from analysis.writers import atomic_write_text
 
