@@ -281,3 +281,20 @@ def test_clean_text_shortcut_gives_the_full_conversion(cells, kind):
                                   failed=[])
     pd.testing.assert_series_equal(fast, full, check_names=False)
     assert str(fast.dtype) == "str"
+
+
+@pytest.mark.parametrize("text, sep", [
+    ("a,b\n1,2\n", ","),                  # plain commas: no sniffing needed
+    ("a;b\n1,5;2,5\n", ";"),              # semicolons with decimal commas
+    ('a,b\n"x, y",2\n', ","),             # a quoted comma
+    ("a\tb\n1\t2\n", "\t"),               # tabs in a .csv
+])
+def test_separator_is_found(tmp_path, text, sep):
+    from analysis.data.readers import _plain_comma
+
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    data = read_table(path, None, report=ValidationReport())
+    assert list(data.frame.columns) == ["a", "b"] and len(data.frame) == 1
+    if _plain_comma(text.splitlines()) is not None:
+        assert sep == ","

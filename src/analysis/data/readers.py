@@ -286,6 +286,8 @@ def _read_csv_raw(path, schema, column_map, header_row, report, table, sep=None)
         head_text = head_bytes.decode(encoding, errors="replace")
     lines = head_text.splitlines()[:_HEADER_SCAN_ROWS]
     if sep is None:
+        sep = _plain_comma(lines[:20])
+    if sep is None:
         try:
             sep = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t|").delimiter
         except csv.Error:
@@ -375,6 +377,15 @@ def _read_csv_raw(path, schema, column_map, header_row, report, table, sep=None)
     first_row = h + 2  # spreadsheet row number of the first data row
     rows = _row_numbers(first_row, len(frame), skipped)
     return frame, header, rows
+
+
+def _plain_comma(lines: list[str]) -> str | None:
+    """"," when the lines are plainly comma-separated (the same number of commas on every
+    line, no quotes, no other separator), else None for the sniffer to decide."""
+    if not lines or any(('"' in line or ";" in line or "\t" in line or "|" in line) for line in lines):
+        return None
+    counts = {line.count(",") for line in lines}
+    return "," if len(counts) == 1 and counts != {0} else None
 
 
 def _text_positions(header: list, schema: Table | None, expected: dict[str, str]) -> set[int]:
@@ -1044,16 +1055,22 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
         mapped[key] = target
         if schema is not None and target not in schema.column_names:
             extra.append(target)
-    frame = frame[list(mapped)].rename(columns=mapped)
+    if list(mapped) == list(frame.columns):
+        frame = frame.set_axis(list(mapped.values()), axis=1)  # every column kept: no copy
+    else:
+        frame = frame[list(mapped)].rename(columns=mapped)
     # Repeated header rows inside the data (a header printed on every page).
     if len(frame) and mapped:
         first_key = next(iter(mapped))
         first_col = mapped[first_key]
         first_head = normalise_name(header[int(first_key[5:])])
-        codes, uniques = pd.factorize(frame[first_col])  # compare distinct values only
-        hit = _header_repeats(pd.Series(uniques), first_head)
-        if hit.any():
-            repeated = np.append(hit, False)[codes]
+        values = frame[first_col]
+        if isinstance(values.array, ArrowStringArray):
+            repeated = _header_repeats(values, first_head)  # one Arrow pass; nothing to factorize
+        else:
+            codes, uniques = pd.factorize(values)  # compare distinct values only
+            repeated = np.append(_header_repeats(pd.Series(uniques), first_head), False)[codes]
+        if repeated.any():
             report.warning(table, "repeated header rows inside the data were skipped", file=file,
                            rows=rows[repeated].tolist())
             frame, rows = frame[~repeated].reset_index(drop=True), rows[~repeated]
