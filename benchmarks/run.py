@@ -312,7 +312,7 @@ def main(argv=None) -> int:
         previous = {r["size"]: r for r in last.get("results", [])}
         info["previous_load"] = last.get("machine", {}).get("load")
         if not stages:  # only a re-render (after editing notes.md): the last run's description stands
-            info = {k: v for k, v in last.get("machine", {}).items() if k != "previous_load"} or info
+            info = dict(last.get("machine", {})) or info
             started = last.get("started", started)
             previous_elapsed = last.get("elapsed")
     results = []
