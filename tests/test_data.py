@@ -298,3 +298,17 @@ def test_separator_is_found(tmp_path, text, sep):
     assert list(data.frame.columns) == ["a", "b"] and len(data.frame) == 1
     if _plain_comma(text.splitlines()) is not None:
         assert sep == ","
+
+
+def test_text_columns_have_one_type_whatever_the_file_held(tmp_path):
+    """Codes and names come back as pandas' ``str`` type, as the README promises, also from a
+    Parquet file written with the other string type (``string``, missing as pd.NA)."""
+    frame = pd.DataFrame({"partnership_id": pd.Series(["P1", "P2", None], dtype="string"),
+                          "name": pd.Series(["Board A", "Board B", "Board C"], dtype="string"),
+                          "type": ["lep", "other", "lep"], "established": [2010, 2011, 2012]})
+    frame.to_parquet(tmp_path / "partnerships.parquet")
+    data = read_table(tmp_path / "partnerships.parquet", TABLES["partnerships"], report=ValidationReport())
+    for column in ("partnership_id", "name", "type"):
+        assert str(data.frame[column].dtype) == "str", column
+    assert data.frame["name"].tolist() == ["Board A", "Board B", "Board C"]
+    assert data.frame["established"].dtype == "Int64"

@@ -710,7 +710,9 @@ def convert_column(
     ``failed``, when given, collects boolean masks of the cells that were reported as
     unreadable (so that they are not reported as "missing" as well).
 
-    A long text column is first converted through its distinct values (codes repeat,
+    A code or text column of Arrow strings that needs no change at all (the usual clean
+    export) is returned as it is, after one check per rule (:func:`_clean_text`).
+    Otherwise a long text column is first converted through its distinct values (codes repeat,
     categories have a handful): when they convert without a single problem, the result
     is spread back over the rows, which costs a fraction of converting every cell. Any
     problem sends the whole column through the cell-by-cell conversion so that every
@@ -763,7 +765,9 @@ def _clean_text(values: pd.Series, col: Column, extra_markers) -> pd.Series | No
         return None
     if col.kind == "text" and _has_loose_space(values):
         return None
-    return values
+    # The same type as the full conversion gives: a Parquet file may hold pandas' "string"
+    # (missing as pd.NA) rather than "str".
+    return values.astype("str")
 
 
 def _convert_cells(values, col, *, table, file, rows, report, failed, extra_markers=frozenset()):
