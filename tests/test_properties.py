@@ -17,10 +17,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analysis.data import readers
 from analysis.data.problems import ValidationReport
 from analysis.data.readers import read_table
-from analysis.data.schema import MISSING_MARKERS, PARTNERSHIP_TYPES, ROLES, SECTORS, TABLES, TIERS
-from analysis.data.validate import validate_tables
+from analysis.data.schema import (
+    MISSING_MARKERS,
+    PARTNERSHIP_TYPES,
+    ROLES,
+    SECTORS,
+    TABLES,
+    TIERS,
+    Column,
+)
+from analysis.data.validate import duplicated_rows, validate_tables
 from analysis.errors import InputError
 
 _HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
@@ -172,6 +181,56 @@ def test_no_generated_input_crashes_the_validator(case, noise):
         for problem in report.problems:
             assert problem.severity in ("error", "warning")
             assert all(isinstance(r, int) and r >= 1 for r in problem.rows)
+
+
+# The shortcuts taken for clean columns must give what the cell-by-cell conversion gives,
+# whatever the cells hold (spaces of every kind, markers, errors, case, accents).
+_TEXT_CELL = st.one_of(
+    st.text(alphabet=st.sampled_from("ab AB09-./#[]!\t\n\u00a0\u2003éÖ…"), max_size=8),
+    st.sampled_from(["..", "[c]", "n/a", "#REF!", "#DIV/0!", "Not available", "P1", "p1", " P1", ""]),
+    st.none(),
+)
+
+
+@SETTINGS
+@given(cells=st.lists(_TEXT_CELL, min_size=1, max_size=30), kind=st.sampled_from(["code", "text"]))
+def test_clean_text_shortcuts_agree_with_the_full_conversion(cells, kind):
+    col = Column("x", kind, "a column", nullable=True, upper=kind == "code")
+    values = pd.Series(cells, dtype="str")
+    rows = np.arange(2, 2 + len(values))
+    fast = readers.convert_column(values, col, table="t", file="f", rows=rows, report=ValidationReport())
+    full = readers._convert_cells(values, col, table="t", file="f", rows=rows, report=ValidationReport(),
+                                  failed=[])
+    pd.testing.assert_series_equal(fast, full, check_names=False)
+
+
+@SETTINGS
+@given(cells=st.lists(st.one_of(st.sampled_from(SECTORS + ("Local Government", "nhs", "council", "x", ".."))
+                                , st.none()), min_size=1, max_size=30))
+def test_category_shortcut_agrees_with_the_full_conversion(cells):
+    col = TABLES["memberships"].column("sector")
+    values = pd.Series(cells, dtype="str")
+    rows = np.arange(2, 2 + len(values))
+    report_fast, report_full = ValidationReport(), ValidationReport()
+    fast = readers.convert_column(values, col, table="t", file="f", rows=rows, report=report_fast)
+    full = readers._convert_cells(values, col, table="t", file="f", rows=rows, report=report_full, failed=[])
+    pd.testing.assert_series_equal(fast, full, check_names=False)
+    assert report_fast.to_frame().equals(report_full.to_frame())
+
+
+@SETTINGS
+@given(rows=st.lists(st.tuples(st.sampled_from(["A", "B", "C", None]), st.sampled_from([1, 2, None]),
+                               st.sampled_from([0.5, 1.0, None])), max_size=25),
+       in_order=st.booleans())
+def test_duplicated_rows_agrees_with_pandas(rows, in_order):
+    frame = pd.DataFrame({"a": pd.Series([r[0] for r in rows], dtype="str"),
+                          "b": pd.array([r[1] for r in rows], dtype="Int64"),
+                          "c": pd.Series([r[2] for r in rows], dtype=float)})
+    if in_order:
+        frame = frame.sort_values(["a", "b", "c"]).reset_index(drop=True)
+    for key in (["a"], ["a", "b"], ["a", "b", "c"], ["c"]):
+        expected = frame.duplicated(subset=key, keep=False).to_numpy()
+        assert duplicated_rows(frame, key).tolist() == expected.tolist()
 
 
 _ = (PARTNERSHIP_TYPES, ROLES, SECTORS)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
+import functools
 import io
 import os
 import re
@@ -112,6 +113,12 @@ def normalise_name(name: object) -> str:
     >>> normalise_name("Spending power (£m)")
     'spending_power_m'
     """
+    return _normalise_text(name) if isinstance(name, str) else _normalise_text(str(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalise_text(name: str) -> str:
+    """:func:`normalise_name` of a string (headers repeat, so the answers are kept)."""
     text = str(name).replace("\ufeff", "").strip().lower()
     text = text.replace("£", "")
     text = re.sub(r"[^0-9a-z]+", "_", text)
@@ -136,11 +143,22 @@ def _header_repeats(values: pd.Series, head: str) -> np.ndarray:
     word = head.split("_")[0]
     if not word:
         return (_normalise_names(values) == head).to_numpy(dtype=bool)
+    hit = np.zeros(len(values), dtype=bool)
+    array = values.array
+    if isinstance(array, ArrowStringArray):
+        # A cell shorter (in bytes) than the word cannot hold it: codes such as Q000001
+        # under a header "Partnership ID" are all ruled out by one look at their lengths.
+        long = pc.fill_null(pc.greater_equal(pc.binary_length(array._pa_array), len(word)), False)
+        candidates = np.flatnonzero(long.to_numpy(zero_copy_only=False))
+        if not len(candidates):
+            return hit
+        values = values.iloc[candidates]
+    else:
+        candidates = np.arange(len(values))
     text = values.astype("string")
     maybe = text.str.lower().str.contains(word, regex=False).fillna(False).to_numpy(dtype=bool)
-    hit = np.zeros(len(values), dtype=bool)
     if maybe.any():
-        hit[maybe] = (_normalise_names(values[maybe]) == head).to_numpy(dtype=bool)
+        hit[candidates[maybe]] = (_normalise_names(values[maybe]) == head).to_numpy(dtype=bool)
     return hit
 
 
@@ -722,6 +740,10 @@ def convert_column(
         clean = _clean_text(values, col, extra_markers)
         if clean is not None:
             return clean
+    if col.kind == "category" and _already_choices(values, col):
+        return values.astype("str")
+    if values.dtype == np.int64 and col.kind in ("int", "year"):
+        return values.astype("Int64")  # whole numbers already, none missing: nothing to check
     if len(values) > _DISTINCT_FROM and not pd.api.types.is_numeric_dtype(values):
         codes, uniques = pd.factorize(values)
         if len(uniques) < len(values) // 2:
@@ -753,21 +775,76 @@ def _clean_text(values: pd.Series, col: Column, extra_markers) -> pd.Series | No
     a = array._pa_array
     if a.null_count == len(a):
         return None
-    if pc.any(pc.not_equal(pc.utf8_trim_whitespace(a), a)).as_py():
-        return None
+    plain = _plain_ascii(a)
+    if plain is not None:
+        # Printable ASCII only: the one space there can be is " ", and a few byte
+        # comparisons answer what the Unicode-aware functions below would.
+        edge_space, double_space, lower_case = plain
+        if edge_space or (col.kind == "text" and double_space) or (
+                col.kind == "code" and col.upper and lower_case):
+            return None
+        lowered = pc.ascii_lower(a)
+    else:
+        if pc.any(pc.not_equal(pc.utf8_trim_whitespace(a), a)).as_py():
+            return None
+        if col.kind == "code" and col.upper and pc.any(pc.not_equal(pc.utf8_upper(a), a)).as_py():
+            return None
+        if col.kind == "text" and _has_loose_space(values):
+            return None
+        lowered = pc.utf8_lower(a)
     if pc.any(pc.equal(a, "")).as_py():
         return None
-    lowered = pc.utf8_lower(a)
     known = _TEXT_MARKERS | _EXCEL_ERRORS | set(extra_markers)
     if pc.any(pc.is_in(lowered, value_set=pa.array(sorted(known), type=a.type))).as_py():
-        return None
-    if col.kind == "code" and col.upper and pc.any(pc.not_equal(pc.utf8_upper(a), a)).as_py():
-        return None
-    if col.kind == "text" and _has_loose_space(values):
         return None
     # The same type as the full conversion gives: a Parquet file may hold pandas' "string"
     # (missing as pd.NA) rather than "str".
     return values.astype("str")
+
+
+def _already_choices(values: pd.Series, col: Column) -> bool:
+    """Whether a category column of Arrow strings holds nothing but its allowed values,
+    written exactly as they are (the usual case; one hash pass over the column)."""
+    array = values.array
+    if not isinstance(array, ArrowStringArray):
+        return False
+    distinct = [v for v in pc.unique(array._pa_array).to_pylist() if v is not None]
+    return bool(distinct) and all(v in col.choices and v not in _CATEGORY_ALIASES for v in distinct)
+
+
+def _plain_ascii(a: pa.ChunkedArray) -> tuple[bool, bool, bool] | None:
+    """Byte-level facts about an Arrow string column whose cells hold printable ASCII only.
+
+    Returns whether a cell starts or ends with a space, whether any holds two spaces in a
+    row, and whether any holds a lower-case letter; None when a cell holds anything else
+    (a tab, a line break, a non-ASCII character), for the Unicode-aware checks to decide.
+    The bytes are read where Arrow keeps them, without copying a string.
+    """
+    edge = double = lower = False
+    for chunk in a.chunks:
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            return None
+        if chunk.null_count == len(chunk):
+            continue
+        _, offset_buffer, data_buffer = chunk.buffers()
+        if data_buffer is None:
+            continue  # only empty strings
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offset_buffer, dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(data_buffer, dtype=np.uint8)
+        region = data[offsets[0]: offsets[-1]]
+        if not region.size:
+            continue
+        if region.min() < 0x20 or region.max() > 0x7E:
+            return None
+        # Bytes under a missing cell, if any, can only add a false alarm, never hide a problem.
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = ends > starts
+        edge = edge or bool((data[starts[filled]] == 0x20).any() or (data[ends[filled] - 1] == 0x20).any())
+        spaces = np.flatnonzero(region == 0x20)
+        double = double or bool((np.diff(spaces) == 1).any())
+        lower = lower or bool(((region - np.uint8(0x61)) < 26).any())
+    return edge, double, lower
 
 
 def _convert_cells(values, col, *, table, file, rows, report, failed, extra_markers=frozenset()):
@@ -1029,8 +1106,13 @@ def read_table(
 def _shape_table(frame, header, first_row, schema, table, file, sheet, column_map, markers, report):
     rows = (np.asarray(first_row) if np.ndim(first_row) else np.arange(first_row, first_row + len(frame)))
     frame = frame.reset_index(drop=True)
-    # Drop blank rows.
-    blank = frame.isna().all(axis=1).to_numpy()
+    # Drop blank rows (only a row whose first cell is empty can be one).
+    blank = np.array(frame.iloc[:, 0].isna(), dtype=bool) if frame.shape[1] else np.zeros(len(frame), dtype=bool)
+    for name in frame.columns[1:]:
+        if not blank.any():
+            break
+        maybe = np.flatnonzero(blank)
+        blank[maybe] = frame[name].iloc[maybe].isna().to_numpy()
     if blank.any():
         frame, rows = frame[~blank].reset_index(drop=True), rows[~blank]
     # Map headers onto schema columns.
@@ -1090,18 +1172,11 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
                          f"rename the column or map it in dataset.yml")
         return None
     # Footnote rows: trailing rows where at most one required column holds anything.
-    if len(frame):
-        filled = frame[list(schema.required_columns)].notna().sum(axis=1).to_numpy()
-        sparse = filled <= 1 if len(schema.required_columns) > 1 else filled == 0
-        n_tail = 0
-        for flag in sparse[::-1]:
-            if not flag:
-                break
-            n_tail += 1
-        if n_tail:
-            report.warning(table, f"{n_tail} footnote or note row(s) after the data were ignored",
-                           file=file, rows=rows[len(rows) - n_tail:].tolist())
-            frame, rows = frame.iloc[: len(frame) - n_tail].reset_index(drop=True), rows[: len(rows) - n_tail]
+    n_tail = _footnote_rows(frame, list(schema.required_columns))
+    if n_tail:
+        report.warning(table, f"{n_tail} footnote or note row(s) after the data were ignored",
+                       file=file, rows=rows[len(rows) - n_tail:].tolist())
+        frame, rows = frame.iloc[: len(frame) - n_tail].reset_index(drop=True), rows[: len(rows) - n_tail]
     out = {}
     for col in schema.columns:
         if col.name not in frame.columns:
@@ -1128,6 +1203,28 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
                    fix="export the table again with its rows" if schema.required
                    else "add the rows, or remove the file if the table is not used")
     return TableData(table, result, file, rows, sheet, extra)
+
+
+def _footnote_rows(frame: pd.DataFrame, required: list[str]) -> int:
+    """How many rows at the end hold at most one required value (notes under a table).
+
+    Rows are looked at from the end, a block at a time, so a table without notes costs
+    one small block, not a pass over every row.
+    """
+    n_tail, block = 0, 64
+    while n_tail < len(frame):
+        start = max(len(frame) - n_tail - block, 0)
+        part = frame.iloc[start: len(frame) - n_tail]
+        filled = np.zeros(len(part), dtype=np.int64)
+        for name in required:
+            filled += part[name].notna().to_numpy()
+        sparse = filled <= 1 if len(required) > 1 else filled == 0
+        if sparse.all():
+            n_tail += len(part)
+            block *= 4
+            continue
+        return n_tail + int(np.argmin(sparse[::-1]))
+    return n_tail
 
 
 def _list_columns(columns, limit: int = 20, width: int = 40) -> str:
