@@ -312,3 +312,33 @@ def test_text_columns_have_one_type_whatever_the_file_held(tmp_path):
         assert str(data.frame[column].dtype) == "str", column
     assert data.frame["name"].tolist() == ["Board A", "Board B", "Board C"]
     assert data.frame["established"].dtype == "Int64"
+
+
+def test_documents_are_found_by_listing_their_folder(tmp_path):
+    """Many documents in one folder are checked from one listing, with the same answers as
+    asking for each file: links to files count, folders and missing files do not."""
+    from analysis.data.validate import _existing_files
+
+    (tmp_path / "docs" / "sub").mkdir(parents=True)
+    for i in range(60):
+        (tmp_path / "docs" / f"d{i}.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "top.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "docs" / "link.txt").symlink_to(tmp_path / "top.txt")
+    (tmp_path / "docs" / "dead.txt").symlink_to(tmp_path / "gone.txt")
+    paths = [f"docs/d{i}.txt" for i in range(60)] + [
+        "top.txt", "docs/sub", "docs/link.txt", "docs/dead.txt", "docs/missing.txt", "", "docs/", "docs/./d1.txt"]
+    expected = [(tmp_path / p).is_file() if p else False for p in paths]
+    assert _existing_files(str(tmp_path), paths).tolist() == expected
+    assert expected[60:] == [True, False, True, False, False, False, False, True]
+
+
+@pytest.mark.parametrize("tail", [0, 1, 64, 65, 300])
+def test_footnote_rows_are_counted_from_the_end(tail):
+    from analysis.data.readers import _footnote_rows
+
+    n = 500
+    frame = pd.DataFrame({"a": ["x"] * n, "b": [1.0] * n})
+    if tail:
+        frame.loc[n - tail:, "b"] = np.nan
+    assert _footnote_rows(frame, ["a", "b"]) == tail
+    assert _footnote_rows(frame.iloc[:0], ["a", "b"]) == 0

@@ -235,6 +235,9 @@ def _encoding_of(path: Path, report: ValidationReport, table: str) -> str:
         decoder = codecs.getincrementaldecoder("utf-8")()
         offset = 0  # bytes before the chunk being decoded
         for chunk in iter(lambda: fh.read(_CHUNK), b""):
+            if chunk.isascii() and not decoder.getstate()[0]:
+                offset += len(chunk)  # ASCII is UTF-8, and nothing is left over from before
+                continue
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
@@ -576,6 +579,11 @@ _MARKERS = {m.lower() for m in MISSING_MARKERS}
 _TEXT_MARKERS = {"..", "...", "…", "[c]", "[x]", "[z]", "[u]", "[w]", "[low]", "[d]", "n/a", "#n/a",
                  "not available", "not applicable"}
 _EXCEL_ERRORS = {e.lower() for e in EXCEL_ERRORS}
+#: Characters of which every ASCII marker above and every Excel error holds at least one: a
+#: column of plain ASCII cells holding none of them needs no look for markers.
+_MARKER_SIGNS = tuple(ord(c) for c in ".[/# ")
+_SIGNS_COVER_MARKERS = all(any(chr(c) in m for c in _MARKER_SIGNS)
+                           for m in _TEXT_MARKERS | _EXCEL_ERRORS if m.isascii())
 _YEAR_RE = re.compile(r"^\s*(?:fy\s*)?(\d{4})(?:\s*[-/–]\s*(\d{2}|\d{4}))?\s*$", re.IGNORECASE)
 
 
@@ -779,11 +787,11 @@ def _clean_text(values: pd.Series, col: Column, extra_markers) -> pd.Series | No
     if plain is not None:
         # Printable ASCII only: the one space there can be is " ", and a few byte
         # comparisons answer what the Unicode-aware functions below would.
-        edge_space, double_space, lower_case = plain
+        edge_space, double_space, lower_case, marker_signs = plain
         if edge_space or (col.kind == "text" and double_space) or (
                 col.kind == "code" and col.upper and lower_case):
             return None
-        lowered = pc.ascii_lower(a)
+        lowered = pc.ascii_lower(a) if (marker_signs or extra_markers or not _SIGNS_COVER_MARKERS) else None
     else:
         if pc.any(pc.not_equal(pc.utf8_trim_whitespace(a), a)).as_py():
             return None
@@ -795,7 +803,7 @@ def _clean_text(values: pd.Series, col: Column, extra_markers) -> pd.Series | No
     if pc.any(pc.equal(a, "")).as_py():
         return None
     known = _TEXT_MARKERS | _EXCEL_ERRORS | set(extra_markers)
-    if pc.any(pc.is_in(lowered, value_set=pa.array(sorted(known), type=a.type))).as_py():
+    if lowered is not None and pc.any(pc.is_in(lowered, value_set=pa.array(sorted(known), type=a.type))).as_py():
         return None
     # The same type as the full conversion gives: a Parquet file may hold pandas' "string"
     # (missing as pd.NA) rather than "str".
@@ -812,15 +820,18 @@ def _already_choices(values: pd.Series, col: Column) -> bool:
     return bool(distinct) and all(v in col.choices and v not in _CATEGORY_ALIASES for v in distinct)
 
 
-def _plain_ascii(a: pa.ChunkedArray) -> tuple[bool, bool, bool] | None:
+def _plain_ascii(a: pa.ChunkedArray) -> tuple[bool, bool, bool, bool] | None:
     """Byte-level facts about an Arrow string column whose cells hold printable ASCII only.
 
     Returns whether a cell starts or ends with a space, whether any holds two spaces in a
-    row, and whether any holds a lower-case letter; None when a cell holds anything else
-    (a tab, a line break, a non-ASCII character), for the Unicode-aware checks to decide.
-    The bytes are read where Arrow keeps them, without copying a string.
+    row, whether any holds a lower-case letter, and whether any holds a character that
+    every missing-value marker and Excel error has (see ``_MARKER_SIGNS``); None when a
+    cell holds anything else (a tab, a line break, a non-ASCII character), for the
+    Unicode-aware checks to decide. The bytes are read where Arrow keeps them, without
+    copying a string. Bytes under a missing cell, if there are any, can only raise a
+    false alarm (the full conversion then runs), never hide a problem.
     """
-    edge = double = lower = False
+    edge = double = lower = signs = False
     for chunk in a.chunks:
         if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
             return None
@@ -831,20 +842,24 @@ def _plain_ascii(a: pa.ChunkedArray) -> tuple[bool, bool, bool] | None:
             continue  # only empty strings
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
         offsets = np.frombuffer(offset_buffer, dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(data_buffer, dtype=np.uint8)
-        region = data[offsets[0]: offsets[-1]]
+        region = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0]: offsets[-1]]
         if not region.size:
             continue
         if region.min() < 0x20 or region.max() > 0x7E:
             return None
-        # Bytes under a missing cell, if any, can only add a false alarm, never hide a problem.
-        starts, ends = offsets[:-1], offsets[1:]
-        filled = ends > starts
-        edge = edge or bool((data[starts[filled]] == 0x20).any() or (data[ends[filled] - 1] == 0x20).any())
-        spaces = np.flatnonzero(region == 0x20)
-        double = double or bool((np.diff(spaces) == 1).any())
         lower = lower or bool(((region - np.uint8(0x61)) < 26).any())
-    return edge, double, lower
+        signs = signs or any(bool((region == c).any()) for c in _MARKER_SIGNS)
+        space = np.zeros(region.size + 1, dtype=bool)  # one more, False, for empty cells' edges
+        space[:-1] = region == 0x20
+        if not space.any():
+            continue
+        signs = True
+        relative = offsets - offsets[0]
+        # A cell's first byte sits at its start, its last just before the next cell's start
+        # (for an empty cell these land on a neighbour's edge, or on the False at the end).
+        edge = edge or bool(space[relative[:-1]].any() or space[relative[1:] - 1].any())
+        double = double or bool((space[:-2] & space[1:-1]).any())
+    return edge, double, lower, signs
 
 
 def _convert_cells(values, col, *, table, file, rows, report, failed, extra_markers=frozenset()):
@@ -1196,7 +1211,7 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
         out[name] = values.astype(object).where(values.notna(), None) if values.dtype == object else values
     if extra:
         report.info.append(f"{file}: extra column(s) kept as they are: {', '.join(extra)}")
-    result = pd.DataFrame(out, index=frame.index)
+    result = pd.DataFrame(out, index=frame.index, copy=False)  # the columns are new already
     if result.empty:
         severity = "error" if schema.required else "warning"
         report.add(severity, table, "the table has a header but no data rows", file=file,
