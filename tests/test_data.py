@@ -342,3 +342,28 @@ def test_footnote_rows_are_counted_from_the_end(tail):
         frame.loc[n - tail:, "b"] = np.nan
     assert _footnote_rows(frame, ["a", "b"]) == tail
     assert _footnote_rows(frame.iloc[:0], ["a", "b"]) == 0
+
+
+@pytest.mark.parametrize("order", ["as drawn", "grouped, missing first", "grouped, missing last"])
+def test_reference_lookups_agree_with_pandas(order):
+    """Long code columns are looked up in Arrow, and a key whose first column is sorted is
+    coded by runs; the answers must be pandas' own, missing values and absent codes included."""
+    from analysis.data.validate import _isin, _key_order, _positions, duplicated_rows
+
+    rng = np.random.default_rng(7)
+    cells = [None if x == "-" else x for x in rng.choice([f"P{i}" for i in range(400)] + ["-"], 15_000)]
+    values = pd.Series(cells, dtype="str")
+    if order != "as drawn":
+        values = values.sort_values(na_position="first" if "first" in order else "last").reset_index(drop=True)
+    frame = pd.DataFrame({"a": values, "b": rng.integers(0, 40, len(values))})
+    # Missing values break the order, so only a column without them is coded by runs.
+    assert _key_order(frame.dropna(), ["a", "b"])[1] is not None or order == "as drawn"
+    known = pd.Series([f"P{i}" for i in range(0, 500, 2)] + [None, "P2"], dtype="str")
+    expected = values.isin(set(known.dropna())) & values.notna()
+    assert _isin(values, known).tolist() == expected.tolist()
+    first = {code: i for i, code in reversed(list(enumerate(known.tolist()))) if code is not None}
+    assert _positions(values, known).tolist() == [first.get(v, -1) if isinstance(v, str) else -1
+                                                  for v in values.tolist()]
+    assert duplicated_rows(frame, ["a", "b"]).tolist() == frame.duplicated(["a", "b"], keep=False).tolist()
+    clean = frame.dropna().reset_index(drop=True)
+    assert duplicated_rows(clean, ["a", "b"]).tolist() == clean.duplicated(["a", "b"], keep=False).tolist()

@@ -234,3 +234,19 @@ def test_duplicated_rows_agrees_with_pandas(rows, in_order):
 
 
 _ = (PARTNERSHIP_TYPES, ROLES, SECTORS)
+
+
+@SETTINGS
+@given(numbers=st.lists(st.one_of(st.integers(-3000, 3000), st.sampled_from([0.5, 1999.0, float("nan"),
+                                                                            float("inf"), 2.0**60])),
+                        min_size=1, max_size=30),
+       kind=st.sampled_from(["int", "year", "float"]))
+def test_number_shortcuts_agree_with_the_full_conversion(numbers, kind):
+    col = Column("x", kind, "a column", nullable=True)
+    as_read = pd.Series(numbers)  # int64 when every cell is whole, else float64 (as the parser reads)
+    rows = np.arange(2, 2 + len(as_read))
+    report_fast, report_full = ValidationReport(), ValidationReport()
+    fast = readers.convert_column(as_read, col, table="t", file="f", rows=rows, report=report_fast)
+    full = readers._convert_cells(as_read, col, table="t", file="f", rows=rows, report=report_full, failed=[])
+    pd.testing.assert_series_equal(fast, full, check_names=False)
+    assert report_fast.to_frame().equals(report_full.to_frame())

@@ -140,6 +140,8 @@ def _header_repeats(values: pd.Series, head: str) -> np.ndarray:
     Only values holding the header's first word (in any case) can; the others, usually
     all of them, are not normalised at all.
     """
+    if pd.api.types.is_numeric_dtype(values):
+        return np.zeros(len(values), dtype=bool)  # a header's words would have made it text
     word = head.split("_")[0]
     if not word:
         return (_normalise_names(values) == head).to_numpy(dtype=bool)
@@ -752,6 +754,11 @@ def convert_column(
         return values.astype("str")
     if values.dtype == np.int64 and col.kind in ("int", "year"):
         return values.astype("Int64")  # whole numbers already, none missing: nothing to check
+    if values.dtype == np.float64 and col.kind in ("int", "year"):
+        numbers = values.to_numpy()
+        filled = numbers[~np.isnan(numbers)]
+        if np.array_equal(filled, np.floor(filled)) and (np.abs(filled) < 2**53).all():
+            return values.astype("Int64")  # whole numbers and empty cells (1999.0 is 1999)
     if len(values) > _DISTINCT_FROM and not pd.api.types.is_numeric_dtype(values):
         codes, uniques = pd.factorize(values)
         if len(uniques) < len(values) // 2:
@@ -1226,6 +1233,11 @@ def _footnote_rows(frame: pd.DataFrame, required: list[str]) -> int:
     Rows are looked at from the end, a block at a time, so a table without notes costs
     one small block, not a pass over every row.
     """
+    if len(frame):
+        # The usual table ends with a full row: one look at it settles the matter.
+        last = sum(not pd.isna(frame[name].iat[-1]) for name in required)
+        if last > 1 or (last == 1 and len(required) == 1):
+            return 0
     n_tail, block = 0, 64
     while n_tail < len(frame):
         start = max(len(frame) - n_tail - block, 0)

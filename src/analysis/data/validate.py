@@ -67,32 +67,38 @@ def _check_ranges(data: TableData, report: ValidationReport) -> None:
                              rows=_rows(data, high), values=values[high].tolist(), fix=fix)
 
 
-def _strictly_increasing(frame: pd.DataFrame, key: list[str]) -> bool:
-    """Whether the rows are sorted by ``key`` with no key repeated (then none is duplicated).
+def _arrow(values: pd.Series) -> pa.ChunkedArray:
+    array = values.array
+    return array._pa_array if isinstance(array, ArrowStringArray) else pa.chunked_array([pa.array(array)])
+
+
+def _key_order(frame: pd.DataFrame, key: list[str]) -> tuple[bool, np.ndarray | None]:
+    """Whether the rows are sorted by ``key`` with no key repeated (then none is duplicated),
+    and, when the first key column is at least sorted, its values as run numbers (codes).
 
     Exports are often sorted by their key, and a comparison of each row with the one
     before it costs far less than hashing every key. A missing value anywhere answers no.
     """
     if len(frame) < 2:
-        return True
-    ahead = level = None  # rows greater than the row before them / equal so far
-    for position, name in enumerate(key):
-        values = frame[name].array
+        return True, None
+    ahead = level = runs = None  # rows greater than the row before them / equal so far
+    for name in key:
         try:
-            values = values._pa_array if isinstance(values, ArrowStringArray) else pa.chunked_array([pa.array(values)])
+            values = _arrow(frame[name])
             after, before = values[1:], values[:-1]
             greater = pc.fill_null(pc.greater(after, before), False)
-            if position < len(key) - 1:
-                equal = pc.fill_null(pc.equal(after, before), False)
+            equal = pc.fill_null(pc.equal(after, before), False)
         except (pa.ArrowException, TypeError, ValueError):
-            return False
+            return False, runs
         if ahead is None:
-            ahead, level = greater, equal if position < len(key) - 1 else None
+            ahead, level = greater, equal
+            if pc.all(pc.or_(greater, equal)).as_py():
+                steps = np.asarray(pc.invert(equal).to_numpy(zero_copy_only=False), dtype=np.int64)
+                runs = np.concatenate([[0], np.cumsum(steps)])
         else:
             ahead = pc.or_(ahead, pc.and_(level, greater))
-            if position < len(key) - 1:
-                level = pc.and_(level, equal)
-    return bool(pc.all(ahead).as_py())
+            level = pc.and_(level, equal)
+    return bool(pc.all(ahead).as_py()), runs
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, int]:
@@ -107,9 +113,12 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, int]:
         chunks = encoded.chunks
         if chunks:
             last = chunks[-1].dictionary
-            # One hash table serves all the chunks, so each chunk's dictionary starts the
-            # last one; anything else is left to pandas.
-            if all(last.slice(0, len(c.dictionary)).equals(c.dictionary) for c in chunks[:-1]):
+            # Arrow gives every chunk the one dictionary (the same buffers); anything else
+            # is left to pandas.
+            shared = [b.address if b is not None else None for b in last.buffers()]
+            if all(len(c.dictionary) == len(last) and [b.address if b is not None else None
+                                                      for b in c.dictionary.buffers()] == shared
+                   for c in chunks[:-1]):
                 codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
                 return codes.astype(np.int64, copy=False), max(len(last), 1)
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
@@ -130,12 +139,16 @@ def duplicated_rows(frame: pd.DataFrame, key: list[str]) -> np.ndarray:
     >>> duplicated_rows(frame, ["id", "year"]).tolist()
     [False, False, False, True, True]
     """
-    if _strictly_increasing(frame, key):
+    strictly, runs = _key_order(frame, key)
+    if strictly:
         return np.zeros(len(frame), dtype=bool)
     combined = np.zeros(len(frame), dtype=np.int64)
     size = 1
-    for name in key:
-        codes, n = _codes(frame[name])
+    for position, name in enumerate(key):
+        if position == 0 and runs is not None:
+            codes, n = runs, int(runs[-1]) + 1  # sorted: each value is one run
+        else:
+            codes, n = _codes(frame[name])
         if size > 2**62 // n:  # pragma: no cover - needs billions of combinations
             return frame.duplicated(subset=key, keep=False).to_numpy()
         combined = combined * n + codes
@@ -171,8 +184,8 @@ def _isin(values: pd.Series, known) -> pd.Series:
             value_set = known.array._pa_array.combine_chunks().cast(a._pa_array.type)
         else:
             value_set = pa.array([k for k in known if isinstance(k, str)], type=a._pa_array.type)
-        hit = pc.is_in(a._pa_array, value_set=value_set, skip_nulls=True)
-        return pd.Series(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), index=values.index)
+        hit = pc.fill_null(pc.is_in(a._pa_array, value_set=value_set, skip_nulls=True), False)
+        return pd.Series(hit.to_numpy(zero_copy_only=False), index=values.index)
     known = set(known.dropna()) if isinstance(known, pd.Series) else set(known)
     return values.notna() & values.isin(known)
 
@@ -308,12 +321,13 @@ def validate_tables(
 
         def _years_of(column):
             values = np.append(pd.to_numeric(life[column], errors="coerce").to_numpy(dtype=float), np.nan)
-            return pd.Series(values[where], index=act.frame.index)
+            return values[where]
 
         yrs = pd.to_numeric(act.frame["year"], errors="coerce")
-        outside = (yrs < _years_of("established")).fillna(False)
+        years = yrs.to_numpy(dtype=float, na_value=np.nan)
+        outside = years < _years_of("established")  # a missing year on either side: not outside
         if "dissolved" in life.columns:
-            outside |= (yrs > _years_of("dissolved")).fillna(False)
+            outside |= years > _years_of("dissolved")
         if outside.any():
             report.warning("activity", "activity recorded outside the partnership's life "
                            "(before it was established or after it was dissolved)", file=act.file,
