@@ -250,3 +250,22 @@ def test_number_shortcuts_agree_with_the_full_conversion(numbers, kind):
     full = readers._convert_cells(as_read, col, table="t", file="f", rows=rows, report=report_full, failed=[])
     pd.testing.assert_series_equal(fast, full, check_names=False)
     assert report_fast.to_frame().equals(report_full.to_frame())
+
+
+_DATE = st.one_of(st.dates(min_value=__import__("datetime").date(1990, 1, 1)).map(str),
+                  st.dates().map(lambda d: d.strftime("%d/%m/%Y")),
+                  st.sampled_from([" 2011-03-31", "2011-03-31 ", "40633", "..", "#REF!", "", "2011-02-30",
+                                   "2011-03-31T10:00:00", "31/03/2011", "not a date"]))
+
+
+@SETTINGS
+@given(cells=st.lists(st.one_of(_DATE, st.none()), min_size=1, max_size=30))
+def test_date_shortcut_agrees_with_the_full_conversion(cells):
+    col = TABLES["documents"].column("date")
+    values = pd.Series(cells, dtype="str")
+    rows = np.arange(2, 2 + len(values))
+    report_fast, report_full = ValidationReport(), ValidationReport()
+    fast = readers.convert_column(values, col, table="t", file="f", rows=rows, report=report_fast)
+    full = readers._convert_cells(values, col, table="t", file="f", rows=rows, report=report_full, failed=[])
+    pd.testing.assert_series_equal(fast, full, check_names=False)
+    assert report_fast.to_frame().equals(report_full.to_frame())

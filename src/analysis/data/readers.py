@@ -750,6 +750,10 @@ def convert_column(
         clean = _clean_text(values, col, extra_markers)
         if clean is not None:
             return clean
+    if col.kind == "date" and isinstance(values.array, ArrowStringArray):
+        dates = pd.to_datetime(values, errors="coerce", format="ISO8601")
+        if np.array_equal(dates.isna().to_numpy(), values.isna().to_numpy()):
+            return dates  # every filled cell an ISO date (2011-03-31), as exports write them
     if col.kind == "category" and _already_choices(values, col):
         return values.astype("str")
     if values.dtype == np.int64 and col.kind in ("int", "year"):
