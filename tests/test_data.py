@@ -371,3 +371,39 @@ def test_reference_lookups_agree_with_pandas(order):
     expected = clean["a"].isin(set(known.dropna()))
     assert _isin(clean["a"], known, runs).tolist() == expected.tolist()
     assert _positions(clean["a"], known, runs).tolist() == [first.get(v, -1) for v in clean["a"].tolist()]
+
+
+def test_windows_byte_after_a_long_utf8_start_is_found(tmp_path):
+    """A file parsed as UTF-8 from its first 64 KB is read again, as Windows-1252, when a byte
+    further down is not UTF-8: the warning names that line and the name reads right."""
+    rows = [f"P{i:05d},Board {i},lep,2010,,A1" for i in range(3000)]
+    rows[2500] = "P02500,Caf\xe9 Board,lep,2010,,A1"
+    text = "partnership_id,name,type,established,dissolved,lead_council_code\n" + "\n".join(rows) + "\n"
+    raw = text.encode("cp1252")
+    assert raw.index(b"\xe9") > 64 * 1024
+    path = tmp_path / "partnerships.csv"
+    path.write_bytes(raw)
+    report = ValidationReport()
+    data = read_table(path, TABLES["partnerships"], report=report)
+    assert data.frame.loc[2500, "name"] == "Café Board"
+    assert len(data.frame) == 3000 and not report.errors
+    [warning] = report.warnings
+    assert "Windows-1252" in warning.problem and "line 2502" in warning.problem
+
+
+def test_reading_leaves_the_cycle_collector_as_it_found_it(tmp_path):
+    import gc
+
+    folder = write_files(tmp_path / "d", TINY)
+    assert gc.isenabled()
+    read_dataset(folder)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_dataset(folder)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(InputError):
+        read_dataset(tmp_path / "absent")
+    assert gc.isenabled()

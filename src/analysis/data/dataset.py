@@ -15,7 +15,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,12 +172,35 @@ def _codebook_indicators() -> dict[str, str] | None:
         return None
 
 
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Pause Python's cycle collector, as it was before, for the duration of a read.
+
+    A read makes hundreds of thousands of short-lived objects and almost no reference
+    cycles; the collector's passes over them (and over every object the libraries made
+    when imported) cost about a twentieth of the read. Whatever cycles there are get
+    collected when the collector resumes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def read_dataset(path: str | Path) -> Dataset:
     """Read and validate a dataset folder without raising on validation errors.
 
     Returns a :class:`Dataset` whose ``report`` says what is wrong; tables that could
     not be read are absent. Use :func:`load_dataset` to stop on errors.
     """
+    with _no_cycle_collection():
+        return _read_dataset(path)
+
+
+def _read_dataset(path: str | Path) -> Dataset:
     folder = Path(path)
     report = ValidationReport(dataset=str(path))
     if not folder.exists():

@@ -301,9 +301,30 @@ def _check_zip(path: Path) -> str | None:
 
 
 def _read_csv_raw(path, schema, column_map, header_row, report, table, sep=None):
-    encoding = _encoding_of(path, report, table)
+    """The file's cells as text or numbers, its header, and the rows' spreadsheet numbers.
+
+    A file that starts as UTF-8 is parsed as UTF-8 at once (the parser checks every byte
+    it decodes); only when a later byte is not UTF-8 is the whole file examined, its
+    encoding reported, and the parse repeated, so a clean file is not read twice.
+    """
     with open(path, "rb") as fh:
         head_bytes = fh.read(64 * 1024)
+    if not head_bytes.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head_bytes, final=False)
+        except UnicodeDecodeError:
+            pass
+        else:
+            try:
+                return _read_csv_as(path, schema, column_map, header_row, report, table, sep,
+                                    "utf-8-sig", head_bytes)
+            except UnicodeDecodeError:
+                pass  # a later byte is not UTF-8: find out what the file is, and say so
+    encoding = _encoding_of(path, report, table)
+    return _read_csv_as(path, schema, column_map, header_row, report, table, sep, encoding, head_bytes)
+
+
+def _read_csv_as(path, schema, column_map, header_row, report, table, sep, encoding, head_bytes):
     head_text, _ = _decode_head(head_bytes) if encoding != "utf-16" else (head_bytes.decode("utf-16"), "")
     if encoding not in ("utf-8-sig", "utf-16"):
         head_text = head_bytes.decode(encoding, errors="replace")

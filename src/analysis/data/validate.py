@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import numpy as np
@@ -22,6 +23,10 @@ from analysis.data.readers import TableData
 from analysis.data.schema import INDICATOR_OPTIONS, TABLES, YEAR_MAX, YEAR_MIN
 
 __all__ = ["validate_tables"]
+
+
+#: Rows in all, from which the tables are checked in two threads.
+_PARALLEL_ROWS = 200_000
 
 
 def _rows(data: TableData, mask) -> list[int]:
@@ -308,13 +313,26 @@ def validate_tables(
                          fix=f"add {required}.csv (or .xlsx/.parquet) to the dataset folder, "
                          f"or map a file onto it in dataset.yml")
     runs: dict[tuple[str, str], np.ndarray] = {}  # sorted first key columns, as run numbers
-    for data in tables.values():
-        if data.name not in TABLES:
-            continue
-        _check_ranges(data, report)
-        _check_key(data, report, runs)
+
+    def check(data: TableData) -> ValidationReport:
+        found = ValidationReport()
+        _check_ranges(data, found)
+        _check_key(data, found, runs)
         for column, target, target_col in TABLES[data.name].references:
-            _check_reference(data, column, target, target_col, tables, report, runs.get((data.name, column)))
+            _check_reference(data, column, target, target_col, tables, found, runs.get((data.name, column)))
+        return found
+
+    # The tables are checked side by side when they are large (Arrow and numpy let go of
+    # the interpreter while they work); their problems are reported in the tables' order.
+    checked = [data for data in tables.values() if data.name in TABLES]
+    workers = min(2, os.cpu_count() or 1)
+    if workers > 1 and sum(len(data.frame) for data in checked) >= _PARALLEL_ROWS:
+        with ThreadPoolExecutor(workers) as pool:
+            found = list(pool.map(check, checked))
+    else:
+        found = [check(data) for data in checked]
+    for part in found:
+        report.extend(part)
 
     years = [(d, c.name) for d in tables.values() if d.name in TABLES
              for c in TABLES[d.name].columns if c.kind == "year" and c.name in d.frame.columns]
