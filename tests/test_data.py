@@ -407,3 +407,18 @@ def test_reading_leaves_the_cycle_collector_as_it_found_it(tmp_path):
     with pytest.raises(InputError):
         read_dataset(tmp_path / "absent")
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("values, missing", [
+    (pd.Series(["a", None], dtype="str"), True),
+    (pd.Series(["a", "b"], dtype="str"), False),
+    (pd.Series([1, 2]), False),
+    (pd.array([1, None], dtype="Int64"), True),      # a nullable integer knows its gaps
+    (pd.array([1, 2], dtype="Int64"), False),
+    (pd.Series([1.0, np.nan]), True),
+    (pd.Series(["a", None], dtype=object), True),
+])
+def test_has_missing_reads_each_storage_right(values, missing):
+    from analysis.data.readers import _has_missing
+
+    assert _has_missing(pd.Series(values)) is missing

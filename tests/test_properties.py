@@ -240,7 +240,7 @@ _ = (PARTNERSHIP_TYPES, ROLES, SECTORS)
 @given(numbers=st.lists(st.one_of(st.integers(-3000, 3000), st.sampled_from([0.5, 1999.0, float("nan"),
                                                                             float("inf"), 2.0**60])),
                         min_size=1, max_size=30),
-       kind=st.sampled_from(["int", "year", "float"]))
+       kind=st.sampled_from(["int", "year", "float", "fraction"]))
 def test_number_shortcuts_agree_with_the_full_conversion(numbers, kind):
     col = Column("x", kind, "a column", nullable=True)
     as_read = pd.Series(numbers)  # int64 when every cell is whole, else float64 (as the parser reads)

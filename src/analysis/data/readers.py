@@ -776,9 +776,11 @@ def convert_column(
         if np.array_equal(dates.isna().to_numpy(), values.isna().to_numpy()):
             return dates  # every filled cell an ISO date (2011-03-31), as exports write them
     if col.kind == "category" and _already_choices(values, col):
-        return values.astype("str")
+        return _as_str(values)
     if values.dtype == np.int64 and col.kind in ("int", "year"):
         return values.astype("Int64")  # whole numbers already, none missing: nothing to check
+    if values.dtype == np.float64 and col.kind in ("float", "fraction") and not np.isinf(values.to_numpy()).any():
+        return values  # plain finite numbers (a fraction written 0.85 is one already)
     if values.dtype == np.float64 and col.kind in ("int", "year"):
         numbers = values.to_numpy()
         filled = numbers[~np.isnan(numbers)]
@@ -819,7 +821,7 @@ def _clean_text(values: pd.Series, col: Column, extra_markers) -> pd.Series | No
     if plain is not None:
         # Printable ASCII only: the one space there can be is " ", and a few byte
         # comparisons answer what the Unicode-aware functions below would.
-        edge_space, double_space, lower_case, marker_signs = plain
+        edge_space, double_space, lower_case, marker_signs, _ = plain
         if edge_space or (col.kind == "text" and double_space) or (
                 col.kind == "code" and col.upper and lower_case):
             return None
@@ -832,14 +834,22 @@ def _clean_text(values: pd.Series, col: Column, extra_markers) -> pd.Series | No
         if col.kind == "text" and _has_loose_space(values):
             return None
         lowered = pc.utf8_lower(a)
-    if pc.any(pc.equal(a, "")).as_py():
+    if (plain is None or a.null_count or plain[4]) and pc.any(pc.equal(a, "")).as_py():
         return None
     known = _TEXT_MARKERS | _EXCEL_ERRORS | set(extra_markers)
     if lowered is not None and pc.any(pc.is_in(lowered, value_set=pa.array(sorted(known), type=a.type))).as_py():
         return None
     # The same type as the full conversion gives: a Parquet file may hold pandas' "string"
     # (missing as pd.NA) rather than "str".
-    return values.astype("str")
+    return _as_str(values)
+
+
+def _as_str(values: pd.Series) -> pd.Series:
+    """The column as pandas' ``str`` type (itself, when it is of that type already)."""
+    return values if values.dtype == _STR else values.astype("str")
+
+
+_STR = pd.Series([], dtype="str").dtype
 
 
 def _already_choices(values: pd.Series, col: Column) -> bool:
@@ -852,18 +862,19 @@ def _already_choices(values: pd.Series, col: Column) -> bool:
     return bool(distinct) and all(v in col.choices and v not in _CATEGORY_ALIASES for v in distinct)
 
 
-def _plain_ascii(a: pa.ChunkedArray) -> tuple[bool, bool, bool, bool] | None:
+def _plain_ascii(a: pa.ChunkedArray) -> tuple[bool, bool, bool, bool, bool] | None:
     """Byte-level facts about an Arrow string column whose cells hold printable ASCII only.
 
     Returns whether a cell starts or ends with a space, whether any holds two spaces in a
-    row, whether any holds a lower-case letter, and whether any holds a character that
-    every missing-value marker and Excel error has (see ``_MARKER_SIGNS``); None when a
+    row, whether any holds a lower-case letter, whether any holds a character that
+    every missing-value marker and Excel error has (see ``_MARKER_SIGNS``), and whether
+    any slot is empty (an empty string, or a missing cell); None when a
     cell holds anything else (a tab, a line break, a non-ASCII character), for the
     Unicode-aware checks to decide. The bytes are read where Arrow keeps them, without
     copying a string. Bytes under a missing cell, if there are any, can only raise a
     false alarm (the full conversion then runs), never hide a problem.
     """
-    edge = double = lower = signs = False
+    edge = double = lower = signs = empty = False
     for chunk in a.chunks:
         if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
             return None
@@ -871,9 +882,11 @@ def _plain_ascii(a: pa.ChunkedArray) -> tuple[bool, bool, bool, bool] | None:
             continue
         _, offset_buffer, data_buffer = chunk.buffers()
         if data_buffer is None:
-            continue  # only empty strings
+            empty = True  # only empty strings
+            continue
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
         offsets = np.frombuffer(offset_buffer, dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
+        empty = empty or bool((offsets[1:] == offsets[:-1]).any())
         region = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0]: offsets[-1]]
         if not region.size:
             continue
@@ -891,7 +904,7 @@ def _plain_ascii(a: pa.ChunkedArray) -> tuple[bool, bool, bool, bool] | None:
         # (for an empty cell these land on a neighbour's edge, or on the False at the end).
         edge = edge or bool(space[relative[:-1]].any() or space[relative[1:] - 1].any())
         double = double or bool((space[:-2] & space[1:-1]).any())
-    return edge, double, lower, signs
+    return edge, double, lower, signs, empty
 
 
 def _convert_cells(values, col, *, table, file, rows, report, failed, extra_markers=frozenset()):
@@ -1154,7 +1167,10 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
     rows = (np.asarray(first_row) if np.ndim(first_row) else np.arange(first_row, first_row + len(frame)))
     frame = frame.reset_index(drop=True)
     # Drop blank rows (only a row whose first cell is empty can be one).
-    blank = np.array(frame.iloc[:, 0].isna(), dtype=bool) if frame.shape[1] else np.zeros(len(frame), dtype=bool)
+    if frame.shape[1] and _has_missing(frame.iloc[:, 0]):
+        blank = np.array(frame.iloc[:, 0].isna(), dtype=bool)
+    else:
+        blank = np.zeros(len(frame), dtype=bool)
     for name in frame.columns[1:]:
         if not blank.any():
             break
@@ -1189,7 +1205,7 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
         if schema is not None and target not in schema.column_names:
             extra.append(target)
     if list(mapped) == list(frame.columns):
-        frame = frame.set_axis(list(mapped.values()), axis=1)  # every column kept: no copy
+        frame.columns = list(mapped.values())  # every column kept: no copy (the frame is ours)
     else:
         frame = frame[list(mapped)].rename(columns=mapped)
     # Repeated header rows inside the data (a header printed on every page).
@@ -1232,9 +1248,8 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
                                                   rows=rows, report=report, extra_markers=markers)
         out[col.name] = converted
         if not col.nullable:
-            empty = (pd.isna(converted) if not hasattr(converted, "isna") else converted.isna())
-            empty = np.asarray(empty, dtype=bool) & ~failed
-            if empty.any():
+            empty = np.asarray(converted.isna(), dtype=bool) & ~failed if _has_missing(converted) else None
+            if empty is not None and empty.any():
                 report.error(table, "a required value is missing", file=file, column=col.name,
                              rows=rows[empty].tolist(),
                              fix=f"fill in '{col.name}' ({col.description.rstrip('.')}) or remove the row")
@@ -1250,6 +1265,17 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
                    fix="export the table again with its rows" if schema.required
                    else "add the rows, or remove the file if the table is not used")
     return TableData(table, result, file, rows, sheet, extra)
+
+
+def _has_missing(values: pd.Series) -> bool:
+    """Whether a column has a missing cell, answered without a pass over it where the
+    column's storage already knows (Arrow's null count; integers cannot be missing)."""
+    array = values.array
+    if isinstance(array, ArrowStringArray):
+        return array._pa_array.null_count > 0
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iub":
+        return False  # numpy integers and booleans have no missing value (Int64 does)
+    return bool(values.isna().any())
 
 
 def _footnote_rows(frame: pd.DataFrame, required: list[str]) -> int:
