@@ -204,10 +204,13 @@ def _header_score(cells: list, expected: dict[str, str]) -> int:
 def _find_header(rows: list[list], expected: dict[str, str]) -> int:
     """Index of the row that looks most like the header (first row when nothing matches)."""
     best, best_score = 0, 0
+    most = len(set(expected.values()))  # a row naming every column cannot be beaten
     for i, cells in enumerate(rows[:_HEADER_SCAN_ROWS]):
         score = _header_score(cells, expected)
         if score > best_score:
             best, best_score = i, score
+            if score == most:
+                break
     if best_score == 0:
         for i, cells in enumerate(rows[:_HEADER_SCAN_ROWS]):
             if any(c is not None and str(c).strip() for c in cells):
@@ -385,8 +388,11 @@ def _read_csv_as(path, schema, column_map, header_row, report, table, sep, encod
         # as '1984') but were read as numbers are read again, as text.
         text_cols = _text_positions(header, schema, expected)
         # So are columns the parser took for booleans: TRUE is not a count of 1.
-        again = [c for c in frame.columns if (c in text_cols and not _is_text_dtype(frame[c]))
-                 or pd.api.types.is_bool_dtype(frame[c])]
+        types = pd.api.types
+        dtypes = frame.dtypes.tolist()
+        again = [c for c in frame.columns if types.is_bool_dtype(dtypes[c]) or (
+            c in text_cols and not types.is_string_dtype(dtypes[c]) and not types.is_object_dtype(dtypes[c])
+            and not frame[c].isna().all())]
         if again:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", pd.errors.ParserWarning)
@@ -438,10 +444,6 @@ def _text_positions(header: list, schema: Table | None, expected: dict[str, str]
         return set(range(len(header)))
     numeric = {c.name for c in schema.columns if c.kind in ("int", "float", "fraction", "year")}
     return {i for i, h in enumerate(header) if expected.get(normalise_name(h), normalise_name(h)) not in numeric}
-
-
-def _is_text_dtype(series: pd.Series) -> bool:
-    return pd.api.types.is_string_dtype(series) or series.dtype == object or series.isna().all()
 
 
 _SKIPPED_LINE_RE = re.compile(r"Skipping line (\d+)")
