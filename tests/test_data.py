@@ -266,6 +266,9 @@ def test_real_register_reads_without_error():
     ["Tees  Valley", "Black\tCountry", "Ely"],  # loose spaces in text
     ["Cöuncil", "Ynys\u00a0\u00a0Môn", "Ely"],  # non-ASCII, with a run of Unicode spaces
     ["Cöuncil", "Caerdydd", "Ely"],           # non-ASCII, clean
+    ["Member A", "Not available", "Ely"],     # a spelled-out marker among names with spaces
+    ["Member A", "Board of twelve", "Ely"],   # as long as that marker, but a name
+    ["P1", "", "P3"],                         # an empty string (as a Parquet file may hold)
 ])
 @pytest.mark.parametrize("kind", ["code", "text"])
 def test_clean_text_shortcut_gives_the_full_conversion(cells, kind):

@@ -604,11 +604,14 @@ _MARKERS = {m.lower() for m in MISSING_MARKERS}
 _TEXT_MARKERS = {"..", "...", "…", "[c]", "[x]", "[z]", "[u]", "[w]", "[low]", "[d]", "n/a", "#n/a",
                  "not available", "not applicable"}
 _EXCEL_ERRORS = {e.lower() for e in EXCEL_ERRORS}
-#: Characters of which every ASCII marker above and every Excel error holds at least one: a
-#: column of plain ASCII cells holding none of them needs no look for markers.
-_MARKER_SIGNS = tuple(ord(c) for c in ".[/# ")
-_SIGNS_COVER_MARKERS = all(any(chr(c) in m for c in _MARKER_SIGNS)
+#: Characters of which every ASCII marker above and every Excel error holds at least one, or
+#: else a space: a column of plain ASCII cells holding none of them needs no look for markers,
+#: and one with spaces only for markers of the lengths of those that have a space and no sign.
+_MARKER_SIGNS = tuple(ord(c) for c in ".[/#")
+_SIGNS_COVER_MARKERS = all(any(chr(c) in m for c in _MARKER_SIGNS) or " " in m
                            for m in _TEXT_MARKERS | _EXCEL_ERRORS if m.isascii())
+_SPACED_MARKER_LENGTHS = sorted({len(m) for m in _TEXT_MARKERS | _EXCEL_ERRORS
+                                 if m.isascii() and not any(chr(c) in m for c in _MARKER_SIGNS)})
 _YEAR_RE = re.compile(r"^\s*(?:fy\s*)?(\d{4})(?:\s*[-/–]\s*(\d{2}|\d{4}))?\s*$", re.IGNORECASE)
 
 
@@ -823,11 +826,20 @@ def _clean_text(values: pd.Series, col: Column, extra_markers) -> pd.Series | No
     if plain is not None:
         # Printable ASCII only: the one space there can be is " ", and a few byte
         # comparisons answer what the Unicode-aware functions below would.
-        edge_space, double_space, lower_case, marker_signs, _ = plain
+        edge_space, double_space, lower_case, marker_signs, _, spaced = plain
         if edge_space or (col.kind == "text" and double_space) or (
                 col.kind == "code" and col.upper and lower_case):
             return None
-        lowered = pc.ascii_lower(a) if (marker_signs or extra_markers or not _SIGNS_COVER_MARKERS) else None
+        if marker_signs or extra_markers or not _SIGNS_COVER_MARKERS:
+            lowered = pc.ascii_lower(a)
+        elif spaced and _SPACED_MARKER_LENGTHS:
+            # Names have spaces; only a cell as long as "not available" can be such a marker,
+            # so only those cells are looked up.
+            lengths = pc.binary_length(a)
+            maybe = pc.is_in(lengths, value_set=pa.array(_SPACED_MARKER_LENGTHS, type=lengths.type))
+            lowered = pc.ascii_lower(a.filter(maybe)) if pc.any(maybe).as_py() else None
+        else:
+            lowered = None
     else:
         if pc.any(pc.not_equal(pc.utf8_trim_whitespace(a), a)).as_py():
             return None
@@ -860,23 +872,27 @@ def _already_choices(values: pd.Series, col: Column) -> bool:
     array = values.array
     if not isinstance(array, ArrowStringArray):
         return False
-    distinct = [v for v in pc.unique(array._pa_array).to_pylist() if v is not None]
-    return bool(distinct) and all(v in col.choices and v not in _CATEGORY_ALIASES for v in distinct)
+    a = array._pa_array
+    if a.null_count == len(a):
+        return False
+    allowed = [c for c in col.choices if c not in _CATEGORY_ALIASES] + [None]  # missing is no problem here
+    return bool(pc.all(pc.is_in(a, value_set=pa.array(allowed, type=a.type))).as_py())
 
 
-def _plain_ascii(a: pa.ChunkedArray) -> tuple[bool, bool, bool, bool, bool] | None:
+def _plain_ascii(a: pa.ChunkedArray) -> tuple[bool, bool, bool, bool, bool, bool] | None:
     """Byte-level facts about an Arrow string column whose cells hold printable ASCII only.
 
     Returns whether a cell starts or ends with a space, whether any holds two spaces in a
     row, whether any holds a lower-case letter, whether any holds a character that
-    every missing-value marker and Excel error has (see ``_MARKER_SIGNS``), and whether
-    any slot is empty (an empty string, or a missing cell); None when a
+    most missing-value markers and Excel errors have (see ``_MARKER_SIGNS``), whether
+    any slot is empty (an empty string, or a missing cell), and whether any cell holds a
+    space at all; None when a
     cell holds anything else (a tab, a line break, a non-ASCII character), for the
     Unicode-aware checks to decide. The bytes are read where Arrow keeps them, without
     copying a string. Bytes under a missing cell, if there are any, can only raise a
     false alarm (the full conversion then runs), never hide a problem.
     """
-    edge = double = lower = signs = empty = False
+    edge = double = lower = signs = empty = spaced = False
     for chunk in a.chunks:
         if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
             return None
@@ -900,13 +916,13 @@ def _plain_ascii(a: pa.ChunkedArray) -> tuple[bool, bool, bool, bool, bool] | No
         space[:-1] = region == 0x20
         if not space.any():
             continue
-        signs = True
+        spaced = True
         relative = offsets - offsets[0]
         # A cell's first byte sits at its start, its last just before the next cell's start
         # (for an empty cell these land on a neighbour's edge, or on the False at the end).
         edge = edge or bool(space[relative[:-1]].any() or space[relative[1:] - 1].any())
         double = double or bool((space[:-2] & space[1:-1]).any())
-    return edge, double, lower, signs, empty
+    return edge, double, lower, signs, empty, spaced
 
 
 def _convert_cells(values, col, *, table, file, rows, report, failed, extra_markers=frozenset()):
