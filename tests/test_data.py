@@ -425,3 +425,21 @@ def test_has_missing_reads_each_storage_right(values, missing):
     from analysis.data.readers import _has_missing
 
     assert _has_missing(pd.Series(values)) is missing
+
+
+def test_cross_table_warnings_name_their_rows(tmp_path):
+    """Activity outside a partnership's life, a finance year without a deflator and a council
+    without finance rows are each reported once, with the rows a spreadsheet shows."""
+    files = dict(TINY)
+    files["activity.csv"] = ("partnership_id,year,meetings,attendance_rate\n"
+                             "P1,2010,4,0.8\nP1,2008,5,0.9\nP2,2011,10,0.5\nP2,2015,2,0.5\n")
+    files["finance.csv"] = ("council_code,year,spending_power_gbp_m,population\n"
+                            "A1,2010,100,1000\nA1,2012,99,1000\nB1,2010,20,200\n")
+    ds = read_dataset(write_files(tmp_path / "d", files))
+    by_problem = {p.problem.split(" (")[0].split(";")[0]: p for p in ds.report.warnings}
+    outside = by_problem["activity recorded outside the partnership's life"]
+    assert outside.rows == [3, 5] and outside.values == [2008, 2015]
+    deflator = next(p for p in ds.report.warnings if p.table == "deflators")
+    assert "2012" in deflator.problem and "2010" not in deflator.problem
+    without = next(p for p in ds.report.warnings if "no finance rows" in p.problem)
+    assert without.rows == [4] and without.values == ["C1"]

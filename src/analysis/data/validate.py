@@ -412,7 +412,9 @@ def validate_tables(
             values = np.append(pd.to_numeric(life[column], errors="coerce").to_numpy(dtype=float), np.nan)
             return values[where]
 
-        yrs = pd.to_numeric(act.frame["year"], errors="coerce")
+        yrs = act.frame["year"]
+        if not pd.api.types.is_numeric_dtype(yrs) or pd.api.types.is_bool_dtype(yrs):
+            yrs = pd.to_numeric(yrs, errors="coerce")
         years = yrs.to_numpy(dtype=float, na_value=np.nan)
         outside = years < _years_of("established")  # a missing year on either side: not outside
         if "dissolved" in life.columns:
@@ -425,7 +427,7 @@ def validate_tables(
 
     ev = tables.get("evidence")
     if ev is not None:
-        unknown = ev.frame["indicator"].notna() & ~_isin(ev.frame["indicator"], list(indicators))
+        unknown = ev.frame["indicator"].notna().to_numpy() & ~_isin(ev.frame["indicator"], list(indicators)).to_numpy()
         if unknown.any():
             names = sorted(ev.frame.loc[unknown, "indicator"].astype(str).unique())
             report.warning("evidence", f"{len(names)} indicator(s) not in the codebook were kept but bear on "
@@ -453,7 +455,8 @@ def validate_tables(
                          fix="give the code of the district's county, or leave it empty")
     defl = tables.get("deflators")
     if defl is not None and fin is not None:
-        missing = sorted(set(fin.frame["year"].dropna().astype(int)) - set(defl.frame["year"].dropna().astype(int)))
+        missing = sorted(set(np.unique(fin.frame["year"].dropna().to_numpy(dtype=np.int64)).tolist())
+                         - set(defl.frame["year"].dropna().astype(int)))
         if missing:
             report.warning("deflators", f"no deflator for finance year(s) {', '.join(map(str, missing))}; "
                            "real-terms figures cannot be computed for them", file=defl.file, column="year")
