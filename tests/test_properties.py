@@ -183,6 +183,16 @@ def test_no_generated_input_crashes_the_validator(case, noise):
             assert all(isinstance(r, int) and r >= 1 for r in problem.rows)
 
 
+def _assert_shortcut_agrees(values: pd.Series, col: Column) -> None:
+    """The conversion with its shortcuts gives the values and problems of the cell-by-cell one."""
+    rows = np.arange(2, 2 + len(values))
+    report_fast, report_full = ValidationReport(), ValidationReport()
+    fast = readers.convert_column(values, col, table="t", file="f", rows=rows, report=report_fast)
+    full = readers._convert_cells(values, col, table="t", file="f", rows=rows, report=report_full, failed=[])
+    pd.testing.assert_series_equal(fast, full, check_names=False)
+    assert report_fast.to_frame().equals(report_full.to_frame())
+
+
 # The shortcuts taken for clean columns must give what the cell-by-cell conversion gives,
 # whatever the cells hold (spaces of every kind, markers, errors, case, accents).
 _TEXT_CELL = st.one_of(
@@ -196,12 +206,7 @@ _TEXT_CELL = st.one_of(
 @given(cells=st.lists(_TEXT_CELL, min_size=1, max_size=30), kind=st.sampled_from(["code", "text"]))
 def test_clean_text_shortcuts_agree_with_the_full_conversion(cells, kind):
     col = Column("x", kind, "a column", nullable=True, upper=kind == "code")
-    values = pd.Series(cells, dtype="str")
-    rows = np.arange(2, 2 + len(values))
-    fast = readers.convert_column(values, col, table="t", file="f", rows=rows, report=ValidationReport())
-    full = readers._convert_cells(values, col, table="t", file="f", rows=rows, report=ValidationReport(),
-                                  failed=[])
-    pd.testing.assert_series_equal(fast, full, check_names=False)
+    _assert_shortcut_agrees(pd.Series(cells, dtype="str"), col)
 
 
 @SETTINGS
@@ -210,12 +215,7 @@ def test_clean_text_shortcuts_agree_with_the_full_conversion(cells, kind):
 def test_category_shortcut_agrees_with_the_full_conversion(cells):
     col = TABLES["memberships"].column("sector")
     values = pd.Series(cells, dtype="str")
-    rows = np.arange(2, 2 + len(values))
-    report_fast, report_full = ValidationReport(), ValidationReport()
-    fast = readers.convert_column(values, col, table="t", file="f", rows=rows, report=report_fast)
-    full = readers._convert_cells(values, col, table="t", file="f", rows=rows, report=report_full, failed=[])
-    pd.testing.assert_series_equal(fast, full, check_names=False)
-    assert report_fast.to_frame().equals(report_full.to_frame())
+    _assert_shortcut_agrees(values, col)
 
 
 @SETTINGS
@@ -244,12 +244,7 @@ _ = (PARTNERSHIP_TYPES, ROLES, SECTORS)
 def test_number_shortcuts_agree_with_the_full_conversion(numbers, kind):
     col = Column("x", kind, "a column", nullable=True)
     as_read = pd.Series(numbers)  # int64 when every cell is whole, else float64 (as the parser reads)
-    rows = np.arange(2, 2 + len(as_read))
-    report_fast, report_full = ValidationReport(), ValidationReport()
-    fast = readers.convert_column(as_read, col, table="t", file="f", rows=rows, report=report_fast)
-    full = readers._convert_cells(as_read, col, table="t", file="f", rows=rows, report=report_full, failed=[])
-    pd.testing.assert_series_equal(fast, full, check_names=False)
-    assert report_fast.to_frame().equals(report_full.to_frame())
+    _assert_shortcut_agrees(as_read, col)
 
 
 _DATE = st.one_of(st.dates(min_value=__import__("datetime").date(1990, 1, 1)).map(str),
@@ -263,9 +258,4 @@ _DATE = st.one_of(st.dates(min_value=__import__("datetime").date(1990, 1, 1)).ma
 def test_date_shortcut_agrees_with_the_full_conversion(cells):
     col = TABLES["documents"].column("date")
     values = pd.Series(cells, dtype="str")
-    rows = np.arange(2, 2 + len(values))
-    report_fast, report_full = ValidationReport(), ValidationReport()
-    fast = readers.convert_column(values, col, table="t", file="f", rows=rows, report=report_fast)
-    full = readers._convert_cells(values, col, table="t", file="f", rows=rows, report=report_full, failed=[])
-    pd.testing.assert_series_equal(fast, full, check_names=False)
-    assert report_fast.to_frame().equals(report_full.to_frame())
+    _assert_shortcut_agrees(values, col)

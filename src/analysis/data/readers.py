@@ -816,11 +816,8 @@ def _clean_text(values: pd.Series, col: Column, extra_markers) -> pd.Series | No
     no marker or Excel error, codes already upper case, no loose spaces in text); the
     first cell that fails one sends the column through the full conversion.
     """
-    array = values.array
-    if not isinstance(array, ArrowStringArray):
-        return None
-    a = array._pa_array
-    if a.null_count == len(a):
+    a = _filled_arrow_strings(values)
+    if a is None:
         return None
     plain = _plain_ascii(a)
     if plain is not None:
@@ -866,14 +863,19 @@ def _as_str(values: pd.Series) -> pd.Series:
 _STR = pd.Series([], dtype="str").dtype
 
 
+def _filled_arrow_strings(values: pd.Series) -> pa.ChunkedArray | None:
+    """The column's Arrow strings, when it is stored so and holds at least one value."""
+    array = values.array
+    if not isinstance(array, ArrowStringArray) or array._pa_array.null_count == len(array):
+        return None
+    return array._pa_array
+
+
 def _already_choices(values: pd.Series, col: Column) -> bool:
     """Whether a category column of Arrow strings holds nothing but its allowed values,
     written exactly as they are (the usual case; one hash pass over the column)."""
-    array = values.array
-    if not isinstance(array, ArrowStringArray):
-        return False
-    a = array._pa_array
-    if a.null_count == len(a):
+    a = _filled_arrow_strings(values)
+    if a is None:
         return False
     allowed = [c for c in col.choices if c not in _CATEGORY_ALIASES] + [None]  # missing is no problem here
     return bool(pc.all(pc.is_in(a, value_set=pa.array(allowed, type=a.type))).as_py())
