@@ -79,7 +79,7 @@ def child(stage: str, data: Path, out: Path) -> dict:
         # The first call (which also pays one-time costs such as lazy imports) is kept.
         # The reader's stage also calls the yardstick, alternately with itself, so that the
         # ratio compares two calls that met the same machine (a shared machine's speed
-        # drifts by a fifth from one minute to the next).
+        # drifts by a third or more within seconds).
         import pandas as pd
 
         def yardstick():

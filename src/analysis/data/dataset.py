@@ -28,7 +28,7 @@ import yaml
 from analysis.data.problems import ValidationReport
 from analysis.data.readers import SUFFIXES, TableData, read_table
 from analysis.data.schema import INDICATOR_OPTIONS, TABLES
-from analysis.data.validate import _isin, validate_tables
+from analysis.data.validate import validate_tables
 from analysis.errors import InputError, MissingTableError
 
 __all__ = ["Dataset", "load_dataset", "read_dataset", "dataset_checksum"]
@@ -236,8 +236,7 @@ def _read_dataset(path: str | Path) -> Dataset:
             unreadable.append(name)
     indicators = None  # the standard ones; the codebook (slow to parse) only when they do not suffice
     ev = read.get("evidence")
-    if ev is not None and not (_isin(ev.frame["indicator"], list(INDICATOR_OPTIONS))
-                               | ev.frame["indicator"].isna()).all():
+    if ev is not None and not set(ev.frame["indicator"].dropna().unique()) <= set(INDICATOR_OPTIONS):
         indicators = _codebook_indicators()
     validate_tables(read, report=report, base=folder, indicators=indicators, unreadable=unreadable)
     used = {(folder / str(s.get("file"))).resolve() for s in table_cfg.values()

@@ -22,6 +22,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -119,7 +120,7 @@ def normalise_name(name: object) -> str:
 @functools.lru_cache(maxsize=4096)
 def _normalise_text(name: str) -> str:
     """:func:`normalise_name` of a string (headers repeat, so the answers are kept)."""
-    text = str(name).replace("\ufeff", "").strip().lower()
+    text = name.replace("\ufeff", "").strip().lower()
     text = text.replace("£", "")
     text = re.sub(r"[^0-9a-z]+", "_", text)
     return text.strip("_")
@@ -140,8 +141,6 @@ def _header_repeats(values: pd.Series, head: str) -> np.ndarray:
     Only values holding the header's first word (in any case) can; the others, usually
     all of them, are not normalised at all.
     """
-    if pd.api.types.is_numeric_dtype(values):
-        return np.zeros(len(values), dtype=bool)  # a header's words would have made it text
     word = head.split("_")[0]
     if not word:
         return (_normalise_names(values) == head).to_numpy(dtype=bool)
@@ -727,18 +726,25 @@ def _normalise_category(text: pd.Series) -> pd.Series:
 def _fast_numeric(values: pd.Series, col: Column) -> pd.Series | None:
     """The column as numbers when every filled cell is already a plain finite number.
 
-    The common case (a clean export) then costs one C-level parse; anything else
-    (markers, £, %, commas, years like 2010-11) returns None for the full conversion.
+    The common case (a clean export) then costs one C-level parse, or nothing at all when
+    the parser read the column as numbers already (whole numbers stay exact, a column of
+    floats is kept as it is); anything else (markers, £, %, commas, years like 2010-11)
+    returns None for the full conversion.
     """
     if col.kind == "date" or pd.api.types.is_bool_dtype(values):
         return None
-    try:
-        numeric = pd.to_numeric(values, errors="coerce").astype(float)
-    except (TypeError, ValueError):
-        return None
-    filled = values.notna().to_numpy()
-    parsed = numeric.notna().to_numpy()
-    if not np.array_equal(filled, parsed) or np.isinf(numeric.to_numpy()).any():
+    if values.dtype == np.int64 and col.kind in ("int", "year"):
+        return values.astype("Int64")  # whole numbers, none missing: nothing to check
+    if values.dtype == np.float64:
+        numeric = values  # missing cells are NaN already: every filled cell is a number
+    else:
+        try:
+            numeric = pd.to_numeric(values, errors="coerce").astype(float)
+        except (TypeError, ValueError):
+            return None
+        if not np.array_equal(values.notna().to_numpy(), numeric.notna().to_numpy()):
+            return None
+    if np.isinf(numeric.to_numpy()).any():
         return None
     if col.kind in ("int", "year"):
         whole = numeric.dropna()
@@ -764,9 +770,10 @@ def convert_column(
     ``failed``, when given, collects boolean masks of the cells that were reported as
     unreadable (so that they are not reported as "missing" as well).
 
-    A code or text column of Arrow strings that needs no change at all (the usual clean
-    export) is returned as it is, after one check per rule (:func:`_clean_text`).
-    Otherwise a long text column is first converted through its distinct values (codes repeat,
+    A column that needs no change at all (the usual clean export) is returned as it is
+    after a few whole-column checks: codes and text (:func:`_clean_text`), ISO dates,
+    categories holding allowed values only, and columns the parser read as plain numbers
+    (:func:`_fast_numeric`). Otherwise a long text column is first converted through its distinct values (codes repeat,
     categories have a handful): when they convert without a single problem, the result
     is spread back over the rows, which costs a fraction of converting every cell. Any
     problem sends the whole column through the cell-by-cell conversion so that every
@@ -782,15 +789,10 @@ def convert_column(
             return dates  # every filled cell an ISO date (2011-03-31), as exports write them
     if col.kind == "category" and _already_choices(values, col):
         return _as_str(values)
-    if values.dtype == np.int64 and col.kind in ("int", "year"):
-        return values.astype("Int64")  # whole numbers already, none missing: nothing to check
-    if values.dtype == np.float64 and col.kind in ("float", "fraction") and not np.isinf(values.to_numpy()).any():
-        return values  # plain finite numbers (a fraction written 0.85 is one already)
-    if values.dtype == np.float64 and col.kind in ("int", "year"):
-        numbers = values.to_numpy()
-        filled = numbers[~np.isnan(numbers)]
-        if np.array_equal(filled, np.floor(filled)) and (np.abs(filled) < 2**53).all():
-            return values.astype("Int64")  # whole numbers and empty cells (1999.0 is 1999)
+    if col.kind in ("int", "float", "fraction", "year") and pd.api.types.is_numeric_dtype(values):
+        fast = _fast_numeric(values, col)  # read as numbers by the parser: usually nothing to do
+        if fast is not None:
+            return fast
     if len(values) > _DISTINCT_FROM and not pd.api.types.is_numeric_dtype(values):
         codes, uniques = pd.factorize(values)
         if len(uniques) < len(values) // 2:
@@ -812,9 +814,10 @@ _DISTINCT_FROM = 1000
 def _clean_text(values: pd.Series, col: Column, extra_markers) -> pd.Series | None:
     """A code or text column of Arrow strings as it is, when no cell needs any change.
 
-    One pass of Arrow compute functions per test (no surrounding spaces, no empty cell,
-    no marker or Excel error, codes already upper case, no loose spaces in text); the
-    first cell that fails one sends the column through the full conversion.
+    The tests (no surrounding spaces, no empty cell, no marker or Excel error, codes
+    already upper case, no loose spaces in text) are answered from the bytes when every
+    cell is printable ASCII (:func:`_plain_ascii`), else by Arrow's Unicode-aware
+    functions; the first cell that fails one sends the column through the full conversion.
     """
     a = _filled_arrow_strings(values)
     if a is None:
@@ -823,13 +826,12 @@ def _clean_text(values: pd.Series, col: Column, extra_markers) -> pd.Series | No
     if plain is not None:
         # Printable ASCII only: the one space there can be is " ", and a few byte
         # comparisons answer what the Unicode-aware functions below would.
-        edge_space, double_space, lower_case, marker_signs, _, spaced = plain
-        if edge_space or (col.kind == "text" and double_space) or (
-                col.kind == "code" and col.upper and lower_case):
+        if plain.edge_space or (col.kind == "text" and plain.double_space) or (
+                col.kind == "code" and col.upper and plain.lower_case):
             return None
-        if marker_signs or extra_markers or not _SIGNS_COVER_MARKERS:
+        if plain.marker_signs or extra_markers or not _SIGNS_COVER_MARKERS:
             lowered = pc.ascii_lower(a)
-        elif spaced and _SPACED_MARKER_LENGTHS:
+        elif plain.spaced and _SPACED_MARKER_LENGTHS:
             # Names have spaces; only a cell as long as "not available" can be such a marker,
             # so only those cells are looked up.
             lengths = pc.binary_length(a)
@@ -845,7 +847,7 @@ def _clean_text(values: pd.Series, col: Column, extra_markers) -> pd.Series | No
         if col.kind == "text" and _has_loose_space(values):
             return None
         lowered = pc.utf8_lower(a)
-    if (plain is None or a.null_count or plain[4]) and pc.any(pc.equal(a, "")).as_py():
+    if (plain is None or a.null_count or plain.empty_slot) and pc.any(pc.equal(a, "")).as_py():
         return None
     known = _TEXT_MARKERS | _EXCEL_ERRORS | set(extra_markers)
     if lowered is not None and pc.any(pc.is_in(lowered, value_set=pa.array(sorted(known), type=a.type))).as_py():
@@ -881,18 +883,24 @@ def _already_choices(values: pd.Series, col: Column) -> bool:
     return bool(pc.all(pc.is_in(a, value_set=pa.array(allowed, type=a.type))).as_py())
 
 
-def _plain_ascii(a: pa.ChunkedArray) -> tuple[bool, bool, bool, bool, bool, bool] | None:
+class _AsciiFacts(NamedTuple):
+    """What the bytes of a printable-ASCII string column say (see :func:`_plain_ascii`)."""
+
+    edge_space: bool    # a cell starts or ends with a space
+    double_space: bool  # a cell holds two spaces in a row
+    lower_case: bool    # a cell holds a lower-case letter
+    marker_signs: bool  # a cell holds a character most markers and Excel errors have
+    empty_slot: bool    # a slot is empty (an empty string, or a missing cell)
+    spaced: bool        # a cell holds a space at all
+
+
+def _plain_ascii(a: pa.ChunkedArray) -> _AsciiFacts | None:
     """Byte-level facts about an Arrow string column whose cells hold printable ASCII only.
 
-    Returns whether a cell starts or ends with a space, whether any holds two spaces in a
-    row, whether any holds a lower-case letter, whether any holds a character that
-    most missing-value markers and Excel errors have (see ``_MARKER_SIGNS``), whether
-    any slot is empty (an empty string, or a missing cell), and whether any cell holds a
-    space at all; None when a
-    cell holds anything else (a tab, a line break, a non-ASCII character), for the
-    Unicode-aware checks to decide. The bytes are read where Arrow keeps them, without
-    copying a string. Bytes under a missing cell, if there are any, can only raise a
-    false alarm (the full conversion then runs), never hide a problem.
+    None when a cell holds anything else (a tab, a line break, a non-ASCII character),
+    for the Unicode-aware checks to decide. The bytes are read where Arrow keeps them,
+    without copying a string. Bytes under a missing cell, if there are any, can only
+    raise a false alarm (the full conversion then runs), never hide a problem.
     """
     edge = double = lower = signs = empty = spaced = False
     for chunk in a.chunks:
@@ -924,7 +932,7 @@ def _plain_ascii(a: pa.ChunkedArray) -> tuple[bool, bool, bool, bool, bool, bool
         # (for an empty cell these land on a neighbour's edge, or on the False at the end).
         edge = edge or bool(space[relative[:-1]].any() or space[relative[1:] - 1].any())
         double = double or bool((space[:-2] & space[1:-1]).any())
-    return edge, double, lower, signs, empty, spaced
+    return _AsciiFacts(edge, double, lower, signs, empty, spaced)
 
 
 def _convert_cells(values, col, *, table, file, rows, report, failed, extra_markers=frozenset()):
@@ -1234,7 +1242,9 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
         first_col = mapped[first_key]
         first_head = normalise_name(header[int(first_key[5:])])
         values = frame[first_col]
-        if isinstance(values.array, ArrowStringArray):
+        if pd.api.types.is_numeric_dtype(values):
+            repeated = np.zeros(len(values), dtype=bool)  # a header's words would have made it text
+        elif isinstance(values.array, ArrowStringArray):
             repeated = _header_repeats(values, first_head)  # one Arrow pass; nothing to factorize
         else:
             codes, uniques = pd.factorize(values)  # compare distinct values only
@@ -1301,24 +1311,18 @@ def _has_missing(values: pd.Series) -> bool:
 def _footnote_rows(frame: pd.DataFrame, required: list[str]) -> int:
     """How many rows at the end hold at most one required value (notes under a table).
 
-    Rows are looked at from the end, a block at a time, so a table without notes costs
-    one small block, not a pass over every row.
+    Rows are looked at from the end, in blocks that grow from one row, so a table whose
+    last row is full (the usual one) costs a look at that row, not a pass over every row.
     """
-    if len(frame):
-        # The usual table ends with a full row: one look at it settles the matter.
-        last = sum(not pd.isna(frame[name].iat[-1]) for name in required)
-        if last > 1 or (last == 1 and len(required) == 1):
-            return 0
-    n_tail, block = 0, 64
+    n_tail, block = 0, 1
     while n_tail < len(frame):
-        start = max(len(frame) - n_tail - block, 0)
-        part = frame.iloc[start: len(frame) - n_tail]
-        filled = np.zeros(len(part), dtype=np.int64)
+        start, stop = max(len(frame) - n_tail - block, 0), len(frame) - n_tail
+        filled = np.zeros(stop - start, dtype=np.int64)
         for name in required:
-            filled += part[name].notna().to_numpy()
+            filled += frame[name].iloc[start:stop].notna().to_numpy()
         sparse = filled <= 1 if len(required) > 1 else filled == 0
         if sparse.all():
-            n_tail += len(part)
+            n_tail += stop - start
             block *= 4
             continue
         return n_tail + int(np.argmin(sparse[::-1]))

@@ -33,17 +33,26 @@ def _rows(data: TableData, mask) -> list[int]:
     return data.rows[np.asarray(mask, dtype=bool)].tolist()
 
 
+def _numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """A numeric column's numbers as numpy holds them, and which are missing (None when
+    none can be); None for any other column. pandas' own reductions and comparisons on a
+    nullable column cost ten times as much."""
+    array = values.array
+    if isinstance(array, pd.arrays.IntegerArray):
+        return array._data, array._mask
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iuf":
+        numbers = values.to_numpy()
+        return numbers, np.isnan(numbers) if numbers.dtype.kind == "f" else None
+    return None
+
+
 def _extremes(values: pd.Series) -> tuple[float | None, float | None]:
     """The smallest and largest number in a column (None, None when it holds none)."""
-    array = values.array
-    if isinstance(array, pd.arrays.IntegerArray) or isinstance(values.dtype, np.dtype) and values.dtype.kind in "if":
-        # Straight from the numbers (pandas' own reductions cost ten times as much).
-        if isinstance(array, pd.arrays.IntegerArray):
-            numbers = array._data[~array._mask] if array._mask.any() else array._data
-        else:
-            numbers = values.to_numpy()
-            if numbers.dtype.kind == "f":
-                numbers = numbers[~np.isnan(numbers)] if np.isnan(numbers).any() else numbers
+    plain = _numbers(values)
+    if plain is not None:
+        numbers, missing = plain
+        if missing is not None and missing.any():
+            numbers = numbers[~missing]
         return (None, None) if not len(numbers) else (float(numbers.min()), float(numbers.max()))
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         values = pd.to_numeric(values, errors="coerce")
@@ -94,16 +103,10 @@ def _neighbours(values: pd.Series, last: bool) -> tuple[np.ndarray, np.ndarray |
         greater = pc.greater(after, before).to_numpy(zero_copy_only=False)
         equal = None if last else pc.equal(after, before).to_numpy(zero_copy_only=False)
         return np.asarray(greater, dtype=bool), equal if equal is None else np.asarray(equal, dtype=bool)
-    if isinstance(array, pd.arrays.IntegerArray):
-        if array._mask.any():
-            return None
-        numbers = array._data
-    elif isinstance(values.dtype, np.dtype) and values.dtype.kind in "iuf":
-        numbers = values.to_numpy()
-        if numbers.dtype.kind == "f" and np.isnan(numbers).any():
-            return None
-    else:
+    plain = _numbers(values)
+    if plain is None or (plain[1] is not None and plain[1].any()):
         return None
+    numbers = plain[0]
     return numbers[1:] > numbers[:-1], None if last else numbers[1:] == numbers[:-1]
 
 
@@ -163,10 +166,12 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, int]:
 def duplicated_rows(frame: pd.DataFrame, key: list[str], *, order=None) -> np.ndarray:
     """``frame.duplicated(subset=key, keep=False)`` as a boolean array, in a third of the time.
 
-    Each key column is factorized once (missing values count as one value, as pandas
-    counts them) and the codes are combined into one integer per row; how often each
-    integer occurs is then counted with ``numpy.bincount`` when the combinations are few
-    enough to count, else by hashing.
+    Rows sorted by the key with no key repeated (``order``, from :func:`_key_order` when
+    not given) have no duplicate at all. Otherwise each key column is factorized once
+    (missing values count as one value, as pandas counts them; a sorted first column is
+    coded by its runs) and the codes are combined into one integer per row; how often
+    each integer occurs is then counted with ``numpy.bincount`` when the combinations are
+    few enough to count, else by sorting (codes nearly in order) or hashing.
 
     Examples
     --------
@@ -354,28 +359,13 @@ def validate_tables(
 
     # The tables are checked side by side when they are large (Arrow and numpy let go of
     # the interpreter while they work); their problems are reported in the tables' order.
-    # Documents are looked for on disk first (reported further down, in their place).
-    docs = tables.get("documents")
-    if docs is not None:
-        paths = docs.frame["path"].astype("string")
-        suspect = paths.fillna("").str.contains(r"\.\.|^[/\\]|^[A-Za-z]:|^~", regex=True).to_numpy(dtype=bool)
-        escapes = np.zeros(len(paths), dtype=bool)
-        if suspect.any():
-            escapes[suspect] = paths[suspect].fillna("").map(_path_escapes).to_numpy(dtype=bool)
-        listed = paths.fillna("").where(~escapes, "").tolist()  # never look outside the folder
-
-    def look_for_documents():
-        return _existing_files(os.fspath(base), listed) if docs is not None and base is not None else None
-
     checked = [data for data in tables.values() if data.name in TABLES]
     workers = min(2, os.cpu_count() or 1)
     if workers > 1 and sum(len(data.frame) for data in checked) >= _PARALLEL_ROWS:
-        on_disk = look_for_documents()  # a Python loop: alongside the threads it would wait its turn
         with ThreadPoolExecutor(workers) as pool:
             found = list(pool.map(check, checked))
     else:
         found = [check(data) for data in checked]
-        on_disk = look_for_documents()
     for part in found:
         report.extend(part)
 
@@ -455,20 +445,27 @@ def validate_tables(
                          fix="give the code of the district's county, or leave it empty")
     defl = tables.get("deflators")
     if defl is not None and fin is not None:
-        missing = sorted(set(np.unique(fin.frame["year"].dropna().to_numpy(dtype=np.int64)).tolist())
-                         - set(defl.frame["year"].dropna().astype(int)))
+        missing = np.setdiff1d(fin.frame["year"].dropna().to_numpy(dtype=np.int64),
+                               defl.frame["year"].dropna().to_numpy(dtype=np.int64)).tolist()
         if missing:
             report.warning("deflators", f"no deflator for finance year(s) {', '.join(map(str, missing))}; "
                            "real-terms figures cannot be computed for them", file=defl.file, column="year")
 
+    docs = tables.get("documents")
     if docs is not None:
+        paths = docs.frame["path"].astype("string")
+        suspect = paths.fillna("").str.contains(r"\.\.|^[/\\]|^[A-Za-z]:|^~", regex=True).to_numpy(dtype=bool)
+        escapes = np.zeros(len(paths), dtype=bool)
+        if suspect.any():
+            escapes[suspect] = paths[suspect].fillna("").map(_path_escapes).to_numpy(dtype=bool)
         if escapes.any():
             report.error("documents", "path leaves the dataset folder (absolute or with '..')",
                          file=docs.file, column="path", rows=_rows(docs, escapes),
                          values=paths[escapes].tolist(),
                          fix="give paths relative to the dataset folder, such as documents/minutes-2011.txt")
         if base is not None:
-            exists = escapes | on_disk
+            listed = paths.fillna("").where(~escapes, "").tolist()  # never look outside the folder
+            exists = escapes | _existing_files(os.fspath(base), listed)
             if (~exists).any():
                 report.warning("documents", "document file not found; it will be reported and skipped",
                                file=docs.file, column="path", rows=_rows(docs, ~exists),
