@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -268,6 +269,8 @@ def test_real_register_reads_without_error():
     ["Cöuncil", "Caerdydd", "Ely"],           # non-ASCII, clean
     ["Member A", "Not available", "Ely"],     # a spelled-out marker among names with spaces
     ["Member A", "Board of twelve", "Ely"],   # as long as that marker, but a name
+    ["Member A", "NOT APPLICABLE", "Ely"],    # the other spelled-out marker, in capitals
+    ["Member A", "Northern Link", "Ely"],     # as long as "not available" and with its letter
     ["P1", "", "P3"],                         # an empty string (as a Parquet file may hold)
 ])
 @pytest.mark.parametrize("kind", ["code", "text"])
@@ -443,3 +446,71 @@ def test_cross_table_warnings_name_their_rows(tmp_path):
     assert "2012" in deflator.problem and "2010" not in deflator.problem
     without = next(p for p in ds.report.warnings if "no finance rows" in p.problem)
     assert without.rows == [4] and without.values == ["C1"]
+
+
+@pytest.mark.parametrize("sorted_rows", [True, False])
+@pytest.mark.parametrize("odd_rows", [0, 1, 25])
+def test_activity_outside_life_agrees_with_a_merge(sorted_rows, odd_rows):
+    """The life check compares each partnership's first and last year when activity is sorted
+    by partnership, and the rows one by one otherwise; both must find exactly the rows a plain
+    merge of the two tables finds (missing years and unknown partnerships are never outside)."""
+    from analysis.data.validate import _key_order, _outside_life, _run_positions
+
+    rng = np.random.default_rng(11)
+    ids = [f"P{i:03d}" for i in range(120)]
+    life = pd.DataFrame({"partnership_id": pd.Series(ids, dtype="str"),
+                         "established": pd.array(rng.integers(2000, 2010, len(ids)), dtype="Int64"),
+                         "dissolved": pd.array([None if rng.random() < 0.5 else int(y)
+                                                for y in rng.integers(2015, 2022, len(ids))], dtype="Int64")})
+    rows = []
+    for pid, est, dis in life.itertuples(index=False):
+        end = 2023 if pd.isna(dis) else int(dis)
+        rows += [(pid, year) for year in range(int(est), end + 1)]
+    rows += [("P999", 1990), ("P000", None)]  # an unknown partnership, a missing year
+    activity = pd.DataFrame(rows, columns=["partnership_id", "year"]).astype({"partnership_id": "str",
+                                                                              "year": "Int64"})
+    for i in rng.choice(len(activity) - 2, odd_rows, replace=False):
+        est = life.set_index("partnership_id").loc[activity.at[i, "partnership_id"], "established"]
+        activity.loc[i, "year"] = int(est) - 1 - int(rng.integers(0, 3))
+    activity = activity.sort_values("partnership_id", kind="stable").reset_index(drop=True)
+    if not sorted_rows:
+        activity = activity.sample(frac=1, random_state=3).reset_index(drop=True)
+    runs = _key_order(activity, ["partnership_id", "year"])[1]
+    assert (runs is not None) == sorted_rows
+    # Sorted, the partnerships are looked up once each (their runs are long enough to pay).
+    assert (_run_positions(activity["partnership_id"], life["partnership_id"], runs) is not None) == sorted_rows
+    merged = activity.merge(life, on="partnership_id", how="left")
+    expected = ((merged["year"] < merged["established"]) | (merged["year"] > merged["dissolved"]))
+    expected = expected.fillna(False).to_numpy(dtype=bool)
+    assert expected.sum() == odd_rows
+    assert _outside_life(activity, life, runs).tolist() == expected.tolist()
+
+
+_PIPELINE_CASES = sorted(p for p in (Path(__file__).parent / "hostile").iterdir() if p.is_dir()) + [
+    Path(__file__).parents[1] / "data" / "example", Path(__file__).parents[1] / "data" / "staffordshire"]
+
+
+@pytest.mark.parametrize("folder", _PIPELINE_CASES, ids=lambda p: p.name)
+def test_tables_read_in_threads_give_what_reading_in_turn_gives(folder, monkeypatch):
+    """Large datasets are read and checked in two threads; the tables, the report (every
+    problem, in its order) and the notes must be exactly those of reading one table at a time."""
+    from analysis.data import dataset as dataset_module
+
+    def read(threshold):
+        monkeypatch.setattr(dataset_module, "_PIPELINE_BYTES", threshold)
+        try:
+            return read_dataset(folder)
+        except InputError as exc:
+            return str(exc)
+
+    serial, threaded = read(2**62), read(0)
+    if isinstance(serial, str):
+        assert threaded == serial
+        return
+    assert [p.format() for p in threaded.report.problems] == [p.format() for p in serial.report.problems]
+    assert [(p.rows, p.values) for p in threaded.report.problems] == [(p.rows, p.values)
+                                                                      for p in serial.report.problems]
+    assert threaded.report.info == serial.report.info
+    assert list(threaded.tables) == list(serial.tables)
+    for name, frame in serial.tables.items():
+        pd.testing.assert_frame_equal(threaded.tables[name], frame)

@@ -197,7 +197,7 @@ def _assert_shortcut_agrees(values: pd.Series, col: Column) -> None:
 # whatever the cells hold (spaces of every kind, markers, errors, case, accents).
 _TEXT_CELL = st.one_of(
     st.text(alphabet=st.sampled_from("ab AB09-./#[]!\t\n\u00a0\u2003éÖ…"), max_size=8),
-    st.sampled_from(["..", "[c]", "n/a", "#REF!", "#DIV/0!", "Not available", "P1", "p1", " P1", ""]),
+    st.sampled_from(["..", "[c]", "n/a", "#REF!", "#DIV/0!", "Not available", "not applicable", "Northern Link", "P1", "p1", " P1", ""]),
     st.none(),
 )
 

@@ -19,6 +19,8 @@ import contextlib
 import functools
 import gc
 import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +30,7 @@ import yaml
 from analysis.data.problems import ValidationReport
 from analysis.data.readers import SUFFIXES, TableData, read_table
 from analysis.data.schema import INDICATOR_OPTIONS, TABLES
-from analysis.data.validate import validate_tables
+from analysis.data.validate import REFERENCE_TABLES, check_table, finish_validation
 from analysis.errors import InputError, MissingTableError
 
 __all__ = ["Dataset", "load_dataset", "read_dataset", "dataset_checksum"]
@@ -156,11 +158,6 @@ def _load_config(folder: Path, report: ValidationReport) -> dict:
     return config
 
 
-def _find_file(folder: Path, name: str) -> tuple[Path | None, list[Path]]:
-    found = [folder / f"{name}{s}" for s in SUFFIXES if (folder / f"{name}{s}").is_file()]
-    return (found[0] if found else None), found
-
-
 @functools.lru_cache(maxsize=1)
 def _codebook_indicators() -> dict[str, str] | None:
     """The indicators of the shipped codebook (read once per process: parsing it is slow)."""
@@ -211,34 +208,64 @@ def _read_dataset(path: str | Path) -> Dataset:
     config = _load_config(folder, report)
     markers = tuple(str(m) for m in config.get("markers") or [])
     table_cfg = config.get("tables") or {}
+    plan = _plan_tables(folder, table_cfg)
+    refused = [name for name, file, _ in plan if file is None]
+    plan = [step for step in plan if step[1] is not None]
+    # Each table's problems go to a report of its own, merged in the tables' order at the end,
+    # so that the report is the same however the reading was shared out.
+    own = {name: ValidationReport() for name, _, _ in plan}
+    for name, _, settings in plan:
+        for problem in settings.get("_warnings", ()):
+            own[name].warning(name, problem, fix="keep one file per table")
     read: dict[str, TableData] = {}
-    unreadable: list[str] = []
-    for name, schema in TABLES.items():
-        settings = table_cfg.get(name) or {}
-        if settings.get("_refused"):
-            unreadable.append(name)
-            continue
-        if settings.get("file"):
-            file = folder / str(settings["file"])
-        else:
-            file, all_found = _find_file(folder, name)
-            if len(all_found) > 1:
-                report.warning(name, f"several files for this table ({', '.join(p.name for p in all_found)}); "
-                               f"{all_found[0].name} was read", fix="keep one file per table")
-            if file is None:
-                continue
-        data = read_table(file, schema, report=report, sheet=settings.get("sheet"),
+    runs: dict = {}
+    parts: dict[str, dict] = {}
+
+    def read_one(name, file, settings):
+        data = read_table(file, TABLES[name], report=own[name], sheet=settings.get("sheet"),
                           header_row=settings.get("header_row"), columns=settings.get("columns") or {},
                           markers=markers, name=name)
         if data is not None:
             read[name] = data
-        elif Path(file).is_file():
-            unreadable.append(name)
-    indicators = None  # the standard ones; the codebook (slow to parse) only when they do not suffice
-    ev = read.get("evidence")
-    if ev is not None and not set(ev.frame["indicator"].dropna().unique()) <= set(INDICATOR_OPTIONS):
-        indicators = _codebook_indicators()
-    validate_tables(read, report=report, base=folder, indicators=indicators, unreadable=unreadable)
+        return data
+
+    def check_one(data):
+        indicators = _indicators_for(data) if data.name == "evidence" else None
+        parts[data.name] = check_table(data, read, runs=runs, base=folder, indicators=indicators)
+
+    def read_and_check(step):
+        data = read_one(*step)
+        if data is not None:
+            check_one(data)
+
+    workers = min(2, os.cpu_count() or 1)
+    size = sum(_size_of(file) for _, file, _ in plan)
+    if workers > 1 and size >= _PIPELINE_BYTES:
+        # Read the tables every reference points into first; then read and check each of the
+        # others in two threads, the largest file first, while those two are checked here.
+        first = [step for step in plan if step[0] in REFERENCE_TABLES]
+        rest = sorted((step for step in plan if step[0] not in REFERENCE_TABLES),
+                      key=lambda step: -_size_of(step[1]))
+        for step in first:
+            read_one(*step)
+        with ThreadPoolExecutor(workers) as pool:
+            pending = [pool.submit(read_and_check, step) for step in rest]
+            for name, _, _ in first:
+                if name in read:
+                    check_one(read[name])
+            for future in pending:
+                future.result()
+    else:
+        for step in plan:
+            read_one(*step)
+        for name, _, _ in plan:
+            if name in read:
+                check_one(read[name])
+    for name, _, _ in plan:
+        report.extend(own[name])
+    read = {name: read[name] for name, _, _ in plan if name in read}  # the tables' order
+    unreadable = refused + [name for name, file, _ in plan if name not in read and Path(file).is_file()]
+    finish_validation(read, [parts[name] for name in read], report=report, unreadable=unreadable)
     used = {(folder / str(s.get("file"))).resolve() for s in table_cfg.values()
             if isinstance(s, dict) and s.get("file")}
     used |= {(folder / d.file).resolve() for d in read.values()}
@@ -251,6 +278,72 @@ def _read_dataset(path: str | Path) -> Dataset:
             extra[p.stem] = data.frame
             report.info.append(f"{p.name}: read as an extra table '{p.stem}' (not part of the data model)")
     return Dataset(folder, {k: v.frame for k, v in read.items()}, report, read, extra, config)
+
+
+#: Bytes of table files from which the tables are read and checked in two threads.
+_PIPELINE_BYTES = 1 << 20
+
+
+def _size_of(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0
+
+
+def _plan_tables(folder: Path, table_cfg: dict) -> list[tuple[str, Path | None, dict]]:
+    """Which file each table is read from, in the tables' order: (name, file, settings).
+
+    A table that dataset.yml maps outside the folder has file None (already reported);
+    a table with no file is left out. Several files for one table are noted in the
+    settings' ``_warnings`` (the first is read).
+    """
+    plan = []
+    listing = _listing(folder)
+    for name in TABLES:
+        settings = dict(table_cfg.get(name) or {})
+        if settings.get("_refused"):
+            plan.append((name, None, settings))
+            continue
+        if settings.get("file"):
+            plan.append((name, folder / str(settings["file"]), settings))
+            continue
+        all_found = [folder / f"{name}{s}" for s in SUFFIXES if f"{name}{s}" in listing
+                     and (folder / f"{name}{s}").is_file()]  # is_file: as the file system matches case
+        if len(all_found) > 1:
+            settings["_warnings"] = [f"several files for this table ({', '.join(p.name for p in all_found)}); "
+                                     f"{all_found[0].name} was read"]
+        if all_found:
+            plan.append((name, all_found[0], settings))
+    return plan
+
+
+def _listing(folder: Path) -> _Listing:
+    """The names in the folder, for one listing instead of a question per possible file name."""
+    try:
+        return _Listing({n.lower() for n in os.listdir(folder)})
+    except OSError:
+        return _Listing(None)
+
+
+class _Listing:
+    """Whether a name may be in a folder: compared in lower case, since a file system that
+    ignores case (Windows, macOS) opens Councils.CSV as councils.csv; every name may be
+    there when the folder could not be listed."""
+
+    def __init__(self, names: set[str] | None):
+        self.names = names
+
+    def __contains__(self, name: str) -> bool:
+        return self.names is None or name.lower() in self.names
+
+
+def _indicators_for(evidence: TableData) -> dict[str, str] | None:
+    """The standard indicators (None), or the shipped codebook's when the evidence holds others."""
+    values = evidence.frame["indicator"]
+    if set(values.dropna().unique()) <= set(INDICATOR_OPTIONS):
+        return None
+    return _codebook_indicators()
 
 
 def load_dataset(path: str | Path) -> Dataset:

@@ -18,6 +18,7 @@ import functools
 import io
 import os
 import re
+import threading
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -48,6 +49,10 @@ MAX_XLSX_UNCOMPRESSED = 400 * 1024**2  # bytes
 #: Largest table file read (bytes); ``ANALYSIS_MAX_TABLE_MB`` in the environment overrides it.
 MAX_TABLE_BYTES = 2 * 1024**3
 _CHUNK = 1 << 20
+#: ``warnings.catch_warnings`` changes the whole process's warning state, so the parses that
+#: listen for the parser's warnings (rows wider than the header) take turns when tables are
+#: read in several threads; everything else a reader does runs side by side.
+_PARSE_LOCK = threading.Lock()
 MAX_XLSX_RATIO = 200
 _HEADER_SCAN_ROWS = 40
 
@@ -149,7 +154,11 @@ def _header_repeats(values: pd.Series, head: str) -> np.ndarray:
     if isinstance(array, ArrowStringArray):
         # A cell shorter (in bytes) than the word cannot hold it: codes such as Q000001
         # under a header "Partnership ID" are all ruled out by one look at their lengths.
-        long = pc.fill_null(pc.greater_equal(pc.binary_length(array._pa_array), len(word)), False)
+        lengths = pc.binary_length(array._pa_array)
+        longest = pc.max(lengths).as_py()
+        if longest is None or longest < len(word):
+            return hit
+        long = pc.fill_null(pc.greater_equal(lengths, len(word)), False)
         candidates = np.flatnonzero(long.to_numpy(zero_copy_only=False))
         if not len(candidates):
             return hit
@@ -364,7 +373,7 @@ def _read_csv_as(path, schema, column_map, header_row, report, table, sep, encod
         frame = None
         try:
             # Types inferred by the C parser: much the fastest way to read a clean file.
-            with warnings.catch_warnings(record=True) as caught:
+            with _PARSE_LOCK, warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", pd.errors.ParserWarning)
                 frame = pd.read_csv(path, **options)
             if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
@@ -376,7 +385,7 @@ def _read_csv_as(path, schema, column_map, header_row, report, table, sep, encod
             # Rows of other widths. The width is taken from the first data row, as a
             # spreadsheet shows it, and longer rows are reported with their line numbers.
             options.update(header=None, skiprows=h + 1, on_bad_lines="warn")
-            with warnings.catch_warnings(record=True) as caught:
+            with _PARSE_LOCK, warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", pd.errors.ParserWarning)
                 frame = pd.read_csv(path, **options)
             for w in caught:
@@ -393,7 +402,7 @@ def _read_csv_as(path, schema, column_map, header_row, report, table, sep, encod
             c in text_cols and not types.is_string_dtype(dtypes[c]) and not types.is_object_dtype(dtypes[c])
             and not frame[c].isna().all())]
         if again:
-            with warnings.catch_warnings():
+            with _PARSE_LOCK, warnings.catch_warnings():
                 warnings.simplefilter("ignore", pd.errors.ParserWarning)
                 redo = pd.read_csv(path, usecols=again, dtype=str, **options)
             redo.columns = sorted(again)
@@ -611,6 +620,10 @@ _SIGNS_COVER_MARKERS = all(any(chr(c) in m for c in _MARKER_SIGNS) or " " in m
                            for m in _TEXT_MARKERS | _EXCEL_ERRORS if m.isascii())
 _SPACED_MARKER_LENGTHS = sorted({len(m) for m in _TEXT_MARKERS | _EXCEL_ERRORS
                                  if m.isascii() and not any(chr(c) in m for c in _MARKER_SIGNS)})
+#: First letters (both cases) of the markers of those lengths.
+_SPACED_MARKER_FIRST = np.array(sorted({ord(c) for m in _TEXT_MARKERS | _EXCEL_ERRORS
+                                        if m.isascii() and len(m) in _SPACED_MARKER_LENGTHS
+                                        for c in (m[0].lower(), m[0].upper())}), dtype=np.uint8)
 _YEAR_RE = re.compile(r"^\s*(?:fy\s*)?(\d{4})(?:\s*[-/–]\s*(\d{2}|\d{4}))?\s*$", re.IGNORECASE)
 
 
@@ -744,11 +757,12 @@ def _fast_numeric(values: pd.Series, col: Column) -> pd.Series | None:
             return None
         if not np.array_equal(values.notna().to_numpy(), numeric.notna().to_numpy()):
             return None
-    if np.isinf(numeric.to_numpy()).any():
+    numbers = numeric.to_numpy()
+    if np.isinf(numbers).any():
         return None
     if col.kind in ("int", "year"):
-        whole = numeric.dropna()
-        if not (whole == np.floor(whole)).all() or (whole.abs() > 2**53).any():
+        whole = numbers[~np.isnan(numbers)]
+        if not (whole == np.floor(whole)).all() or (np.abs(whole) > 2**53).any():
             return None
         return numeric.astype("Int64")
     return numeric
@@ -822,7 +836,7 @@ def _clean_text(values: pd.Series, col: Column, extra_markers) -> pd.Series | No
     a = _filled_arrow_strings(values)
     if a is None:
         return None
-    plain = _plain_ascii(a)
+    plain = _plain_ascii(a, case=col.kind == "code" and col.upper)
     if plain is not None:
         # Printable ASCII only: the one space there can be is " ", and a few byte
         # comparisons answer what the Unicode-aware functions below would.
@@ -831,9 +845,9 @@ def _clean_text(values: pd.Series, col: Column, extra_markers) -> pd.Series | No
             return None
         if plain.marker_signs or extra_markers or not _SIGNS_COVER_MARKERS:
             lowered = pc.ascii_lower(a)
-        elif plain.spaced and _SPACED_MARKER_LENGTHS:
+        elif plain.marker_length:
             # Names have spaces; only a cell as long as "not available" can be such a marker,
-            # so only those cells are looked up.
+            # so only those cells, if there are any, are looked up.
             lengths = pc.binary_length(a)
             maybe = pc.is_in(lengths, value_set=pa.array(_SPACED_MARKER_LENGTHS, type=lengths.type))
             lowered = pc.ascii_lower(a.filter(maybe)) if pc.any(maybe).as_py() else None
@@ -888,21 +902,24 @@ class _AsciiFacts(NamedTuple):
 
     edge_space: bool    # a cell starts or ends with a space
     double_space: bool  # a cell holds two spaces in a row
-    lower_case: bool    # a cell holds a lower-case letter
+    lower_case: bool    # a cell holds a lower-case letter (looked for only when asked)
     marker_signs: bool  # a cell holds a character most markers and Excel errors have
     empty_slot: bool    # a slot is empty (an empty string, or a missing cell)
     spaced: bool        # a cell holds a space at all
+    marker_length: bool  # a cell could be a marker spelled out in words ("not available"): as
+                         # long as one and starting with its letter
 
 
-def _plain_ascii(a: pa.ChunkedArray) -> _AsciiFacts | None:
+def _plain_ascii(a: pa.ChunkedArray, *, case: bool = True) -> _AsciiFacts | None:
     """Byte-level facts about an Arrow string column whose cells hold printable ASCII only.
 
     None when a cell holds anything else (a tab, a line break, a non-ASCII character),
     for the Unicode-aware checks to decide. The bytes are read where Arrow keeps them,
     without copying a string. Bytes under a missing cell, if there are any, can only
-    raise a false alarm (the full conversion then runs), never hide a problem.
+    raise a false alarm (the full conversion then runs), never hide a problem. Lower-case
+    letters are looked for only with ``case`` (upper-cased codes need it, names do not).
     """
-    edge = double = lower = signs = empty = spaced = False
+    edge = double = lower = signs = empty = spaced = marker_length = False
     for chunk in a.chunks:
         if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
             return None
@@ -918,21 +935,35 @@ def _plain_ascii(a: pa.ChunkedArray) -> _AsciiFacts | None:
         region = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0]: offsets[-1]]
         if not region.size:
             continue
-        if region.min() < 0x20 or region.max() > 0x7E:
+        lo, hi = int(region.min()), int(region.max())
+        if lo < 0x20 or hi > 0x7E:
             return None
-        lower = lower or bool(((region - np.uint8(0x61)) < 26).any())
-        signs = signs or any(bool((region == c).any()) for c in _MARKER_SIGNS)
+        # The smallest and largest byte rule most questions out: codes such as Q000001 hold
+        # no lower-case letter (all below 'a'), no space and no '.', '/' or '#' (all below '0').
+        if case and not lower and hi >= 0x61:
+            lower = bool(((region - np.uint8(0x61)) < 26).any())
+        signs = signs or any(bool((region == c).any()) for c in _MARKER_SIGNS if lo <= c <= hi)
+        if lo > 0x20:
+            continue  # no space anywhere in this chunk
         space = np.zeros(region.size + 1, dtype=bool)  # one more, False, for empty cells' edges
         space[:-1] = region == 0x20
         if not space.any():
             continue
         spaced = True
         relative = offsets - offsets[0]
+        if not marker_length:
+            # As long as "not available" and starting with its letter, in either case.
+            lengths = np.diff(offsets)
+            long = np.zeros(len(lengths), dtype=bool)
+            for n in _SPACED_MARKER_LENGTHS:
+                long |= lengths == n
+            if long.any():
+                marker_length = bool(np.isin(region[relative[:-1][long]], _SPACED_MARKER_FIRST).any())
         # A cell's first byte sits at its start, its last just before the next cell's start
         # (for an empty cell these land on a neighbour's edge, or on the False at the end).
         edge = edge or bool(space[relative[:-1]].any() or space[relative[1:] - 1].any())
         double = double or bool((space[:-2] & space[1:-1]).any())
-    return _AsciiFacts(edge, double, lower, signs, empty, spaced)
+    return _AsciiFacts(edge, double, lower, signs, empty, spaced, marker_length)
 
 
 def _convert_cells(values, col, *, table, file, rows, report, failed, extra_markers=frozenset()):
@@ -1314,6 +1345,12 @@ def _footnote_rows(frame: pd.DataFrame, required: list[str]) -> int:
     Rows are looked at from the end, in blocks that grow from one row, so a table whose
     last row is full (the usual one) costs a look at that row, not a pass over every row.
     """
+    if not len(frame):
+        return 0
+    # The last row first, cell by cell: a pandas pass per column costs far more than a look.
+    filled = sum(not pd.isna(frame[name].array[-1]) for name in required)
+    if filled > 1 or (filled == 1 and len(required) == 1):
+        return 0
     n_tail, block = 0, 1
     while n_tail < len(frame):
         start, stop = max(len(frame) - n_tail - block, 0), len(frame) - n_tail

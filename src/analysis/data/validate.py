@@ -252,18 +252,68 @@ def _isin(values: pd.Series, known, runs: np.ndarray | None = None) -> pd.Series
 
 def _positions(values: pd.Series, known: pd.Series, runs: np.ndarray | None = None) -> np.ndarray:
     """For each value, the position of its first occurrence in ``known`` (-1 when absent)."""
+    by_run = _run_positions(values, known, runs)
+    if by_run is not None:
+        return by_run[0][runs]
     a, b = values.array, known.array
     if isinstance(a, ArrowStringArray) and isinstance(b, ArrowStringArray):
         value_set = b._pa_array.combine_chunks().cast(a._pa_array.type)
-        heads = _heads(a._pa_array, runs)
-        target = a._pa_array if heads is None else a._pa_array.take(heads)
-        where = pc.fill_null(pc.index_in(target, value_set=value_set, skip_nulls=True), -1)
-        where = where.to_numpy(zero_copy_only=False).astype(np.int64)
-        return where if heads is None else where[runs]
+        where = pc.fill_null(pc.index_in(a._pa_array, value_set=value_set, skip_nulls=True), -1)
+        return where.to_numpy(zero_copy_only=False).astype(np.int64)
     first = known.reset_index(drop=True).dropna()
     first = first[~first.duplicated()]
     where = pd.Index(first.to_numpy()).get_indexer(values.to_numpy())
     return np.where(where >= 0, first.index.to_numpy()[where], -1)
+
+
+def _run_positions(values: pd.Series, known: pd.Series, runs: np.ndarray | None):
+    """:func:`_positions` of the first value of each run of a sorted column, with the runs'
+    first rows; None when the column is not sorted, not Arrow strings, or its runs too short."""
+    a, b = values.array, known.array
+    if runs is None or not (isinstance(a, ArrowStringArray) and isinstance(b, ArrowStringArray)):
+        return None
+    heads = _heads(a._pa_array, runs)
+    if heads is None:
+        return None
+    value_set = b._pa_array.combine_chunks().cast(a._pa_array.type)
+    where = pc.fill_null(pc.index_in(a._pa_array.take(heads), value_set=value_set, skip_nulls=True), -1)
+    return where.to_numpy(zero_copy_only=False).astype(np.int64), heads
+
+
+def _outside_life(activity: pd.DataFrame, life: pd.DataFrame, runs: np.ndarray | None) -> np.ndarray:
+    """Which activity rows fall before their partnership was established or after it was
+    dissolved (a missing year on either side is not outside).
+
+    When activity is sorted by partnership, each partnership's earliest and latest year are
+    compared with its life first (one pass over the years, then one comparison per
+    partnership); the rows are compared one by one only when some partnership is outside.
+    """
+    yrs = activity["year"]
+    plain = _numbers(yrs) if not pd.api.types.is_bool_dtype(yrs) else None
+    if plain is not None:
+        years = plain[0].astype(float)
+        if plain[1] is not None:
+            years[plain[1]] = np.nan
+    else:
+        years = pd.to_numeric(yrs, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    ends = [np.append(pd.to_numeric(life[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan),
+                      np.nan) for column in ("established", "dissolved") if column in life.columns]
+    by_run = _run_positions(activity["partnership_id"], life["partnership_id"], runs)
+    if by_run is not None:
+        where, heads = by_run
+        first, last = np.fmin.reduceat(years, heads), np.fmax.reduceat(years, heads)
+        early = first < ends[0][where]
+        if len(ends) > 1:
+            early |= last > ends[1][where]
+        if not early.any():
+            return np.zeros(len(years), dtype=bool)
+        where = where[runs]
+    else:
+        where = _positions(activity["partnership_id"], life["partnership_id"])
+    outside = years < ends[0][where]
+    if len(ends) > 1:
+        outside |= years > ends[1][where]
+    return outside
 
 
 def _existing_files(root: str, paths: list[str]) -> np.ndarray:
@@ -310,6 +360,74 @@ def _path_escapes(text: str) -> bool:
     return False
 
 
+#: The reference tables: every reference points into one of them, so once they are read
+#: every other table can be checked on its own, while the rest are still being read.
+REFERENCE_TABLES = ("councils", "partnerships")
+
+#: Sections of the report after the readers' problems, in the order they are reported.
+_SECTIONS = ("required", "table", "years", "dissolved", "life", "evidence", "finance", "county",
+             "deflators", "documents")
+
+
+def check_table(data: TableData, tables: dict[str, TableData], *, runs: dict, base: Path | None = None,
+                indicators: dict[str, str] | None = None) -> dict[str, ValidationReport]:
+    """Every check of one table that needs no table but itself and the reference tables.
+
+    Returns the problems by report section (see :data:`_SECTIONS`): the table's own ranges,
+    key and references; its years; and the check across tables that this table completes
+    (activity within its partnership's life, evidence indicators, councils without finance,
+    documents on disk) when the other table is a reference table already in ``tables``.
+    ``runs`` collects the run numbers of sorted first key columns (shared, one key per table).
+    """
+    parts: dict[str, ValidationReport] = {}
+    found = parts["table"] = ValidationReport()
+    _check_ranges(data, found)
+    _check_key(data, found, runs)
+    for column, target, target_col in TABLES[data.name].references:
+        _check_reference(data, column, target, target_col, tables, found, runs.get((data.name, column)))
+    _check_years(data, parts.setdefault("years", ValidationReport()))
+    name = data.name
+    if name == "activity" and "partnerships" in tables:
+        _check_life(data, tables["partnerships"], runs, parts.setdefault("life", ValidationReport()))
+    elif name == "evidence":
+        _check_indicators(data, INDICATOR_OPTIONS if indicators is None else indicators,
+                          parts.setdefault("evidence", ValidationReport()))
+    elif name == "finance" and "councils" in tables:
+        _check_councils_finance(tables["councils"], data, parts.setdefault("finance", ValidationReport()))
+    elif name == "documents":
+        _check_documents(data, base, parts.setdefault("documents", ValidationReport()))
+    return parts
+
+
+def finish_validation(tables: dict[str, TableData], parts: list[dict[str, ValidationReport]], *,
+                      report: ValidationReport, unreadable=()) -> ValidationReport:
+    """Add the problems of :func:`check_table` (one dict per table, in the tables' order) to
+    ``report``, with the checks that need several tables, every section in its place."""
+    sections: dict[str, list[ValidationReport]] = {name: [] for name in _SECTIONS}
+    required = ValidationReport()
+    for name in ("councils", "partnerships"):
+        if name not in tables and name not in unreadable:
+            required.error(name, f"the required table '{name}' is missing",
+                           fix=f"add {name}.csv (or .xlsx/.parquet) to the dataset folder, "
+                           f"or map a file onto it in dataset.yml")
+    sections["required"].append(required)
+    for part in parts:
+        for section, found in part.items():
+            sections[section].append(found)
+    part = tables.get("partnerships")
+    if part is not None:
+        sections["dissolved"].append(_check_dissolved(part, ValidationReport()))
+    councils = tables.get("councils")
+    if councils is not None:
+        sections["county"].append(_check_county(councils, ValidationReport()))
+    if "deflators" in tables and "finance" in tables:
+        sections["deflators"].append(_check_deflators(tables["deflators"], tables["finance"], ValidationReport()))
+    for name in _SECTIONS:
+        for found in sections[name]:
+            report.extend(found)
+    return report
+
+
 def validate_tables(
     tables: dict[str, TableData],
     *,
@@ -341,37 +459,25 @@ def validate_tables(
         ``report`` (or a new one) with every problem found added.
     """
     report = report if report is not None else ValidationReport()
-    indicators = INDICATOR_OPTIONS if indicators is None else indicators
-    for required in ("councils", "partnerships"):
-        if required not in tables and required not in unreadable:
-            report.error(required, f"the required table '{required}' is missing",
-                         fix=f"add {required}.csv (or .xlsx/.parquet) to the dataset folder, "
-                         f"or map a file onto it in dataset.yml")
     runs: dict[tuple[str, str], np.ndarray] = {}  # sorted first key columns, as run numbers
+    checked = [data for data in tables.values() if data.name in TABLES]
 
-    def check(data: TableData) -> ValidationReport:
-        found = ValidationReport()
-        _check_ranges(data, found)
-        _check_key(data, found, runs)
-        for column, target, target_col in TABLES[data.name].references:
-            _check_reference(data, column, target, target_col, tables, found, runs.get((data.name, column)))
-        return found
+    def check(data: TableData) -> dict[str, ValidationReport]:
+        return check_table(data, tables, runs=runs, base=base, indicators=indicators)
 
     # The tables are checked side by side when they are large (Arrow and numpy let go of
     # the interpreter while they work); their problems are reported in the tables' order.
-    checked = [data for data in tables.values() if data.name in TABLES]
     workers = min(2, os.cpu_count() or 1)
     if workers > 1 and sum(len(data.frame) for data in checked) >= _PARALLEL_ROWS:
         with ThreadPoolExecutor(workers) as pool:
-            found = list(pool.map(check, checked))
+            parts = list(pool.map(check, checked))
     else:
-        found = [check(data) for data in checked]
-    for part in found:
-        report.extend(part)
+        parts = [check(data) for data in checked]
+    return finish_validation(tables, parts, report=report, unreadable=unreadable)
 
-    years = [(d, c.name) for d in tables.values() if d.name in TABLES
-             for c in TABLES[d.name].columns if c.kind == "year" and c.name in d.frame.columns]
-    for data, col in years:
+
+def _check_years(data: TableData, report: ValidationReport) -> ValidationReport:
+    for col in (c.name for c in TABLES[data.name].columns if c.kind == "year" and c.name in data.frame.columns):
         low_end, high_end = _extremes(data.frame[col])
         if low_end is None or (low_end >= YEAR_MIN and high_end <= YEAR_MAX):
             continue
@@ -380,9 +486,11 @@ def validate_tables(
         if odd.any():
             report.error(data.name, f"year outside {YEAR_MIN}-{YEAR_MAX}", file=data.file, column=col,
                          rows=_rows(data, odd), values=values[odd].tolist(), fix="correct the year")
+    return report
 
-    part = tables.get("partnerships")
-    if part is not None and "dissolved" in part.frame.columns:
+
+def _check_dissolved(part: TableData, report: ValidationReport) -> ValidationReport:
+    if "dissolved" in part.frame.columns:
         est = pd.to_numeric(part.frame["established"], errors="coerce")
         dis = pd.to_numeric(part.frame["dissolved"], errors="coerce")
         bad = (dis < est).fillna(False).to_numpy(dtype=bool)
@@ -390,52 +498,46 @@ def validate_tables(
             report.error("partnerships", "dissolved before it was established", file=part.file,
                          column="dissolved", rows=_rows(part, bad), values=dis[bad].tolist(),
                          fix="check both years; 'dissolved' must not be earlier than 'established'")
+    return report
 
-    act = tables.get("activity")
-    if act is not None and part is not None:
-        life = part.frame
-        # One hash lookup for both years (Series.map twice cost twice as much).
-        where = _positions(act.frame["partnership_id"], life["partnership_id"],
-                           runs.get(("activity", "partnership_id")))
 
-        def _years_of(column):
-            values = np.append(pd.to_numeric(life[column], errors="coerce").to_numpy(dtype=float), np.nan)
-            return values[where]
-
+def _check_life(act: TableData, part: TableData, runs: dict, report: ValidationReport) -> ValidationReport:
+    outside = _outside_life(act.frame, part.frame, runs.get(("activity", "partnership_id")))
+    if outside.any():
         yrs = act.frame["year"]
         if not pd.api.types.is_numeric_dtype(yrs) or pd.api.types.is_bool_dtype(yrs):
             yrs = pd.to_numeric(yrs, errors="coerce")
-        years = yrs.to_numpy(dtype=float, na_value=np.nan)
-        outside = years < _years_of("established")  # a missing year on either side: not outside
-        if "dissolved" in life.columns:
-            outside |= years > _years_of("dissolved")
-        if outside.any():
-            report.warning("activity", "activity recorded outside the partnership's life "
-                           "(before it was established or after it was dissolved)", file=act.file,
-                           column="year", rows=_rows(act, outside), values=yrs[outside].tolist(),
-                           fix="check the years in activity and partnerships")
+        report.warning("activity", "activity recorded outside the partnership's life "
+                       "(before it was established or after it was dissolved)", file=act.file,
+                       column="year", rows=_rows(act, outside), values=yrs[outside].tolist(),
+                       fix="check the years in activity and partnerships")
+    return report
 
-    ev = tables.get("evidence")
-    if ev is not None:
-        unknown = ev.frame["indicator"].notna().to_numpy() & ~_isin(ev.frame["indicator"], list(indicators)).to_numpy()
-        if unknown.any():
-            names = sorted(ev.frame.loc[unknown, "indicator"].astype(str).unique())
-            report.warning("evidence", f"{len(names)} indicator(s) not in the codebook were kept but bear on "
-                           f"no option: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}",
-                           file=ev.file, column="indicator", rows=_rows(ev, unknown),
-                           fix="add them to the codebook's indicators (see docs/coding.md), "
-                           "or correct their spelling")
 
-    councils = tables.get("councils")
-    fin = tables.get("finance")
-    if councils is not None and fin is not None:
-        without = ~_isin(councils.frame["council_code"], fin.frame["council_code"])
-        if without.any():
-            report.warning("councils", f"{int(without.sum())} council(s) have no finance rows",
-                           file=councils.file, column="council_code", rows=_rows(councils, without),
-                           values=councils.frame.loc[without, "council_code"].tolist())
-    if councils is not None and "county_code" in councils.frame.columns:
-        cc = councils.frame
+def _check_indicators(ev: TableData, indicators, report: ValidationReport) -> ValidationReport:
+    unknown = ev.frame["indicator"].notna().to_numpy() & ~_isin(ev.frame["indicator"], list(indicators)).to_numpy()
+    if unknown.any():
+        names = sorted(ev.frame.loc[unknown, "indicator"].astype(str).unique())
+        report.warning("evidence", f"{len(names)} indicator(s) not in the codebook were kept but bear on "
+                       f"no option: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}",
+                       file=ev.file, column="indicator", rows=_rows(ev, unknown),
+                       fix="add them to the codebook's indicators (see docs/coding.md), "
+                       "or correct their spelling")
+    return report
+
+
+def _check_councils_finance(councils: TableData, fin: TableData, report: ValidationReport) -> ValidationReport:
+    without = ~_isin(councils.frame["council_code"], fin.frame["council_code"])
+    if without.any():
+        report.warning("councils", f"{int(without.sum())} council(s) have no finance rows",
+                       file=councils.file, column="council_code", rows=_rows(councils, without),
+                       values=councils.frame.loc[without, "council_code"].tolist())
+    return report
+
+
+def _check_county(councils: TableData, report: ValidationReport) -> ValidationReport:
+    cc = councils.frame
+    if "county_code" in cc.columns:
         counties = set(cc.loc[cc["tier"] == "county", "council_code"])
         bad = (cc["county_code"].notna() & ~cc["county_code"].isin(counties)).to_numpy()
         if bad.any():
@@ -443,31 +545,34 @@ def validate_tables(
                          file=councils.file, column="county_code", rows=_rows(councils, bad),
                          values=cc.loc[bad, "county_code"].tolist(),
                          fix="give the code of the district's county, or leave it empty")
-    defl = tables.get("deflators")
-    if defl is not None and fin is not None:
-        missing = np.setdiff1d(fin.frame["year"].dropna().to_numpy(dtype=np.int64),
-                               defl.frame["year"].dropna().to_numpy(dtype=np.int64)).tolist()
-        if missing:
-            report.warning("deflators", f"no deflator for finance year(s) {', '.join(map(str, missing))}; "
-                           "real-terms figures cannot be computed for them", file=defl.file, column="year")
+    return report
 
-    docs = tables.get("documents")
-    if docs is not None:
-        paths = docs.frame["path"].astype("string")
-        suspect = paths.fillna("").str.contains(r"\.\.|^[/\\]|^[A-Za-z]:|^~", regex=True).to_numpy(dtype=bool)
-        escapes = np.zeros(len(paths), dtype=bool)
-        if suspect.any():
-            escapes[suspect] = paths[suspect].fillna("").map(_path_escapes).to_numpy(dtype=bool)
-        if escapes.any():
-            report.error("documents", "path leaves the dataset folder (absolute or with '..')",
-                         file=docs.file, column="path", rows=_rows(docs, escapes),
-                         values=paths[escapes].tolist(),
-                         fix="give paths relative to the dataset folder, such as documents/minutes-2011.txt")
-        if base is not None:
-            listed = paths.fillna("").where(~escapes, "").tolist()  # never look outside the folder
-            exists = escapes | _existing_files(os.fspath(base), listed)
-            if (~exists).any():
-                report.warning("documents", "document file not found; it will be reported and skipped",
-                               file=docs.file, column="path", rows=_rows(docs, ~exists),
-                               values=paths[~exists].tolist())
+
+def _check_deflators(defl: TableData, fin: TableData, report: ValidationReport) -> ValidationReport:
+    missing = np.setdiff1d(fin.frame["year"].dropna().to_numpy(dtype=np.int64),
+                           defl.frame["year"].dropna().to_numpy(dtype=np.int64)).tolist()
+    if missing:
+        report.warning("deflators", f"no deflator for finance year(s) {', '.join(map(str, missing))}; "
+                       "real-terms figures cannot be computed for them", file=defl.file, column="year")
+    return report
+
+
+def _check_documents(docs: TableData, base: Path | None, report: ValidationReport) -> ValidationReport:
+    paths = docs.frame["path"].astype("string")
+    suspect = paths.fillna("").str.contains(r"\.\.|^[/\\]|^[A-Za-z]:|^~", regex=True).to_numpy(dtype=bool)
+    escapes = np.zeros(len(paths), dtype=bool)
+    if suspect.any():
+        escapes[suspect] = paths[suspect].fillna("").map(_path_escapes).to_numpy(dtype=bool)
+    if escapes.any():
+        report.error("documents", "path leaves the dataset folder (absolute or with '..')",
+                     file=docs.file, column="path", rows=_rows(docs, escapes),
+                     values=paths[escapes].tolist(),
+                     fix="give paths relative to the dataset folder, such as documents/minutes-2011.txt")
+    if base is not None:
+        listed = paths.fillna("").where(~escapes, "").tolist()  # never look outside the folder
+        exists = escapes | _existing_files(os.fspath(base), listed)
+        if (~exists).any():
+            report.warning("documents", "document file not found; it will be reported and skipped",
+                           file=docs.file, column="path", rows=_rows(docs, ~exists),
+                           values=paths[~exists].tolist())
     return report
