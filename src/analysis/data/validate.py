@@ -316,27 +316,36 @@ def _outside_life(activity: pd.DataFrame, life: pd.DataFrame, runs: np.ndarray |
     return outside
 
 
-def _existing_files(root: str, paths: list[str]) -> np.ndarray:
-    """Whether each relative path names a file under ``root``.
+def _existing_files(root: str, paths) -> np.ndarray:
+    """Whether each relative path (a list of text, or Arrow strings) names a file under ``root``.
 
-    A folder that many paths point into is listed once (``os.scandir``) rather than
-    asking the file system about every path: 5,000 documents in one folder take a few
-    milliseconds, not fifty. A path not in the listing as written is asked about
-    directly, so a file system that ignores case (Windows, macOS) still finds it.
+    A folder that many paths point into is listed once (``os.scandir``) and the paths are
+    looked up in the listing in Arrow, rather than asking the file system about every path:
+    5,000 documents in one folder take a few milliseconds, not fifty. A path not in the
+    listing as written is asked about directly, so a file system that ignores case
+    (Windows, macOS) still finds it.
     """
-    split = [("\\" not in p and p.rpartition("/")) or ("", "", "") for p in paths]
-    files: dict[str, set[str]] = {}
-    for folder, count in Counter(folder for folder, _, name in split if name).items():
-        if count >= 50:
-            try:
-                with os.scandir(os.path.join(root, folder)) as entries:
-                    files[folder] = {e.name for e in entries if e.is_file()}  # follows links, as isfile
-            except OSError:
-                pass
-    empty: set[str] = set()
-    found = [name in files.get(folder, empty) for folder, _, name in split]
-    return np.array([hit or (bool(path) and os.path.isfile(os.path.join(root, path)))
-                     for hit, path in zip(found, paths, strict=True)], dtype=bool)
+    a = paths if isinstance(paths, (pa.Array, pa.ChunkedArray)) else pa.array(list(paths), type=pa.string())
+    a = pc.fill_null(a, "")
+    parts = pc.extract_regex(a, r"^(?P<folder>.*/)?(?P<name>[^/]*)$")  # every text matches
+    folder, name = pc.struct_field(parts, "folder"), pc.struct_field(parts, "name")
+    found = np.zeros(len(a), dtype=bool)
+    counts = pc.value_counts(folder)
+    for where, count in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True):
+        if count < 50 or "\\" in where:
+            continue
+        try:
+            with os.scandir(os.path.join(root, where)) as entries:
+                files = [e.name for e in entries if e.is_file()]  # follows links, as isfile does
+        except OSError:
+            continue
+        hit = pc.and_(pc.equal(folder, where), pc.is_in(name, value_set=pa.array(files, type=pa.string())))
+        found |= hit.to_numpy(zero_copy_only=False)
+    text = None
+    for i in np.flatnonzero(~found):
+        text = a.to_pylist() if text is None else text
+        found[i] = bool(text[i]) and os.path.isfile(os.path.join(root, text[i]))
+    return found
 
 
 def _check_reference(data, column, target, target_col, tables, report, runs=None) -> None:
@@ -559,17 +568,18 @@ def _check_deflators(defl: TableData, fin: TableData, report: ValidationReport) 
 
 def _check_documents(docs: TableData, base: Path | None, report: ValidationReport) -> ValidationReport:
     paths = docs.frame["path"].astype("string")
-    suspect = paths.fillna("").str.contains(r"\.\.|^[/\\]|^[A-Za-z]:|^~", regex=True).to_numpy(dtype=bool)
+    a = pc.fill_null(pa.array(paths.array), "")  # Arrow strings (the column's own, when it is of them)
+    suspect = pc.match_substring_regex(a, r"\.\.|^[/\\]|^[A-Za-z]:|^~").to_numpy(zero_copy_only=False)
     escapes = np.zeros(len(paths), dtype=bool)
     if suspect.any():
-        escapes[suspect] = paths[suspect].fillna("").map(_path_escapes).to_numpy(dtype=bool)
+        escapes[suspect] = [_path_escapes(p) for p in np.asarray(a.to_pylist(), dtype=object)[suspect]]
     if escapes.any():
         report.error("documents", "path leaves the dataset folder (absolute or with '..')",
                      file=docs.file, column="path", rows=_rows(docs, escapes),
                      values=paths[escapes].tolist(),
                      fix="give paths relative to the dataset folder, such as documents/minutes-2011.txt")
     if base is not None:
-        listed = paths.fillna("").where(~escapes, "").tolist()  # never look outside the folder
+        listed = pc.if_else(pa.array(escapes), "", a) if escapes.any() else a  # never look outside the folder
         exists = escapes | _existing_files(os.fspath(base), listed)
         if (~exists).any():
             report.warning("documents", "document file not found; it will be reported and skipped",
