@@ -50,6 +50,8 @@ def test_report_shows_the_ratio_and_the_missing_stages():
     info = {"cpu": "test cpu", "cores": 2, "ram_gb": 4, "python": "3", "platform": "x", "load": (0, 0, 0),
             "libraries": {"pandas": "3"}}
     text = render(results, info, "now", 60)
-    assert "| a | 0.50 | 2.00 | 4.0× |" in text
+    assert "| a | 0.50 | 2.00 | 4.0× | – |" in text
+    results[0]["stages"]["read_validate"].update(paired_read_csv=0.8, pair_ratio_median=2.6)
+    assert "| a | 0.80 | 2.00 | 2.5× | 2.6× |" in render(results, info, "now", 60)
     assert "not available" in text and "test cpu, 2 cores" in text
     assert "not included: typology" in text

@@ -8,7 +8,6 @@ and warnings (it can, but look). Row numbers are those a spreadsheet user sees.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
