@@ -281,7 +281,7 @@ def _read_dataset(path: str | Path) -> Dataset:
 
 
 #: Bytes of table files from which the tables are read and checked in two threads.
-_PIPELINE_BYTES = 1 << 20
+_PIPELINE_BYTES = 8 << 20
 
 
 def _size_of(file: Path) -> int:
