@@ -514,3 +514,17 @@ def test_tables_read_in_threads_give_what_reading_in_turn_gives(folder, monkeypa
     assert list(threaded.tables) == list(serial.tables)
     for name, frame in serial.tables.items():
         pd.testing.assert_frame_equal(threaded.tables[name], frame)
+
+
+def test_every_reference_points_into_a_table_read_first():
+    """Tables are checked while the others are still being read; that is only sound when
+    every reference, and every check across tables that a table completes, points into one
+    of the tables read before the rest."""
+    from analysis.data.validate import REFERENCE_TABLES
+
+    targets = {target for table in TABLES.values() for _, target, _ in table.references}
+    assert targets <= set(REFERENCE_TABLES)
+    order = list(TABLES)
+    assert [order.index(t) for t in REFERENCE_TABLES] == sorted(order.index(t) for t in REFERENCE_TABLES)
+    for name in REFERENCE_TABLES:  # a reference table points only into those read before it
+        assert {t for _, t, _ in TABLES[name].references} <= set(REFERENCE_TABLES[:REFERENCE_TABLES.index(name)])

@@ -21,7 +21,7 @@ from analysis.data.problems import ValidationReport
 from analysis.data.readers import TableData
 from analysis.data.schema import INDICATOR_OPTIONS, TABLES, YEAR_MAX, YEAR_MIN
 
-__all__ = ["validate_tables"]
+__all__ = ["REFERENCE_TABLES", "check_table", "finish_validation", "validate_tables"]
 
 
 #: Rows in all, from which the tables are checked in two threads.
