@@ -528,3 +528,24 @@ def test_every_reference_points_into_a_table_read_first():
     assert [order.index(t) for t in REFERENCE_TABLES] == sorted(order.index(t) for t in REFERENCE_TABLES)
     for name in REFERENCE_TABLES:  # a reference table points only into those read before it
         assert {t for _, t, _ in TABLES[name].references} <= set(REFERENCE_TABLES[:REFERENCE_TABLES.index(name)])
+
+
+def test_rows_wider_than_the_header_are_found_in_every_table_read_in_threads(tmp_path, monkeypatch):
+    """Several tables whose first data row is wider than the header, read side by side: each
+    file's own parser warning must reach its own table (the parses that listen for it take
+    turns), however often it is tried."""
+    from analysis.data import dataset as dataset_module
+
+    files = dict(TINY)
+    files["memberships.csv"] = files["memberships.csv"].replace("responsible,A1\n", "responsible,A1,extra\n", 1)
+    files["activity.csv"] = files["activity.csv"].replace("P1,2010,4,0.8\n", "P1,2010,4,0.8,9\n", 1)
+    files["finance.csv"] = files["finance.csv"].replace("A1,2010-11,100,1000\n", "A1,2010-11,100,1000,7\n", 1)
+    folder = write_files(tmp_path / "d", files)
+    monkeypatch.setattr(dataset_module, "_PIPELINE_BYTES", 2**62)
+    serial = read_dataset(folder)
+    wide = [p for p in serial.report.problems if "without a header" in p.problem]
+    assert sorted(p.file for p in wide) == ["activity.csv", "finance.csv", "memberships.csv"]
+    monkeypatch.setattr(dataset_module, "_PIPELINE_BYTES", 0)
+    for _ in range(20):
+        threaded = read_dataset(folder)
+        assert [p.format() for p in threaded.report.problems] == [p.format() for p in serial.report.problems]
