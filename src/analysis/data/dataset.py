@@ -30,7 +30,7 @@ import yaml
 from analysis.data.problems import ValidationReport
 from analysis.data.readers import SUFFIXES, TableData, read_table
 from analysis.data.schema import INDICATOR_OPTIONS, TABLES
-from analysis.data.validate import REFERENCE_TABLES, check_table, finish_validation
+from analysis.data.validate import REFERENCE_TABLES, check_table, finish_validation, validate_tables
 from analysis.errors import InputError, MissingTableError
 
 __all__ = ["Dataset", "load_dataset", "read_dataset", "dataset_checksum"]
@@ -240,7 +240,8 @@ def _read_dataset(path: str | Path) -> Dataset:
 
     workers = min(2, os.cpu_count() or 1)
     size = sum(_size_of(file) for _, file, _ in plan)
-    if workers > 1 and size >= _PIPELINE_BYTES:
+    threaded = workers > 1 and size >= _PIPELINE_BYTES
+    if threaded:
         # Read the tables every reference points into first; then read and check each of the
         # others in two threads, the largest file first, while those two are checked here.
         first = [step for step in plan if step[0] in REFERENCE_TABLES]
@@ -258,14 +259,15 @@ def _read_dataset(path: str | Path) -> Dataset:
     else:
         for step in plan:
             read_one(*step)
-        for name, _, _ in plan:
-            if name in read:
-                check_one(read[name])
     for name, _, _ in plan:
         report.extend(own[name])
     read = {name: read[name] for name, _, _ in plan if name in read}  # the tables' order
     unreadable = refused + [name for name, file, _ in plan if name not in read and Path(file).is_file()]
-    finish_validation(read, [parts[name] for name in read], report=report, unreadable=unreadable)
+    if threaded:  # every table read is checked already; the checks across tables remain
+        finish_validation(read, [parts[name] for name in read], report=report, unreadable=unreadable)
+    else:
+        indicators = _indicators_for(read["evidence"]) if "evidence" in read else None
+        validate_tables(read, report=report, base=folder, indicators=indicators, unreadable=unreadable)
     used = {(folder / str(s.get("file"))).resolve() for s in table_cfg.values()
             if isinstance(s, dict) and s.get("file")}
     used |= {(folder / d.file).resolve() for d in read.values()}
@@ -308,8 +310,10 @@ def _plan_tables(folder: Path, table_cfg: dict) -> list[tuple[str, Path | None, 
         if settings.get("file"):
             plan.append((name, folder / str(settings["file"]), settings))
             continue
-        all_found = [folder / f"{name}{s}" for s in SUFFIXES if f"{name}{s}" in listing
-                     and (folder / f"{name}{s}").is_file()]  # is_file: as the file system matches case
+        # Names are compared in lower case, since a file system that ignores case (Windows,
+        # macOS) opens Councils.CSV as councils.csv; is_file then asks the file system itself.
+        all_found = [folder / f"{name}{s}" for s in SUFFIXES
+                     if (listing is None or f"{name}{s}".lower() in listing) and (folder / f"{name}{s}").is_file()]
         if len(all_found) > 1:
             settings["_warnings"] = [f"several files for this table ({', '.join(p.name for p in all_found)}); "
                                      f"{all_found[0].name} was read"]
@@ -318,24 +322,13 @@ def _plan_tables(folder: Path, table_cfg: dict) -> list[tuple[str, Path | None, 
     return plan
 
 
-def _listing(folder: Path) -> _Listing:
-    """The names in the folder, for one listing instead of a question per possible file name."""
+def _listing(folder: Path) -> set[str] | None:
+    """The names in the folder in lower case (None when it cannot be listed), so that one
+    listing answers which table files there are instead of a question per possible name."""
     try:
-        return _Listing({n.lower() for n in os.listdir(folder)})
+        return {n.lower() for n in os.listdir(folder)}
     except OSError:
-        return _Listing(None)
-
-
-class _Listing:
-    """Whether a name may be in a folder: compared in lower case, since a file system that
-    ignores case (Windows, macOS) opens Councils.CSV as councils.csv; every name may be
-    there when the folder could not be listed."""
-
-    def __init__(self, names: set[str] | None):
-        self.names = names
-
-    def __contains__(self, name: str) -> bool:
-        return self.names is None or name.lower() in self.names
+        return None
 
 
 def _indicators_for(evidence: TableData) -> dict[str, str] | None:

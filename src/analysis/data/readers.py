@@ -1345,18 +1345,14 @@ def _footnote_rows(frame: pd.DataFrame, required: list[str]) -> int:
     Rows are looked at from the end, in blocks that grow from one row, so a table whose
     last row is full (the usual one) costs a look at that row, not a pass over every row.
     """
-    if not len(frame):
-        return 0
-    # The last row first, cell by cell: a pandas pass per column costs far more than a look.
-    filled = sum(not pd.isna(frame[name].array[-1]) for name in required)
-    if filled > 1 or (filled == 1 and len(required) == 1):
-        return 0
+    # The columns' own arrays, sliced: a pandas Series per look costs far more than the look.
+    arrays = [frame[name].array for name in required]
     n_tail, block = 0, 1
     while n_tail < len(frame):
         start, stop = max(len(frame) - n_tail - block, 0), len(frame) - n_tail
         filled = np.zeros(stop - start, dtype=np.int64)
-        for name in required:
-            filled += frame[name].iloc[start:stop].notna().to_numpy()
+        for array in arrays:
+            filled += ~np.asarray(pd.isna(array[start:stop]), dtype=bool)
         sparse = filled <= 1 if len(required) > 1 else filled == 0
         if sparse.all():
             n_tail += stop - start

@@ -340,10 +340,10 @@ def _existing_files(root: str, paths) -> np.ndarray:
             continue
         hit = pc.and_(pc.equal(folder, where), pc.is_in(name, value_set=pa.array(files, type=pa.string())))
         found |= hit.to_numpy(zero_copy_only=False)
-    text = None
-    for i in np.flatnonzero(~found):
-        text = a.to_pylist() if text is None else text
-        found[i] = bool(text[i]) and os.path.isfile(os.path.join(root, text[i]))
+    missing = np.flatnonzero(~found)
+    if len(missing):
+        text = a.to_pylist()
+        found[missing] = [bool(text[i]) and os.path.isfile(os.path.join(root, text[i])) for i in missing]
     return found
 
 
@@ -571,7 +571,7 @@ def _check_documents(docs: TableData, base: Path | None, report: ValidationRepor
     suspect = pc.match_substring_regex(a, r"\.\.|^[/\\]|^[A-Za-z]:|^~").to_numpy(zero_copy_only=False)
     escapes = np.zeros(len(paths), dtype=bool)
     if suspect.any():
-        escapes[suspect] = [_path_escapes(p) for p in np.asarray(a.to_pylist(), dtype=object)[suspect]]
+        escapes[suspect] = [_path_escapes(p) for p in a.filter(pa.array(suspect)).to_pylist()]
     if escapes.any():
         report.error("documents", "path leaves the dataset folder (absolute or with '..')",
                      file=docs.file, column="path", rows=_rows(docs, escapes),
