@@ -15,22 +15,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import hashlib
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from analysis.data.guards import Limits, UnsafeInputError, check_input_file, load_yaml
 from analysis.data.problems import ValidationReport
 from analysis.data.readers import SUFFIXES, TableData, read_table
 from analysis.data.schema import INDICATOR_OPTIONS, TABLES
-from analysis.data.validate import REFERENCE_TABLES, check_table, finish_validation, validate_tables
+from analysis.data.validate import validate_tables
 from analysis.errors import InputError, MissingTableError
 
 __all__ = ["Dataset", "load_dataset", "read_dataset", "dataset_checksum"]
@@ -87,23 +85,25 @@ class Dataset:
         return pd.DataFrame.from_records(records, columns=["table", "rows", "columns", "file", "standard"])
 
 
-def _load_config(folder: Path, report: ValidationReport) -> dict:
+def _load_config(folder: Path, report: ValidationReport, limits: Limits) -> dict:
+    """``dataset.yml`` (or ``dataset.yaml``) read safely and checked; ``{}`` when absent or
+    unusable (the problems are in ``report``)."""
     cfg_path = folder / "dataset.yml"
-    if not cfg_path.exists():
+    if not os.path.lexists(cfg_path):
         cfg_path = folder / "dataset.yaml"
-        if not cfg_path.exists():
+        if not os.path.lexists(cfg_path):
             return {}
     try:
-        config = yaml.safe_load(cfg_path.read_text(encoding="utf-8")) or {}
+        config = load_yaml(cfg_path, folder, limits=limits) or {}
+    except UnsafeInputError as exc:
+        report.error("dataset.yml", exc.problem, file=cfg_path.name, fix=exc.fix)
+        return {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" on line {mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         report.error("dataset.yml", f"not valid YAML{where}: {problem}", file=cfg_path.name,
                      fix="correct the YAML (only plain mappings, lists and text are allowed)")
-        return {}
-    except UnicodeDecodeError:
-        report.error("dataset.yml", "not UTF-8 text", file=cfg_path.name)
         return {}
     if not isinstance(config, dict):
         report.error("dataset.yml", "must be a mapping with a 'tables' key", file=cfg_path.name)
@@ -169,105 +169,45 @@ def _codebook_indicators() -> dict[str, str] | None:
         return None
 
 
-@contextlib.contextmanager
-def _no_cycle_collection():
-    """Pause Python's cycle collector, as it was before, for the duration of a read.
-
-    A read makes hundreds of thousands of short-lived objects and almost no reference
-    cycles; the collector's passes over them (and over every object the libraries made
-    when imported) cost about a twentieth of the read. Whatever cycles there are get
-    collected when the collector resumes.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def read_dataset(path: str | Path) -> Dataset:
+def read_dataset(path: str | Path, *, limits: Limits | None = None) -> Dataset:
     """Read and validate a dataset folder without raising on validation errors.
 
     Returns a :class:`Dataset` whose ``report`` says what is wrong; tables that could
-    not be read are absent. Use :func:`load_dataset` to stop on errors.
+    not be read are absent. Use :func:`load_dataset` to stop on errors. ``limits`` bounds
+    what is read from each file (default: :meth:`Limits.from_environment`).
+
+    The tables are read one after the other, in the data model's order, then validated
+    together; their problems are reported in that order.
     """
-    with _no_cycle_collection():
-        return _read_dataset(path)
-
-
-def _read_dataset(path: str | Path) -> Dataset:
     folder = Path(path)
+    limits = limits or Limits.from_environment()
     report = ValidationReport(dataset=str(path))
     if not folder.exists():
         raise InputError(f"dataset folder {path} does not exist")
     if not folder.is_dir():
         raise InputError(f"{path} is not a folder; a dataset is a folder with one file per table "
                          f"(councils.csv, partnerships.csv, ...)")
-    config = _load_config(folder, report)
+    config = _load_config(folder, report, limits)
     markers = tuple(str(m) for m in config.get("markers") or [])
     table_cfg = config.get("tables") or {}
-    plan = _plan_tables(folder, table_cfg)
-    refused = [name for name, file, _ in plan if file is None]
-    plan = [step for step in plan if step[1] is not None]
-    # Each table's problems go to a report of its own, merged in the tables' order at the end,
-    # so that the report is the same however the reading was shared out.
-    own = {name: ValidationReport() for name, _, _ in plan}
-    for name, _, settings in plan:
-        for problem in settings.get("_warnings", ()):
-            own[name].warning(name, problem, fix="keep one file per table")
     read: dict[str, TableData] = {}
-    runs: dict = {}
-    parts: dict[str, dict] = {}
-
-    def read_one(name, file, settings):
-        data = read_table(file, TABLES[name], report=own[name], sheet=settings.get("sheet"),
+    unreadable = []
+    for name, file, settings in _plan_tables(folder, table_cfg):
+        if file is None:  # mapped outside the folder in dataset.yml: reported already
+            unreadable.append(name)
+            continue
+        for problem in settings.get("_warnings", ()):
+            report.warning(name, problem, fix="keep one file per table")
+        data = read_table(file, TABLES[name], report=report, sheet=settings.get("sheet"),
                           header_row=settings.get("header_row"), columns=settings.get("columns") or {},
-                          markers=markers, name=name)
-        if data is not None:
+                          markers=markers, name=name, root=folder, limits=limits)
+        if data is None:
+            if os.path.lexists(file):
+                unreadable.append(name)
+        else:
             read[name] = data
-        return data
-
-    def check_one(data):
-        indicators = _indicators_for(data) if data.name == "evidence" else None
-        parts[data.name] = check_table(data, read, runs=runs, base=folder, indicators=indicators)
-
-    def read_and_check(step):
-        data = read_one(*step)
-        if data is not None:
-            check_one(data)
-
-    workers = min(2, os.cpu_count() or 1)
-    size = sum(_size_of(file) for _, file, _ in plan)
-    threaded = workers > 1 and size >= _PIPELINE_BYTES
-    if threaded:
-        # Read the tables every reference points into first; then read and check each of the
-        # others in two threads, the largest file first, while those two are checked here.
-        first = [step for step in plan if step[0] in REFERENCE_TABLES]
-        rest = sorted((step for step in plan if step[0] not in REFERENCE_TABLES),
-                      key=lambda step: -_size_of(step[1]))
-        for step in first:
-            read_one(*step)
-        with ThreadPoolExecutor(workers) as pool:
-            pending = [pool.submit(read_and_check, step) for step in rest]
-            for name, _, _ in first:
-                if name in read:
-                    check_one(read[name])
-            for future in pending:
-                future.result()
-    else:
-        for step in plan:
-            read_one(*step)
-    for name, _, _ in plan:
-        report.extend(own[name])
-    read = {name: read[name] for name, _, _ in plan if name in read}  # the tables' order
-    unreadable = refused + [name for name, file, _ in plan if name not in read and Path(file).is_file()]
-    if threaded:  # every table read is checked already; the checks across tables remain
-        finish_validation(read, [parts[name] for name in read], report=report, unreadable=unreadable)
-    else:
-        indicators = _indicators_for(read["evidence"]) if "evidence" in read else None
-        validate_tables(read, report=report, base=folder, indicators=indicators, unreadable=unreadable)
+    indicators = _indicators_for(read["evidence"]) if "evidence" in read else None
+    validate_tables(read, report=report, base=folder, indicators=indicators, unreadable=unreadable)
     used = {(folder / str(s.get("file"))).resolve() for s in table_cfg.values()
             if isinstance(s, dict) and s.get("file")}
     used |= {(folder / d.file).resolve() for d in read.values()}
@@ -275,22 +215,11 @@ def _read_dataset(path: str | Path) -> Dataset:
     for p in sorted(folder.glob("*.csv")):
         if p.resolve() in used or p.stem in TABLES:
             continue
-        data = read_table(p, None, report=ValidationReport(), name=p.stem)
+        data = read_table(p, None, report=ValidationReport(), name=p.stem, root=folder, limits=limits)
         if data is not None:
             extra[p.stem] = data.frame
             report.info.append(f"{p.name}: read as an extra table '{p.stem}' (not part of the data model)")
     return Dataset(folder, {k: v.frame for k, v in read.items()}, report, read, extra, config)
-
-
-#: Bytes of table files from which the tables are read and checked in two threads.
-_PIPELINE_BYTES = 8 << 20
-
-
-def _size_of(file: Path) -> int:
-    try:
-        return file.stat().st_size
-    except OSError:
-        return 0
 
 
 def _plan_tables(folder: Path, table_cfg: dict) -> list[tuple[str, Path | None, dict]]:
@@ -301,7 +230,6 @@ def _plan_tables(folder: Path, table_cfg: dict) -> list[tuple[str, Path | None, 
     settings' ``_warnings`` (the first is read).
     """
     plan = []
-    listing = _listing(folder)
     for name in TABLES:
         settings = dict(table_cfg.get(name) or {})
         if settings.get("_refused"):
@@ -310,25 +238,15 @@ def _plan_tables(folder: Path, table_cfg: dict) -> list[tuple[str, Path | None, 
         if settings.get("file"):
             plan.append((name, folder / str(settings["file"]), settings))
             continue
-        # Names are compared in lower case, since a file system that ignores case (Windows,
-        # macOS) opens Councils.CSV as councils.csv; is_file then asks the file system itself.
-        all_found = [folder / f"{name}{s}" for s in SUFFIXES
-                     if (listing is None or f"{name}{s}".lower() in listing) and (folder / f"{name}{s}").is_file()]
+        # Whatever is there under the table's name (a link, a pipe, a folder) is planned:
+        # read_table refuses what is not a regular file inside the folder, and says why.
+        all_found = [folder / f"{name}{s}" for s in SUFFIXES if os.path.lexists(folder / f"{name}{s}")]
         if len(all_found) > 1:
             settings["_warnings"] = [f"several files for this table ({', '.join(p.name for p in all_found)}); "
                                      f"{all_found[0].name} was read"]
         if all_found:
             plan.append((name, all_found[0], settings))
     return plan
-
-
-def _listing(folder: Path) -> set[str] | None:
-    """The names in the folder in lower case (None when it cannot be listed), so that one
-    listing answers which table files there are instead of a question per possible name."""
-    try:
-        return {n.lower() for n in os.listdir(folder)}
-    except OSError:
-        return None
 
 
 def _indicators_for(evidence: TableData) -> dict[str, str] | None:
@@ -353,11 +271,20 @@ def load_dataset(path: str | Path) -> Dataset:
     return dataset
 
 
+def _inside_regular(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is a regular file inside ``folder`` (links followed)."""
+    try:
+        check_input_file(path, folder)
+    except UnsafeInputError:
+        return False
+    return True
+
+
 def dataset_checksum(path: str | Path) -> str:
     """SHA-256 over the dataset folder's files (names and bytes, in sorted order)."""
     folder = Path(path)
     digest = hashlib.sha256()
-    for p in sorted(q for q in folder.rglob("*") if q.is_file()):
+    for p in sorted(q for q in folder.rglob("*") if _inside_regular(q, folder)):
         digest.update(p.relative_to(folder).as_posix().encode())
         digest.update(b"\0")
         with open(p, "rb") as fh:

@@ -1,12 +1,24 @@
 """Reading tables as councils and statistical releases really export them.
 
-:func:`read_table` opens one CSV, Excel or Parquet file, finds the header (which need
-not be on the first row), maps the columns onto a schema, and converts every value to
-its kind: suppression markers (``..``, ``[c]``, ``N/A`` ...) become missing and are
-counted, ``£``, ``%``, thousands separators and stray spaces are removed, financial
-years written ``2010-11``, ``2010/11`` or ``2010-2011`` become 2010, codes are trimmed
-and upper-cased. Whatever cannot be read is recorded as a :class:`Problem` with the
-spreadsheet row number; nothing is silently turned into zero.
+:func:`read_table` opens one CSV, Excel or Parquet file and turns it into a tidy table,
+in four steps that run one after the other:
+
+1. **Guard** (:mod:`analysis.data.guards`): the file must be a regular file inside the
+   dataset folder, and no larger than the limits, before it is opened or parsed.
+2. **Raw cells**: the file's kind is taken from its first bytes (not its name); the
+   header row is found (it need not be the first row); every cell is read as text
+   (CSV and Excel) or as stored (Parquet), with the spreadsheet row number of each row.
+3. **Shape**: blank rows, repeated header rows and footnotes under the table are
+   dropped; headers are mapped onto the schema's columns (aliases and ``dataset.yml``
+   mappings understood).
+4. **Convert** (:func:`convert_column`): each column to its kind. Suppression markers
+   (``..``, ``[c]``, ``N/A`` ...) become missing and are counted; ``£``, ``%``, thousands
+   separators and stray spaces are removed; financial years written ``2010-11``,
+   ``2010/11`` or ``2010-2011`` become 2010; codes are trimmed, normalised (Unicode NFKC,
+   invisible characters removed) and upper-cased.
+
+Whatever cannot be read is recorded as a :class:`~analysis.data.problems.Problem` with
+the spreadsheet row number; nothing is silently turned into zero.
 """
 
 from __future__ import annotations
@@ -14,29 +26,24 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
-import functools
-import io
-import os
 import re
-import threading
+import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-from pandas.arrays import ArrowStringArray
 
+from analysis.data.guards import Limits, UnsafeInputError, check_input_file, variable_for
 from analysis.data.problems import ValidationReport
 from analysis.data.schema import EXCEL_ERRORS, MISSING_MARKERS, Column, Table
 
 __all__ = [
     "SUFFIXES",
     "TableData",
+    "convert_column",
     "normalise_name",
     "parse_years",
     "read_table",
@@ -45,16 +52,19 @@ __all__ = [
 #: File endings the readers understand, in order of preference.
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet", ".tsv", ".txt")
 
-MAX_XLSX_UNCOMPRESSED = 400 * 1024**2  # bytes
-#: Largest table file read (bytes); ``ANALYSIS_MAX_TABLE_MB`` in the environment overrides it.
-MAX_TABLE_BYTES = 2 * 1024**3
-_CHUNK = 1 << 20
-#: ``warnings.catch_warnings`` changes the whole process's warning state, so the parses that
-#: listen for the parser's warnings (rows wider than the header) take turns when tables are
-#: read in several threads; everything else a reader does runs side by side.
-_PARSE_LOCK = threading.Lock()
-MAX_XLSX_RATIO = 200
+#: Rows looked at to find the header.
 _HEADER_SCAN_ROWS = 40
+#: Bytes of a CSV decoded to find its header and separator.
+_HEAD_BYTES = 64 * 1024
+#: Bytes read at a time when a file is scanned.
+_CHUNK = 1 << 20
+#: A workbook unpacking to this many times its size (and over 50 MB) is refused.
+_MAX_XLSX_RATIO = 200
+
+#: The text type of pandas' own text columns: ``str`` on pandas 3, ``object`` on pandas 2.
+_STR = pd.Series([], dtype="str").dtype
+#: The type text is handled in while it is converted (the same on pandas 2 and 3).
+_TEXT = pd.StringDtype()
 
 _CATEGORY_ALIASES = {
     "london": "london_borough",
@@ -109,6 +119,13 @@ class TableData:
     extra_columns: list[str] = field(default_factory=list)
 
 
+class _ReadFailure(Exception):
+    """The file cannot be read at all; the message says why (reported as an error)."""
+
+
+# ----------------------------------------------------------------------------- headers
+
+
 def normalise_name(name: object) -> str:
     """Normalise a column header: trimmed, lower case, runs of other characters as ``_``.
 
@@ -119,73 +136,8 @@ def normalise_name(name: object) -> str:
     >>> normalise_name("Spending power (£m)")
     'spending_power_m'
     """
-    return _normalise_text(name) if isinstance(name, str) else _normalise_text(str(name))
-
-
-@functools.lru_cache(maxsize=4096)
-def _normalise_text(name: str) -> str:
-    """:func:`normalise_name` of a string (headers repeat, so the answers are kept)."""
-    text = name.replace("\ufeff", "").strip().lower()
-    text = text.replace("£", "")
-    text = re.sub(r"[^0-9a-z]+", "_", text)
-    return text.strip("_")
-
-
-def _normalise_names(values: pd.Series) -> pd.Series:
-    """:func:`normalise_name` for a whole column at once (vectorised; missing cells give False
-    in comparisons)."""
-    text = values.astype("string")
-    text = text.str.replace("\ufeff", "", regex=False).str.strip().str.lower().str.replace("£", "", regex=False)
-    text = text.str.replace(r"[^0-9a-z]+", "_", regex=True).str.strip("_")
-    return text.fillna("\0")
-
-
-def _header_repeats(values: pd.Series, head: str) -> np.ndarray:
-    """Which ``values`` normalise to the header name ``head`` (a header repeated in the data).
-
-    Only values holding the header's first word (in any case) can; the others, usually
-    all of them, are not normalised at all.
-    """
-    word = head.split("_")[0]
-    if not word:
-        return (_normalise_names(values) == head).to_numpy(dtype=bool)
-    hit = np.zeros(len(values), dtype=bool)
-    array = values.array
-    if isinstance(array, ArrowStringArray):
-        # A cell shorter (in bytes) than the word cannot hold it: codes such as Q000001
-        # under a header "Partnership ID" are all ruled out by one look at their lengths.
-        lengths = pc.binary_length(array._pa_array)
-        longest = pc.max(lengths).as_py()
-        if longest is None or longest < len(word):
-            return hit
-        long = pc.fill_null(pc.greater_equal(lengths, len(word)), False)
-        candidates = np.flatnonzero(long.to_numpy(zero_copy_only=False))
-        if not len(candidates):
-            return hit
-        values = values.iloc[candidates]
-    else:
-        candidates = np.arange(len(values))
-    text = values.astype("string")
-    maybe = text.str.lower().str.contains(word, regex=False).fillna(False).to_numpy(dtype=bool)
-    if maybe.any():
-        hit[candidates[maybe]] = (_normalise_names(values[maybe]) == head).to_numpy(dtype=bool)
-    return hit
-
-
-# ----------------------------------------------------------------------------- raw files
-
-
-def _sniff_kind(path: Path, head: bytes) -> str:
-    """What the file really is, from its first bytes: 'zip', 'parquet', 'ole', 'binary' or 'text'."""
-    if head.startswith(b"PK\x03\x04"):
-        return "zip"
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "ole"
-    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "binary"
-    return "text"
+    text = str(name).replace("\ufeff", "").strip().lower().replace("£", "")
+    return re.sub(r"[^0-9a-z]+", "_", text).strip("_")
 
 
 def _expected_names(schema: Table | None, column_map: dict[str, str]) -> dict[str, str]:
@@ -204,904 +156,34 @@ def _expected_names(schema: Table | None, column_map: dict[str, str]) -> dict[st
 
 
 def _header_score(cells: list, expected: dict[str, str]) -> int:
+    """How many of the schema's columns a row names."""
     found = {expected.get(normalise_name(c)) for c in cells if c is not None and str(c).strip()}
     found.discard(None)
     return len(found)
 
 
 def _find_header(rows: list[list], expected: dict[str, str]) -> int:
-    """Index of the row that looks most like the header (first row when nothing matches)."""
-    best, best_score = 0, 0
-    most = len(set(expected.values()))  # a row naming every column cannot be beaten
+    """Index of the row that looks most like the header (the first filled row when none
+    names a column of the schema)."""
+    scores = [_header_score(cells, expected) for cells in rows[:_HEADER_SCAN_ROWS]]
+    if scores and max(scores) > 0:
+        return scores.index(max(scores))
     for i, cells in enumerate(rows[:_HEADER_SCAN_ROWS]):
-        score = _header_score(cells, expected)
-        if score > best_score:
-            best, best_score = i, score
-            if score == most:
-                break
-    if best_score == 0:
-        for i, cells in enumerate(rows[:_HEADER_SCAN_ROWS]):
-            if any(c is not None and str(c).strip() for c in cells):
-                return i
-    return best
-
-
-def _decode_head(raw: bytes) -> tuple[str, str]:
-    for enc in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return raw.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1"), "latin-1"  # pragma: no cover - latin-1 decodes anything
-
-
-def _encoding_of(path: Path, report: ValidationReport, table: str) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes, else Windows-1252, else Latin-1.
-
-    The file is decoded in chunks, so a large file never needs its size in memory twice.
-    """
-    with open(path, "rb") as fh:
-        first = fh.read(4)
-        if first.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return "utf-16"
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        offset = 0  # bytes before the chunk being decoded
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            if chunk.isascii() and not decoder.getstate()[0]:
-                offset += len(chunk)  # ASCII is UTF-8, and nothing is left over from before
-                continue
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                offset += max(exc.start, 0)
-                break
-            offset += len(chunk)
-        else:
-            try:
-                decoder.decode(b"", final=True)
-                return "utf-8-sig"
-            except UnicodeDecodeError:
-                pass
-        # Lines are counted only now, for the message: on a UTF-8 file this costs nothing.
-        fh.seek(0)
-        newlines, left = 0, offset
-        while left > 0:
-            chunk = fh.read(min(_CHUNK, left))
-            if not chunk:
-                break
-            newlines += chunk.count(b"\n")
-            left -= len(chunk)
-        fh.seek(0)
-        enc = "cp1252"
-        dec1252 = codecs.getincrementaldecoder("cp1252")()
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            try:
-                dec1252.decode(chunk)
-            except UnicodeDecodeError:
-                enc = "latin-1"
-                break
-    line = newlines + 1
-    report.warning(
-        table,
-        f"the file is not UTF-8 (first non-UTF-8 byte on line {line}); it was read as "
-        f"{'Windows-1252' if enc == 'cp1252' else 'Latin-1'}",
-        file=path.name,
-        fix="save the file as UTF-8 (CSV UTF-8 in Excel) to be sure accented names are right",
-    )
-    return enc
-
-
-def _check_zip(path: Path) -> str | None:
-    """Guard against zip bombs and corrupt workbooks before handing them to openpyxl."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            total = sum(i.file_size for i in infos)
-            packed = sum(i.compress_size for i in infos) or 1
-            if total > MAX_XLSX_UNCOMPRESSED or total / packed > MAX_XLSX_RATIO and total > 50 * 1024**2:
-                return (
-                    f"the workbook would expand to {total / 1024**2:,.0f} MB "
-                    f"({total / packed:,.0f} times its size); refused as a possible zip bomb"
-                )
-            if not any(i.filename.startswith("xl/") for i in infos):
-                return "the file is a zip archive but not an Excel workbook"
-    except zipfile.BadZipFile:
-        return "the file is not a valid Excel workbook (corrupt zip)"
-    return None
-
-
-def _read_csv_raw(path, schema, column_map, header_row, report, table, sep=None):
-    """The file's cells as text or numbers, its header, and the rows' spreadsheet numbers.
-
-    A file that starts as UTF-8 is parsed as UTF-8 at once (the parser checks every byte
-    it decodes); only when a later byte is not UTF-8 is the whole file examined, its
-    encoding reported, and the parse repeated, so a clean file is not read twice.
-    """
-    with open(path, "rb") as fh:
-        head_bytes = fh.read(64 * 1024)
-    if not head_bytes.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            codecs.getincrementaldecoder("utf-8")().decode(head_bytes, final=False)
-        except UnicodeDecodeError:
-            pass
-        else:
-            try:
-                return _read_csv_as(path, schema, column_map, header_row, report, table, sep,
-                                    "utf-8-sig", head_bytes)
-            except UnicodeDecodeError:
-                pass  # a later byte is not UTF-8: find out what the file is, and say so
-    encoding = _encoding_of(path, report, table)
-    return _read_csv_as(path, schema, column_map, header_row, report, table, sep, encoding, head_bytes)
-
-
-def _read_csv_as(path, schema, column_map, header_row, report, table, sep, encoding, head_bytes):
-    head_text, _ = _decode_head(head_bytes) if encoding != "utf-16" else (head_bytes.decode("utf-16"), "")
-    if encoding not in ("utf-8-sig", "utf-16"):
-        head_text = head_bytes.decode(encoding, errors="replace")
-    lines = head_text.splitlines()[:_HEADER_SCAN_ROWS]
-    if sep is None:
-        sep = _plain_comma(lines[:20])
-    if sep is None:
-        try:
-            sep = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t|").delimiter
-        except csv.Error:
-            sep = ","
-    head_rows = list(csv.reader(lines, delimiter=sep))
-    expected = _expected_names(schema, column_map)
-    h = header_row - 1 if header_row else _find_header(head_rows, expected)
-    if h >= len(head_rows):
-        return None, [], np.arange(0)
-    header = head_rows[h]
-    if not any(str(c).strip() for c in header):
-        raise _ReadFailure("the file holds no table (no header row, only blank lines)")
-    if schema is not None:
-        found = {expected.get(normalise_name(c), normalise_name(c)) for c in header}
-        if not set(schema.required_columns) <= found:
-            # A required column is missing: say so without parsing a body that cannot be used.
-            empty = pd.DataFrame({f"__col{i}": pd.Series(dtype=object) for i in range(len(header))})
-            return empty, header, np.arange(0)
-    skipped: list[int] = []
-    # The header row is parsed by the C parser as well (header=0 after skipping the rows
-    # above it): with header=None and one more row skipped, pandas reads twice as slowly.
-    # Ragged rows are looked for only when there are some: on_bad_lines="warn" makes every
-    # read about a third slower.
-    options = dict(sep=sep, header=0, skiprows=h, keep_default_na=False, na_values=[""],
-                   skip_blank_lines=False, encoding=encoding, index_col=False, engine="c",
-                   on_bad_lines="error")
-    try:
-        frame = None
-        try:
-            # Types inferred by the C parser: much the fastest way to read a clean file.
-            with _PARSE_LOCK, warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", pd.errors.ParserWarning)
-                frame = pd.read_csv(path, **options)
-            if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
-                frame = None  # data rows wider than the header: read them as they are, below
-        except pd.errors.ParserError as exc:
-            if not _RAGGED_RE.search(str(exc)):
-                raise
-        if frame is None:
-            # Rows of other widths. The width is taken from the first data row, as a
-            # spreadsheet shows it, and longer rows are reported with their line numbers.
-            options.update(header=None, skiprows=h + 1, on_bad_lines="warn")
-            with _PARSE_LOCK, warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", pd.errors.ParserWarning)
-                frame = pd.read_csv(path, **options)
-            for w in caught:
-                skipped += [int(n) for n in _SKIPPED_LINE_RE.findall(str(w.message))]
-            options["on_bad_lines"] = "skip"
-        frame.columns = range(frame.shape[1])  # positions, as the header list counts them
-        # Columns that must stay text exactly as written (codes such as '00123', names such
-        # as '1984') but were read as numbers are read again, as text.
-        text_cols = _text_positions(header, schema, expected)
-        # So are columns the parser took for booleans: TRUE is not a count of 1.
-        types = pd.api.types
-        dtypes = frame.dtypes.tolist()
-        again = [c for c in frame.columns if types.is_bool_dtype(dtypes[c]) or (
-            c in text_cols and not types.is_string_dtype(dtypes[c]) and not types.is_object_dtype(dtypes[c])
-            and not frame[c].isna().all())]
-        if again:
-            with _PARSE_LOCK, warnings.catch_warnings():
-                warnings.simplefilter("ignore", pd.errors.ParserWarning)
-                redo = pd.read_csv(path, usecols=again, dtype=str, **options)
-            redo.columns = sorted(again)
-            for c in again:
-                frame[c] = redo[c].to_numpy()
-            frame = frame.astype({c: object for c in again})
-    except pd.errors.EmptyDataError:
-        frame = pd.DataFrame(columns=range(len(header)), dtype=object)
-    except pd.errors.ParserError as exc:
-        msg = str(exc)
-        where = _PARSER_ROW_RE.search(msg)
-        if "EOF inside string" in msg and where:
-            raise _ReadFailure(
-                f"a quoted cell that starts on row {int(where.group(1)) + 1} is never closed, "
-                "so the rest of the file would run into it; close the quote (\") on that row"
-            ) from None
-        raise _ReadFailure(f"the file could not be parsed as CSV: {msg}") from None
-    width = max(frame.shape[1], len(header))
-    frame.columns = [f"__col{i}" for i in range(frame.shape[1])]
-    for i in range(frame.shape[1], width):
-        frame[f"__col{i}"] = pd.Series(np.nan, index=frame.index, dtype=object)
-    header = list(header) + [""] * (width - len(header))
-    if skipped:
-        report.error(
-            table,
-            f"{len(skipped)} row(s) have more cells than the rows above them and could not be read",
-            file=path.name, rows=sorted(skipped),
-            fix="look for stray commas or separators in these rows (quote cells that contain commas)",
-        )
-    first_row = h + 2  # spreadsheet row number of the first data row
-    rows = _row_numbers(first_row, len(frame), skipped)
-    return frame, header, rows
-
-
-def _plain_comma(lines: list[str]) -> str | None:
-    """"," when the lines are plainly comma-separated (the same number of commas on every
-    line, no quotes, no other separator), else None for the sniffer to decide."""
-    if not lines or any(('"' in line or ";" in line or "\t" in line or "|" in line) for line in lines):
-        return None
-    counts = {line.count(",") for line in lines}
-    return "," if len(counts) == 1 and counts != {0} else None
-
-
-def _text_positions(header: list, schema: Table | None, expected: dict[str, str]) -> set[int]:
-    """Positions of the columns that are read as text (all but the schema's numeric ones)."""
-    if schema is None:
-        return set(range(len(header)))
-    numeric = {c.name for c in schema.columns if c.kind in ("int", "float", "fraction", "year")}
-    return {i for i, h in enumerate(header) if expected.get(normalise_name(h), normalise_name(h)) not in numeric}
-
-
-_SKIPPED_LINE_RE = re.compile(r"Skipping line (\d+)")
-_RAGGED_RE = re.compile(r"Expected \d+ fields in line \d+")
-_PARSER_ROW_RE = re.compile(r"starting at row (\d+)")
-
-
-def _row_numbers(first_row: int, n: int, skipped: list[int]) -> np.ndarray:
-    """Spreadsheet row numbers of ``n`` data rows starting at ``first_row``, minus skipped ones."""
-    if not skipped:
-        return np.arange(first_row, first_row + n)
-    candidates = np.arange(first_row, first_row + n + len(skipped))
-    return candidates[~np.isin(candidates, skipped)][:n]
-
-
-class _ReadFailure(Exception):
-    pass
-
-
-def _max_table_bytes() -> int:
-    """The size limit for one table file: ``ANALYSIS_MAX_TABLE_MB`` or :data:`MAX_TABLE_BYTES`."""
-    env = os.environ.get("ANALYSIS_MAX_TABLE_MB", "").strip()
-    if env:
-        try:
-            return int(float(env) * 1024**2)
-        except ValueError:
-            pass
-    return MAX_TABLE_BYTES
-
-
-def _read_excel_raw(path, schema, column_map, header_row, sheet, report, table):
-    problem = _check_zip(path)
-    if problem:
-        raise _ReadFailure(problem)
-    import openpyxl
-
-    fh = open(path, "rb")  # a handle, so that openpyxl does not judge the file by its name
-    try:
-        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for bad files
-        fh.close()
-        raise _ReadFailure(f"the workbook could not be opened: {exc}") from None
-    try:
-        expected = _expected_names(schema, column_map)
-        if sheet is not None:
-            if sheet not in wb.sheetnames:
-                raise _ReadFailure(
-                    f"no sheet named '{sheet}'; the sheets are: {', '.join(wb.sheetnames)}"
-                )
-            candidates = [sheet]
-        else:
-            candidates = list(wb.sheetnames)
-            named = [s for s in candidates if normalise_name(s) == table]
-            candidates = named + [s for s in candidates if s not in named]
-        best = None
-        for name in candidates:
-            ws = wb[name]
-            rows = []
-            for row in ws.iter_rows(values_only=True, max_row=_HEADER_SCAN_ROWS):
-                rows.append(list(row))
-            h = header_row - 1 if header_row else _find_header(rows, expected)
-            score = _header_score(rows[h], expected) if h < len(rows) else -1
-            if best is None or score > best[0]:
-                best = (score, name, h)
-            if sheet is not None or score >= len(schema.required_columns if schema else ()):
-                break
-        _, chosen, h = best
-        ws = wb[chosen]
-        data = [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-        fh.close()
-    if h >= len(data):
-        return None, [], np.arange(0), chosen
-    header = ["" if c is None else str(c) for c in data[h]]
-    body = data[h + 1 :]
-    width = max([len(header)] + [len(r) for r in body]) if body else len(header)
-    header = header + [""] * (width - len(header))
-    names = [f"__col{i}" for i in range(width)]
-    cells = np.full((len(body), width), None, dtype=object)
-    for i, r in enumerate(body):
-        cells[i, : len(r)] = r
-    unsaved = _unsaved_formulas(path, chosen, h, cells.shape)
-    if unsaved is not None and unsaved.any():
-        r_idx, c_idx = np.nonzero(unsaved)
-        letters = _column_letters(width)
-        report.warning(
-            table,
-            f"{len(r_idx)} formula cell(s) have no saved value (the workbook was written by a "
-            f"program and never recalculated) and were read as missing",
-            file=path.name,
-            column=", ".join(header[c] or f"column {letters[c]}" for c in sorted(set(c_idx.tolist()))),
-            rows=sorted(set((r_idx + h + 2).tolist())),
-            fix="open the workbook in Excel or LibreOffice and save it, or paste the values",
-        )
-    converted = np.frompyfunc(_excel_cell_to_text, 1, 1)(cells) if cells.size else cells
-    frame = pd.DataFrame(converted, columns=names, dtype=object)
-    return frame, header, h + 2, chosen
-
-
-def _unsaved_formulas(path: Path, sheet: str, h: int, shape: tuple[int, int]) -> np.ndarray | None:
-    """Mask of body cells holding a formula without a cached value (read as None otherwise)."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            has_formula = False
-            for info in zf.infolist():
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    with zf.open(info) as member:
-                        for chunk in iter(lambda m=member: m.read(_CHUNK), b""):
-                            if b"<f>" in chunk or b"<f " in chunk:
-                                has_formula = True
-                                break
-                if has_formula:
-                    break
-    except (zipfile.BadZipFile, OSError):
-        return None
-    if not has_formula:
-        return None
-    import openpyxl
-
-    with open(path, "rb") as fh:
-        wb = openpyxl.load_workbook(fh, read_only=True, data_only=False)
-        try:
-            formulas = [list(r) for r in wb[sheet].iter_rows(values_only=True)][h + 1 :]
-        finally:
-            wb.close()
-    with open(path, "rb") as fh:
-        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
-        try:
-            values = [list(r) for r in wb[sheet].iter_rows(values_only=True)][h + 1 :]
-        finally:
-            wb.close()
-    mask = np.zeros(shape, dtype=bool)
-    for i, (frow, vrow) in enumerate(zip(formulas, values, strict=False)):
-        if i >= shape[0]:
-            break
-        for j, f in enumerate(frow[: shape[1]]):
-            if isinstance(f, str) and f.startswith("=") and (j >= len(vrow) or vrow[j] is None):
-                mask[i, j] = True
-    return mask
-
-
-def _excel_cell_to_text(value):
-    if value is None:
-        return np.nan
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    text = str(value)
-    return text if text.strip() else np.nan
-
-
-# ----------------------------------------------------------------------------- conversions
-
-_MARKERS = {m.lower() for m in MISSING_MARKERS}
-#: Markers also recognised in text columns (where a lone "x" or "-" may be a real value).
-_TEXT_MARKERS = {"..", "...", "…", "[c]", "[x]", "[z]", "[u]", "[w]", "[low]", "[d]", "n/a", "#n/a",
-                 "not available", "not applicable"}
-_EXCEL_ERRORS = {e.lower() for e in EXCEL_ERRORS}
-#: Characters of which every ASCII marker above and every Excel error holds at least one, or
-#: else a space: a column of plain ASCII cells holding none of them needs no look for markers,
-#: and one with spaces only for markers of the lengths of those that have a space and no sign.
-_MARKER_SIGNS = tuple(ord(c) for c in ".[/#")
-_SIGNS_COVER_MARKERS = all(any(chr(c) in m for c in _MARKER_SIGNS) or " " in m
-                           for m in _TEXT_MARKERS | _EXCEL_ERRORS if m.isascii())
-_SPACED_MARKER_LENGTHS = sorted({len(m) for m in _TEXT_MARKERS | _EXCEL_ERRORS
-                                 if m.isascii() and not any(chr(c) in m for c in _MARKER_SIGNS)})
-#: First letters (both cases) of the markers of those lengths.
-_SPACED_MARKER_FIRST = np.array(sorted({ord(c) for m in _TEXT_MARKERS | _EXCEL_ERRORS
-                                        if m.isascii() and len(m) in _SPACED_MARKER_LENGTHS
-                                        for c in (m[0].lower(), m[0].upper())}), dtype=np.uint8)
-_YEAR_RE = re.compile(r"^\s*(?:fy\s*)?(\d{4})(?:\s*[-/–]\s*(\d{2}|\d{4}))?\s*$", re.IGNORECASE)
-
-
-def _markers_in(text: pd.Series, extra_markers: set[str]) -> pd.Series:
-    lowered = text.str.strip().str.lower()
-    return lowered.isin(_MARKERS | extra_markers)
-
-
-def parse_years(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse years written as ``2010``, ``2010-11``, ``2010/11``, ``2010-2011`` or ``2010.0``.
-
-    Returns the years (nullable integers) and a boolean mask of the cells that held
-    something that is not a year (including ``2010-12``, where the second year does not
-    follow the first).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> years, bad = parse_years(pd.Series(["2010-11", "2011/12", "2012-2013", "2014", "14/15"]))
-    >>> years.tolist(), bad.tolist()
-    ([2010, 2011, 2012, 2014, <NA>], [False, False, False, False, True])
-    """
-    text = values.astype("string")
-    numeric = pd.to_numeric(text, errors="coerce")
-    out = pd.Series(pd.NA, index=values.index, dtype="Int64")
-    whole = numeric.notna() & (numeric == np.floor(numeric))
-    out[whole] = numeric[whole].astype("int64")
-    rest = text.notna() & ~whole
-    bad = pd.Series(False, index=values.index)
-    if rest.any():
-        parts = text[rest].str.extract(_YEAR_RE)
-        first = pd.to_numeric(parts[0], errors="coerce")
-        second = parts[1]
-        ok = first.notna()
-        has_second = second.notna() & ok
-        if has_second.any():
-            s = second[has_second]
-            f = first[has_second].astype(int)
-            sec = pd.to_numeric(s).astype(int)
-            expected_two = (f + 1) % 100
-            expected_four = f + 1
-            follows = ((s.str.len() == 2) & (sec == expected_two)) | ((s.str.len() == 4) & (sec == expected_four))
-            ok[has_second[has_second].index[~follows.to_numpy()]] = False
-        good_idx = ok[ok].index
-        out[good_idx] = first[good_idx].astype("int64")
-        bad[rest] = ~ok.reindex(text[rest].index).fillna(False).to_numpy()
-    return out, bad
-
-
-def _to_number(text: pd.Series, *, percent: bool = False) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Numbers from text with £, %, thousands separators, spaces and (1,234) negatives.
-
-    Returns values, a mask of cells that were not numbers, and a mask of cells that had
-    a percent sign (divided by 100 when ``percent``).
-    """
-    numeric = pd.to_numeric(text, errors="coerce").astype(float)
-    rest = text.notna() & numeric.isna()
-    had_pct = pd.Series(False, index=text.index)
-    if rest.any():
-        sub = text[rest].str.strip()
-        pct = sub.str.endswith("%")
-        negative = sub.str.match(r"^\(.*\)$")
-        cleaned = (
-            sub.str.replace(r"[£$€%\s\u00a0\u202f]", "", regex=True)
-            .str.replace(r"^\((.*)\)$", r"\1", regex=True)
-            .str.replace(r"^[–—−]", "-", regex=True)
-        )
-        # Commas only as thousands separators (1,234,567.5): '12,5' is a decimal comma, not 125.
-        commas = cleaned.str.contains(",", regex=False)
-        grouped = cleaned.str.fullmatch(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
-        cleaned = cleaned.str.replace(",", "", regex=False).where(~commas | grouped, "not a number")
-        num = pd.to_numeric(cleaned, errors="coerce").astype(float)
-        num = num.where(~negative, -num)
-        if percent:
-            num = num.where(~pct, num / 100)
-        numeric = numeric.astype(float)
-        numeric[rest] = num
-        had_pct[rest] = pct
-    numeric = numeric.where(~np.isinf(numeric))  # 'inf' and 1e999 are not amounts
-    bad = text.notna() & numeric.isna()
-    return numeric.astype(float), bad, had_pct
-
-
-def _to_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Dates as ISO, UK dd/mm/yyyy or Excel serial numbers (days since 1899-12-30)."""
-    iso = pd.to_datetime(text, errors="coerce", format="ISO8601")
-    rest = text.notna() & iso.isna()
-    if rest.any():
-        sub = text[rest].str.strip()
-        uk = pd.to_datetime(sub, errors="coerce", dayfirst=True, format="mixed")
-        serial = pd.to_numeric(sub, errors="coerce")
-        serial_ok = serial.between(1, 80000) & uk.isna()
-        uk[serial_ok] = pd.to_datetime(serial[serial_ok], unit="D", origin="1899-12-30")
-        iso[rest] = uk
-    bad = text.notna() & iso.isna()
-    return iso, bad
-
-
-def _normalise_category(text: pd.Series) -> pd.Series:
-    """Lower case, runs of spaces/dashes/slashes as ``_``, known aliases mapped.
-
-    Works on the distinct values only (a category column has a handful), so it costs
-    the same for ten rows as for a million.
-    """
-    codes, uniques = pd.factorize(text)
-    u = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
-    norm = u.str.strip().str.lower().str.replace(r"[\s\-/&]+", "_", regex=True)
-    norm = norm.str.replace(r"_+", "_", regex=True).str.strip("_")
-    mapped = np.array([_CATEGORY_ALIASES.get(v, v) for v in norm.tolist()] + [None], dtype=object)
-    return pd.Series(mapped[codes], index=text.index, dtype="string")
-
-
-def _fast_numeric(values: pd.Series, col: Column) -> pd.Series | None:
-    """The column as numbers when every filled cell is already a plain finite number.
-
-    The common case (a clean export) then costs one C-level parse, or nothing at all when
-    the parser read the column as numbers already (whole numbers stay exact, a column of
-    floats is kept as it is); anything else (markers, £, %, commas, years like 2010-11)
-    returns None for the full conversion.
-    """
-    if col.kind == "date" or pd.api.types.is_bool_dtype(values):
-        return None
-    if values.dtype == np.int64 and col.kind in ("int", "year"):
-        return values.astype("Int64")  # whole numbers, none missing: nothing to check
-    if values.dtype == np.float64:
-        numeric = values  # missing cells are NaN already: every filled cell is a number
-    else:
-        try:
-            numeric = pd.to_numeric(values, errors="coerce").astype(float)
-        except (TypeError, ValueError):
-            return None
-        if not np.array_equal(values.notna().to_numpy(), numeric.notna().to_numpy()):
-            return None
-    numbers = numeric.to_numpy()
-    if np.isinf(numbers).any():
-        return None
-    if col.kind in ("int", "year"):
-        whole = numbers[~np.isnan(numbers)]
-        if not (whole == np.floor(whole)).all() or (np.abs(whole) > 2**53).any():
-            return None
-        return numeric.astype("Int64")
-    return numeric
-
-
-def convert_column(
-    values: pd.Series,
-    col: Column,
-    *,
-    table: str,
-    file: str,
-    rows: np.ndarray,
-    report: ValidationReport,
-    extra_markers: frozenset[str] = frozenset(),
-    failed: list | None = None,
-) -> pd.Series:
-    """Convert one column to its kind, recording every cell that could not be read.
-
-    ``failed``, when given, collects boolean masks of the cells that were reported as
-    unreadable (so that they are not reported as "missing" as well).
-
-    A column that needs no change at all (the usual clean export) is returned as it is
-    after a few whole-column checks: codes and text (:func:`_clean_text`), ISO dates,
-    categories holding allowed values only, and columns the parser read as plain numbers
-    (:func:`_fast_numeric`). Otherwise a long text column is first converted through its distinct values (codes repeat,
-    categories have a handful): when they convert without a single problem, the result
-    is spread back over the rows, which costs a fraction of converting every cell. Any
-    problem sends the whole column through the cell-by-cell conversion so that every
-    report names its rows.
-    """
-    if col.kind in ("code", "text"):
-        clean = _clean_text(values, col, extra_markers)
-        if clean is not None:
-            return clean
-    if col.kind == "date" and isinstance(values.array, ArrowStringArray):
-        dates = pd.to_datetime(values, errors="coerce", format="ISO8601")
-        if np.array_equal(dates.isna().to_numpy(), values.isna().to_numpy()):
-            return dates  # every filled cell an ISO date (2011-03-31), as exports write them
-    if col.kind == "category" and _already_choices(values, col):
-        return _as_str(values)
-    if col.kind in ("int", "float", "fraction", "year") and pd.api.types.is_numeric_dtype(values):
-        fast = _fast_numeric(values, col)  # read as numbers by the parser: usually nothing to do
-        if fast is not None:
-            return fast
-    if len(values) > _DISTINCT_FROM and not pd.api.types.is_numeric_dtype(values):
-        codes, uniques = pd.factorize(values)
-        if len(uniques) < len(values) // 2:
-            trial, trial_failed = ValidationReport(), []
-            out_u = _convert_cells(pd.Series(uniques), col, table=table, file=file,
-                                   rows=np.arange(len(uniques)), report=trial, extra_markers=extra_markers,
-                                   failed=trial_failed)
-            if not trial.problems and not trial_failed:
-                out = out_u.reindex(codes)
-                out.index = values.index
-                return out
-    return _convert_cells(values, col, table=table, file=file, rows=rows, report=report,
-                          extra_markers=extra_markers, failed=[] if failed is None else failed)
-
-
-_DISTINCT_FROM = 1000
-
-
-def _clean_text(values: pd.Series, col: Column, extra_markers) -> pd.Series | None:
-    """A code or text column of Arrow strings as it is, when no cell needs any change.
-
-    The tests (no surrounding spaces, no empty cell, no marker or Excel error, codes
-    already upper case, no loose spaces in text) are answered from the bytes when every
-    cell is printable ASCII (:func:`_plain_ascii`), else by Arrow's Unicode-aware
-    functions; the first cell that fails one sends the column through the full conversion.
-    """
-    a = _filled_arrow_strings(values)
-    if a is None:
-        return None
-    plain = _plain_ascii(a, case=col.kind == "code" and col.upper)
-    if plain is not None:
-        # Printable ASCII only: the one space there can be is " ", and a few byte
-        # comparisons answer what the Unicode-aware functions below would.
-        if plain.edge_space or (col.kind == "text" and plain.double_space) or (
-                col.kind == "code" and col.upper and plain.lower_case):
-            return None
-        if plain.marker_signs or extra_markers or not _SIGNS_COVER_MARKERS:
-            lowered = pc.ascii_lower(a)
-        elif plain.marker_length:
-            # Names have spaces; only a cell as long as "not available" can be such a marker,
-            # so only those cells, if there are any, are looked up.
-            lengths = pc.binary_length(a)
-            maybe = pc.is_in(lengths, value_set=pa.array(_SPACED_MARKER_LENGTHS, type=lengths.type))
-            lowered = pc.ascii_lower(a.filter(maybe)) if pc.any(maybe).as_py() else None
-        else:
-            lowered = None
-    else:
-        if pc.any(pc.not_equal(pc.utf8_trim_whitespace(a), a)).as_py():
-            return None
-        if col.kind == "code" and col.upper and pc.any(pc.not_equal(pc.utf8_upper(a), a)).as_py():
-            return None
-        if col.kind == "text" and _has_loose_space(values):
-            return None
-        lowered = pc.utf8_lower(a)
-    if (plain is None or a.null_count or plain.empty_slot) and pc.any(pc.equal(a, "")).as_py():
-        return None
-    known = _TEXT_MARKERS | _EXCEL_ERRORS | set(extra_markers)
-    if lowered is not None and pc.any(pc.is_in(lowered, value_set=pa.array(sorted(known), type=a.type))).as_py():
-        return None
-    # The same type as the full conversion gives: a Parquet file may hold pandas' "string"
-    # (missing as pd.NA) rather than "str".
-    return _as_str(values)
-
-
-def _as_str(values: pd.Series) -> pd.Series:
-    """The column as pandas' ``str`` type (itself, when it is of that type already)."""
-    return values if values.dtype == _STR else values.astype("str")
-
-
-_STR = pd.Series([], dtype="str").dtype
-
-
-def _filled_arrow_strings(values: pd.Series) -> pa.ChunkedArray | None:
-    """The column's Arrow strings, when it is stored so and holds at least one value."""
-    array = values.array
-    if not isinstance(array, ArrowStringArray) or array._pa_array.null_count == len(array):
-        return None
-    return array._pa_array
-
-
-def _already_choices(values: pd.Series, col: Column) -> bool:
-    """Whether a category column of Arrow strings holds nothing but its allowed values,
-    written exactly as they are (the usual case; one hash pass over the column)."""
-    a = _filled_arrow_strings(values)
-    if a is None:
-        return False
-    allowed = [c for c in col.choices if c not in _CATEGORY_ALIASES] + [None]  # missing is no problem here
-    return bool(pc.all(pc.is_in(a, value_set=pa.array(allowed, type=a.type))).as_py())
-
-
-class _AsciiFacts(NamedTuple):
-    """What the bytes of a printable-ASCII string column say (see :func:`_plain_ascii`)."""
-
-    edge_space: bool    # a cell starts or ends with a space
-    double_space: bool  # a cell holds two spaces in a row
-    lower_case: bool    # a cell holds a lower-case letter (looked for only when asked)
-    marker_signs: bool  # a cell holds a character most markers and Excel errors have
-    empty_slot: bool    # a slot is empty (an empty string, or a missing cell)
-    spaced: bool        # a cell holds a space at all
-    marker_length: bool  # a cell could be a marker spelled out in words ("not available"): as
-                         # long as one and starting with its letter
-
-
-def _plain_ascii(a: pa.ChunkedArray, *, case: bool = True) -> _AsciiFacts | None:
-    """Byte-level facts about an Arrow string column whose cells hold printable ASCII only.
-
-    None when a cell holds anything else (a tab, a line break, a non-ASCII character),
-    for the Unicode-aware checks to decide. The bytes are read where Arrow keeps them,
-    without copying a string. Bytes under a missing cell, if there are any, can only
-    raise a false alarm (the full conversion then runs), never hide a problem. Lower-case
-    letters are looked for only with ``case`` (upper-cased codes need it, names do not).
-    """
-    edge = double = lower = signs = empty = spaced = marker_length = False
-    for chunk in a.chunks:
-        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
-            return None
-        if chunk.null_count == len(chunk):
-            continue
-        _, offset_buffer, data_buffer = chunk.buffers()
-        if data_buffer is None:
-            empty = True  # only empty strings
-            continue
-        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(offset_buffer, dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
-        empty = empty or bool((offsets[1:] == offsets[:-1]).any())
-        region = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0]: offsets[-1]]
-        if not region.size:
-            continue
-        lo, hi = int(region.min()), int(region.max())
-        if lo < 0x20 or hi > 0x7E:
-            return None
-        # The smallest and largest byte rule most questions out: codes such as Q000001 hold
-        # no lower-case letter (all below 'a'), no space and no '.', '/' or '#' (all below '0').
-        if case and not lower and hi >= 0x61:
-            lower = bool(((region - np.uint8(0x61)) < 26).any())
-        signs = signs or any(bool((region == c).any()) for c in _MARKER_SIGNS if lo <= c <= hi)
-        if lo > 0x20:
-            continue  # no space anywhere in this chunk
-        space = np.zeros(region.size + 1, dtype=bool)  # one more, False, for empty cells' edges
-        space[:-1] = region == 0x20
-        if not space.any():
-            continue
-        spaced = True
-        relative = offsets - offsets[0]
-        if not marker_length:
-            # As long as "not available" and starting with its letter, in either case.
-            lengths = np.diff(offsets)
-            long = np.zeros(len(lengths), dtype=bool)
-            for n in _SPACED_MARKER_LENGTHS:
-                long |= lengths == n
-            if long.any():
-                marker_length = bool(np.isin(region[relative[:-1][long]], _SPACED_MARKER_FIRST).any())
-        # A cell's first byte sits at its start, its last just before the next cell's start
-        # (for an empty cell these land on a neighbour's edge, or on the False at the end).
-        edge = edge or bool(space[relative[:-1]].any() or space[relative[1:] - 1].any())
-        double = double or bool((space[:-2] & space[1:-1]).any())
-    return _AsciiFacts(edge, double, lower, signs, empty, spaced, marker_length)
-
-
-def _convert_cells(values, col, *, table, file, rows, report, failed, extra_markers=frozenset()):
-    """Convert every cell of one column (see :func:`convert_column`)."""
-    numeric_dtype = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
-    if numeric_dtype and col.kind in ("int", "float", "fraction", "year"):
-        text = None
-        series = values.astype(float)
-        infinite = np.isinf(series)
-        if infinite.any():
-            _record_bad(failed, report, table, file, col, rows, values, infinite, "is not a number",
-                        "write a plain, finite number")
-            series = series.where(~infinite)
-        if col.kind == "year":
-            bad = series.notna() & (series != np.floor(series))
-            out = series.where(~bad).astype("Int64") if not bad.any() else series.where(~bad).round().astype("Int64")
-            _record_bad(failed, report, table, file, col, rows, values, bad,
-                        "is not a year", "write the year as 2010 or as a financial year such as 2010-11")
-            return out
-        series_out = series
-    else:
-        if col.kind in ("int", "float", "fraction", "year"):
-            fast = _fast_numeric(values, col)
-            if fast is not None:
-                return fast
-        text = values.astype("string").str.strip()
-        text = text.mask(text == "")
-        # Excel error cells
-        lowered = text.str.lower()
-        errs = lowered.isin(_EXCEL_ERRORS)
-        if errs.any():
-            sev = "error" if col.required and not col.nullable else "warning"
-            report.add(sev, table, "cell holds an Excel error value and was read as missing",
-                       file=file, column=col.name, rows=rows[errs.to_numpy()].tolist(),
-                       values=text[errs].tolist(),
-                       fix="correct the formula in the workbook or clear the cell")
-            if sev == "error":
-                failed.append(errs.to_numpy(dtype=bool))  # reported; not "missing" as well
-            text = text.mask(errs)
-        known = _TEXT_MARKERS if col.kind in ("code", "text", "category") else _MARKERS
-        markers = lowered.isin(known | set(extra_markers)) & ~errs
-        if markers.any():
-            counts = text[markers].value_counts()
-            detail = ", ".join(f"'{k}' x{v}" for k, v in counts.items())
-            report.warning(
-                table,
-                f"{int(markers.sum())} cell(s) held missing or suppression markers ({detail}) and were read "
-                f"as missing, not zero",
-                file=file, column=col.name, rows=rows[markers.to_numpy()].tolist(),
-            )
-            text = text.mask(markers)
-        if col.kind in ("code", "text", "category"):
-            if col.kind == "text":
-                if _has_loose_space(text):
-                    text = text.str.replace(r"\s+", " ", regex=True)
-            if col.kind == "code" and col.upper:
-                text = text.str.upper()
-            if col.kind == "category":
-                text = _normalise_category(text)
-                bad = text.notna() & ~text.isin(col.choices)
-                if bad.any():
-                    suggestions = _suggest(text[bad].unique().tolist(), col.choices)
-                    _record_bad(failed, report, table, file, col, rows, values, bad,
-                                f"is not one of the allowed values ({', '.join(col.choices)})",
-                                suggestions or f"use one of: {', '.join(col.choices)}")
-                    text = text.mask(bad)
-            return text.astype("str")
-        if col.kind == "year":
-            out, bad = parse_years(text)
-            _record_bad(failed, report, table, file, col, rows, values, bad, "is not a year",
-                        "write the year as 2010 or as a financial year such as 2010-11 (its start year is used)")
-            return out
-        if col.kind == "date":
-            out, bad = _to_dates(text)
-            _record_bad(failed, report, table, file, col, rows, values, bad, "is not a date",
-                        "write dates as 2011-03-31 or 31/03/2011")
-            return out
-        series_out, bad, had_pct = _to_number(text, percent=col.kind == "fraction")
-        _record_bad(failed, report, table, file, col, rows, values, bad, "is not a number",
-                    "write a plain number with a point for decimals (12.5, not 12,5); £, %, "
-                    "thousands separators (1,234) and spaces are understood")
-    if col.kind == "int":
-        frac = series_out.notna() & (series_out != np.floor(series_out))
-        _record_bad(failed, report, table, file, col, rows, values, frac, "is not a whole number",
-                    "counts must be whole numbers")
-        series_out = series_out.where(~frac)
-        return series_out.round().astype("Int64")
-    return series_out.astype(float)
-
-
-def _has_loose_space(text: pd.Series) -> bool:
-    """Whether any cell holds a run of spaces, a tab or a line break (to be made one space).
-
-    Plain substring tests on the whole column, and the regular expression (which also
-    knows non-breaking and other Unicode spaces) only on the cells that are not ASCII:
-    the expression over a whole Arrow column is many times slower.
-    """
-    array = text.array
-    if isinstance(array, ArrowStringArray):
-        a = array._pa_array
-        # Printable ASCII without a double space: nothing to do (three passes in Arrow).
-        if (not pc.any(pc.match_substring(a, "  ")).as_py()
-                and pc.all(pc.string_is_ascii(a)).as_py() is not False
-                and pc.all(pc.utf8_is_printable(a)).as_py() is not False):
-            return False
-    for piece in ("  ", "\t", "\n", "\r"):
-        if text.str.contains(piece, regex=False).any():
-            return True
-    wide = text[~text.str.isascii().fillna(True).astype(bool)]
-    return bool(len(wide)) and bool(wide.str.contains(r"\s\s|[\t\r\n]", regex=True).any())
-
-
-def _suggest(bad_values: list, choices) -> str:
-    hints = []
-    for v in bad_values[:5]:
-        close = difflib.get_close_matches(str(v), choices, n=1, cutoff=0.6)
-        if close:
-            hints.append(f"'{v}' -> '{close[0]}'")
-    return ("did you mean " + ", ".join(hints) + "?") if hints else ""
-
-
-def _record_bad(failed, report, table, file, col, rows, values, bad, problem, fix):
-    if bad is None or not bad.any():
-        return
-    mask = bad.to_numpy(dtype=bool)
-    failed.append(mask)
-    report.error(table, problem, file=file, column=col.name, rows=rows[mask].tolist(),
-                 values=values[mask].tolist(), fix=fix)
-
-
-def convert_with_failures(values, col, **kwargs):
-    """:func:`convert_column`, plus a mask of the cells that could not be converted."""
-    masks: list = []
-    out = convert_column(values, col, failed=masks, **kwargs)
-    failed = np.zeros(len(values), dtype=bool)
-    for mask in masks:
-        failed |= mask
-    return out, failed
+        if any(c is not None and str(c).strip() for c in cells):
+            return i
+    return 0
+
+
+def _column_letters(n: int) -> list[str]:
+    """Spreadsheet column letters: A, B, ..., Z, AA, AB, ..."""
+    letters = []
+    for i in range(n):
+        s, k = "", i + 1
+        while k:
+            k, r = divmod(k - 1, 26)
+            s = chr(65 + r) + s
+        letters.append(s)
+    return letters
 
 
 # ----------------------------------------------------------------------------- read_table
@@ -1117,6 +199,8 @@ def read_table(
     columns: dict[str, str] | None = None,
     markers: tuple[str, ...] = (),
     name: str | None = None,
+    root: str | Path | None = None,
+    limits: Limits | None = None,
 ) -> TableData | None:
     """Read one table file (CSV, Excel or Parquet) and convert it to its schema.
 
@@ -1140,6 +224,13 @@ def read_table(
         Our column name to the file's column name, for files with other headers.
     markers : tuple of str
         Further missing-value markers for this file.
+    name : str, optional
+        The table's name in the report (default: the schema's name, else the file's stem).
+    root : path-like, optional
+        The dataset folder the file must lie in (default: the file's own folder); see
+        :func:`analysis.data.guards.check_input_file`.
+    limits : Limits, optional
+        Size, row and cell limits (default: :meth:`Limits.from_environment`).
 
     Returns
     -------
@@ -1159,40 +250,40 @@ def read_table(
     """
     path = Path(path)
     report = report if report is not None else ValidationReport()
+    limits = limits or Limits.from_environment()
     table = name or (schema.name if schema else path.stem)
     file = path.name
     column_map = dict(columns or {})
     try:
-        if not path.is_file():
-            report.error(table, "file not found", file=str(path),
-                         fix="check the path, or the file name given in dataset.yml")
-            return None
-        size = path.stat().st_size
+        real = check_input_file(path, path.parent if root is None else root)
+    except UnsafeInputError as exc:
+        report.error(table, exc.problem, file=str(path) if exc.problem == "file not found" else file,
+                     fix=exc.fix)
+        return None
+    try:
+        size = real.stat().st_size
         if size == 0:
             report.error(table, "the file is empty", file=file, fix="export the table again")
             return None
-        limit = _max_table_bytes()
-        if size > limit:
+        if size > limits.max_table_bytes:
             report.error(table, f"the file is {size / 1024**2:,.0f} MB, more than the "
-                         f"{limit / 1024**2:,.0f} MB the toolkit reads for one table",
+                         f"{limits.max_table_bytes / 1024**2:,.0f} MB the toolkit reads for one table",
                          file=file, fix="check that it is the right file; to read it anyway set "
-                         "ANALYSIS_MAX_TABLE_MB to a larger number of megabytes")
+                         f"{variable_for('max_table_bytes')} to a larger number of megabytes")
             return None
-        with open(path, "rb") as fh:
+        with open(real, "rb") as fh:
             head = fh.read(8192)
-        kind = _sniff_kind(path, head)
+        kind = _sniff_kind(head)
         suffix = path.suffix.lower()
+        sheet_used = None
         if kind == "zip":
             if suffix not in (".xlsx", ".xlsm"):
                 report.warning(table, f"the file is an Excel workbook although it ends in '{suffix}'",
                                file=file, fix="rename it to .xlsx")
-            frame, header, first_row, sheet_used = _read_excel_raw(
-                path, schema, column_map, header_row, sheet, report, table)
+            frame, header, first_row, sheet_used = _read_excel(
+                real, schema, column_map, header_row, sheet, report, table, file, limits)
         elif kind == "parquet":
-            frame = pd.read_parquet(path)
-            header = [str(c) for c in frame.columns]
-            frame.columns = [f"__col{i}" for i in range(frame.shape[1])]
-            first_row, sheet_used = 2, None
+            frame, header, first_row = _read_parquet(real, limits)
         elif kind == "ole":
             report.error(table, "old-style .xls workbooks are not read", file=file,
                          fix="save the workbook as .xlsx or CSV")
@@ -1207,8 +298,8 @@ def read_table(
                              file=file, fix="rename it to .csv, or export it again")
                 return None
             sep = "\t" if suffix == ".tsv" else None
-            frame, header, first_row = _read_csv_raw(path, schema, column_map, header_row, report, table, sep)
-            sheet_used = None
+            frame, header, first_row = _read_csv(real, schema, column_map, header_row, report, table,
+                                                 file, sep, limits)
     except _ReadFailure as exc:
         report.error(table, str(exc), file=file)
         return None
@@ -1222,64 +313,369 @@ def read_table(
                         frozenset(m.lower() for m in markers), report)
 
 
-def _shape_table(frame, header, first_row, schema, table, file, sheet, column_map, markers, report):
-    rows = (np.asarray(first_row) if np.ndim(first_row) else np.arange(first_row, first_row + len(frame)))
-    frame = frame.reset_index(drop=True)
-    # Drop blank rows (only a row whose first cell is empty can be one).
-    if frame.shape[1] and _has_missing(frame.iloc[:, 0]):
-        blank = np.array(frame.iloc[:, 0].isna(), dtype=bool)
+def _sniff_kind(head: bytes) -> str:
+    """What the file really is, from its first bytes: 'zip', 'parquet', 'ole', 'binary' or 'text'."""
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    return "text"
+
+
+def _too_many_rows(n: int, limits: Limits, what: str = "rows") -> _ReadFailure:
+    return _ReadFailure(
+        f"the file has {n:,} {what}, more than the {limits.max_rows:,} rows the toolkit reads for one "
+        f"table; check that it is the right file, or set {variable_for('max_rows')} to read it anyway")
+
+
+def _too_many_cells(rows: int, columns: int, limits: Limits, what: str) -> _ReadFailure:
+    return _ReadFailure(
+        f"the {what} {rows:,} rows by {columns:,} columns ({rows * columns:,} cells), more than the "
+        f"{limits.max_cells:,} cells the toolkit reads for one table; check that it is the right file, "
+        f"or set {variable_for('max_cells')} to read it anyway")
+
+
+# ----------------------------------------------------------------------------- CSV
+
+
+def _read_csv(path, schema, column_map, header_row, report, table, file, sep, limits):
+    """The file's cells as text, its header, and the spreadsheet row number of each row.
+
+    The file is scanned once first (its encoding and its number of lines, checked
+    against the row limit), then its head is decoded to find the separator and the
+    header, then the body is parsed once, every cell as text.
+    """
+    encoding, lines = _scan_text(path, report, table, file)
+    if lines > limits.max_rows + _HEADER_SCAN_ROWS:
+        raise _too_many_rows(lines, limits, "lines")
+    with open(path, "rb") as fh:
+        head_text = fh.read(_HEAD_BYTES).decode(encoding, errors="replace")
+    head_lines = head_text.splitlines()[:_HEADER_SCAN_ROWS]
+    if sep is None:
+        sep = _plain_comma(head_lines[:20]) or _sniff_separator(head_lines[:20])
+    head_rows = list(csv.reader(head_lines, delimiter=sep))
+    expected = _expected_names(schema, column_map)
+    h = header_row - 1 if header_row else _find_header(head_rows, expected)
+    if h >= len(head_rows):
+        return None, [], np.arange(0)
+    header = head_rows[h]
+    if not any(str(c).strip() for c in header):
+        raise _ReadFailure("the file holds no table (no header row, only blank lines)")
+    if schema is not None:
+        found = {expected.get(normalise_name(c), normalise_name(c)) for c in header}
+        if not set(schema.required_columns) <= found:
+            # A required column is missing: say so without parsing a body that cannot be used.
+            empty = pd.DataFrame({f"__col{i}": pd.Series(dtype=object) for i in range(len(header))})
+            return empty, header, np.arange(0)
+    # As wide as the header, or as the first data row when that is wider (a spreadsheet
+    # shows such a row's extra cells as a column without a header); rows wider still are
+    # skipped by the parser and reported with their line numbers.
+    first = head_rows[h + 1] if h + 1 < len(head_rows) else []
+    width = max(len(header), len(first))
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            frame = pd.read_csv(path, sep=sep, header=None, names=range(width), skiprows=h + 1, dtype=str,
+                                keep_default_na=False, na_values=[""], skip_blank_lines=False,
+                                encoding=encoding, index_col=False, engine="c", on_bad_lines="warn")
+    except pd.errors.EmptyDataError:
+        frame = pd.DataFrame({i: pd.Series(dtype=object) for i in range(width)})
+        caught = []
+    except pd.errors.ParserError as exc:
+        msg = str(exc)
+        where = re.search(r"starting at row (\d+)", msg)
+        if "EOF inside string" in msg and where:
+            raise _ReadFailure(
+                f"a quoted cell that starts on row {int(where.group(1)) + h + 1} is never closed, "
+                "so the rest of the file would run into it; close the quote (\") on that row"
+            ) from None
+        raise _ReadFailure(f"the file could not be parsed as CSV: {msg}") from None
+    skipped = sorted(int(n) for w in caught for n in re.findall(r"Skipping line (\d+)", str(w.message)))
+    if skipped:
+        report.error(
+            table,
+            f"{len(skipped)} row(s) have more cells than the rows above them and could not be read",
+            file=file, rows=skipped,
+            fix="look for stray commas or separators in these rows (quote cells that contain commas)",
+        )
+    frame.columns = [f"__col{i}" for i in range(width)]
+    header = list(header) + [""] * (width - len(header))
+    return frame, header, _row_numbers(h + 2, len(frame), skipped)
+
+
+def _scan_text(path: Path, report: ValidationReport, table: str, file: str) -> tuple[str, int]:
+    """The encoding of a text file and its number of lines, from one pass over its bytes.
+
+    UTF-16 when it starts with a UTF-16 byte-order mark; UTF-8 (with or without BOM) when
+    every byte decodes; else Windows-1252, or Latin-1 when a byte is undefined in
+    Windows-1252 (both reported as a warning naming the first line that is not UTF-8).
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines, bad_line = 0, None
+    with open(path, "rb") as fh:
+        utf16 = fh.read(2) in (b"\xff\xfe", b"\xfe\xff")
+        fh.seek(0)
+        for chunk in iter(lambda: fh.read(_CHUNK), b""):
+            if bad_line is None and not utf16:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    bad_line = lines + chunk.count(b"\n", 0, max(exc.start, 0)) + 1
+            lines += chunk.count(b"\n")
+        if bad_line is None and not utf16:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                bad_line = lines + 1
+        if utf16:
+            return "utf-16", lines
+        if bad_line is None:
+            return "utf-8-sig", lines
+        fh.seek(0)
+        encoding = "cp1252"
+        for chunk in iter(lambda: fh.read(_CHUNK), b""):
+            try:
+                chunk.decode("cp1252")
+            except UnicodeDecodeError:
+                encoding = "latin-1"
+                break
+    report.warning(
+        table,
+        f"the file is not UTF-8 (first non-UTF-8 byte on line {bad_line}); it was read as "
+        f"{'Windows-1252' if encoding == 'cp1252' else 'Latin-1'}",
+        file=file,
+        fix="save the file as UTF-8 (CSV UTF-8 in Excel) to be sure accented names are right",
+    )
+    return encoding, lines
+
+
+def _plain_comma(lines: list[str]) -> str | None:
+    """"," when the lines are plainly comma-separated (the same number of commas on every
+    line, no quotes, no other separator), else None for the sniffer to decide."""
+    if not lines or any(('"' in line or ";" in line or "\t" in line or "|" in line) for line in lines):
+        return None
+    counts = {line.count(",") for line in lines}
+    return "," if len(counts) == 1 and counts != {0} else None
+
+
+def _sniff_separator(lines: list[str]) -> str:
+    """The separator that Python's CSV sniffer finds (comma when it finds none)."""
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _row_numbers(first_row: int, n: int, skipped: list[int]) -> np.ndarray:
+    """Spreadsheet row numbers of ``n`` data rows starting at ``first_row``, minus skipped ones."""
+    if not skipped:
+        return np.arange(first_row, first_row + n)
+    candidates = np.arange(first_row, first_row + n + len(skipped))
+    return candidates[~np.isin(candidates, skipped)][:n]
+
+
+# ----------------------------------------------------------------------------- Excel
+
+
+def _read_excel(path, schema, column_map, header_row, sheet, report, table, file, limits):
+    """The chosen sheet's cells as text, its header, its first data row, and its name."""
+    problem = _check_zip(path, limits)
+    if problem:
+        raise _ReadFailure(problem)
+    import openpyxl
+
+    with open(path, "rb") as fh:  # a handle, so that openpyxl does not judge the file by its name
+        try:
+            wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for bad files
+            raise _ReadFailure(f"the workbook could not be opened: {exc}") from None
+        try:
+            chosen, h = _choose_sheet(wb, sheet, schema, column_map, header_row, table, limits)
+            data = _sheet_rows(wb[chosen], limits)
+        finally:
+            wb.close()
+    if h >= len(data):
+        return None, [], np.arange(0), chosen
+    header = ["" if c is None else str(c) for c in data[h]]
+    body = data[h + 1:]
+    width = max([len(header)] + [len(r) for r in body])
+    header = header + [""] * (width - len(header))
+    cells = np.full((len(body), width), None, dtype=object)
+    for i, r in enumerate(body):
+        cells[i, : len(r)] = r
+    unsaved = _unsaved_formulas(path, chosen, h, cells, limits)
+    if unsaved.any():
+        r_idx, c_idx = np.nonzero(unsaved)
+        letters = _column_letters(width)
+        report.warning(
+            table,
+            f"{len(r_idx)} formula cell(s) have no saved value (the workbook was written by a "
+            f"program and never recalculated) and were read as missing",
+            file=file,
+            column=", ".join(header[c] or f"column {letters[c]}" for c in sorted(set(c_idx.tolist()))),
+            rows=sorted(set((r_idx + h + 2).tolist())),
+            fix="open the workbook in Excel or LibreOffice and save it, or paste the values",
+        )
+    converted = np.frompyfunc(_excel_cell_to_text, 1, 1)(cells) if cells.size else cells
+    frame = pd.DataFrame(converted, columns=[f"__col{i}" for i in range(width)], dtype=object)
+    return frame, header, h + 2, chosen
+
+
+def _check_zip(path: Path, limits: Limits) -> str | None:
+    """Refuse zip bombs and corrupt workbooks before openpyxl unpacks anything."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except zipfile.BadZipFile:
+        return "the file is not a valid Excel workbook (corrupt zip)"
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > limits.max_xlsx_unpacked_bytes or (total / packed > _MAX_XLSX_RATIO and total > 50 * 1024**2):
+        return (f"the workbook would expand to {total / 1024**2:,.0f} MB "
+                f"({total / packed:,.0f} times its size); refused as a possible zip bomb")
+    if not any(i.filename.startswith("xl/") for i in infos):
+        return "the file is a zip archive but not an Excel workbook"
+    return None
+
+
+def _check_dimension(ws, limits: Limits) -> None:
+    """Refuse a sheet whose declared size (its ``dimension``, e.g. ``A1:XFD1048576``) is
+    over the limits, before a row of it is parsed; then make openpyxl size each row by
+    the cells it really holds rather than by that declaration."""
+    rows, columns = ws.max_row, ws.max_column  # as declared; None when not declared
+    if rows and columns and rows * columns > limits.max_cells:
+        raise _too_many_cells(rows, columns, limits, f"sheet '{ws.title}' declares")
+    ws.reset_dimensions()
+
+
+def _choose_sheet(wb, sheet, schema, column_map, header_row, table, limits) -> tuple[str, int]:
+    """The sheet to read (the one asked for, else the one named after the table, else the
+    one whose header matches the schema best) and the index of its header row."""
+    expected = _expected_names(schema, column_map)
+    if sheet is not None:
+        if sheet not in wb.sheetnames:
+            raise _ReadFailure(f"no sheet named '{sheet}'; the sheets are: {', '.join(wb.sheetnames)}")
+        candidates = [sheet]
     else:
-        blank = np.zeros(len(frame), dtype=bool)
-    for name in frame.columns[1:]:
-        if not blank.any():
+        named = [s for s in wb.sheetnames if normalise_name(s) == table]
+        candidates = named + [s for s in wb.sheetnames if s not in named]
+    best = None
+    for name in candidates:
+        ws = wb[name]
+        _check_dimension(ws, limits)
+        rows = [list(r) for r in ws.iter_rows(values_only=True, max_row=_HEADER_SCAN_ROWS)]
+        h = header_row - 1 if header_row else _find_header(rows, expected)
+        score = _header_score(rows[h], expected) if h < len(rows) else -1
+        if best is None or score > best[0]:
+            best = (score, name, h)
+        if score >= len(schema.required_columns if schema else ()):
             break
-        maybe = np.flatnonzero(blank)
-        blank[maybe] = frame[name].iloc[maybe].isna().to_numpy()
+    return best[1], best[2]
+
+
+def _sheet_rows(ws, limits: Limits) -> list[tuple]:
+    """Every row of a worksheet as a tuple of values, refused as soon as the rows, or the
+    rows times the widest row, go over the limits."""
+    _check_dimension(ws, limits)
+    rows, width = [], 0
+    for row in ws.iter_rows(values_only=True):
+        rows.append(row)
+        width = max(width, len(row))
+        if len(rows) > limits.max_rows + _HEADER_SCAN_ROWS:
+            raise _too_many_rows(len(rows), limits, "rows at least")
+        if len(rows) * width > limits.max_cells:
+            raise _too_many_cells(len(rows), width, limits, f"sheet '{ws.title}' holds at least")
+    return rows
+
+
+def _unsaved_formulas(path: Path, sheet: str, h: int, cells: np.ndarray, limits: Limits) -> np.ndarray:
+    """Mask of body cells holding a formula without a saved value (read as empty otherwise).
+
+    Only a workbook whose worksheets hold a formula at all is opened a second time, with
+    the formulas instead of their values.
+    """
+    mask = np.zeros(cells.shape, dtype=bool)
+    if not _has_formulas(path):
+        return mask
+    import openpyxl
+
+    with open(path, "rb") as fh:
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=False)
+        try:
+            formulas = _sheet_rows(wb[sheet], limits)[h + 1:]
+        finally:
+            wb.close()
+    for i, row in enumerate(formulas[: cells.shape[0]]):
+        for j, f in enumerate(row[: cells.shape[1]]):
+            if isinstance(f, str) and f.startswith("=") and cells[i, j] is None:
+                mask[i, j] = True
+    return mask
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (an ``<f>`` element)."""
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                with zf.open(info) as member:
+                    for chunk in iter(lambda m=member: m.read(_CHUNK), b""):
+                        if b"<f>" in chunk or b"<f " in chunk:
+                            return True
+    return False
+
+
+def _excel_cell_to_text(value):
+    """One Excel value as the text a CSV export would hold (whole numbers without '.0',
+    dates in ISO form); empty and blank cells as missing."""
+    if value is None:
+        return np.nan
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    text = str(value)
+    return text if text.strip() else np.nan
+
+
+# ----------------------------------------------------------------------------- Parquet
+
+
+def _read_parquet(path: Path, limits: Limits):
+    """The file's columns as stored, its header and its first row number (2, as if a
+    header row came first). The row count in the file's metadata is checked first."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a bad footer
+        raise _ReadFailure(f"the file is not a valid Parquet file: {exc}") from None
+    if meta.num_rows > limits.max_rows:
+        raise _too_many_rows(meta.num_rows, limits, "rows (as its metadata declares)")
+    if meta.num_rows * meta.num_columns > limits.max_cells:
+        raise _too_many_cells(meta.num_rows, meta.num_columns, limits, "metadata declares")
+    frame = pd.read_parquet(path)
+    header = [str(c) for c in frame.columns]
+    frame.columns = [f"__col{i}" for i in range(frame.shape[1])]
+    return frame, header, 2
+
+
+# ----------------------------------------------------------------------------- shape
+
+
+def _shape_table(frame, header, first_row, schema, table, file, sheet, column_map, markers, report):
+    """Blank rows, headers, repeated headers and footnotes dealt with; columns converted."""
+    rows = np.asarray(first_row) if np.ndim(first_row) else np.arange(first_row, first_row + len(frame))
+    frame = frame.reset_index(drop=True)
+    blank = frame.isna().all(axis=1).to_numpy(dtype=bool) if frame.shape[1] else np.zeros(len(frame), bool)
     if blank.any():
         frame, rows = frame[~blank].reset_index(drop=True), rows[~blank]
-    # Map headers onto schema columns.
-    expected = _expected_names(schema, column_map)
-    mapped: dict[str, str] = {}
-    seen: dict[str, int] = {}
-    extra = []
-    letters = _column_letters(len(header))
-    for i, h in enumerate(header):
-        key = f"__col{i}"
-        if key not in frame.columns:
-            continue
-        norm = normalise_name(h)
-        if not norm:
-            if frame[key].notna().any() and schema is not None:
-                report.warning(table, "a column without a header holds values; it was ignored",
-                               file=file, column=f"column {letters[i]}")
-            continue
-        target = expected.get(norm, norm)
-        if target in seen:
-            report.error(table, f"the column '{target}' appears twice (columns {letters[seen[target]]} "
-                         f"and {letters[i]})", file=file, column=target,
-                         fix="delete or rename one of them")
-            continue
-        seen[target] = i
-        mapped[key] = target
-        if schema is not None and target not in schema.column_names:
-            extra.append(target)
-    if list(mapped) == list(frame.columns):
-        frame.columns = list(mapped.values())  # every column kept: no copy (the frame is ours)
-    else:
-        frame = frame[list(mapped)].rename(columns=mapped)
-    # Repeated header rows inside the data (a header printed on every page).
-    if len(frame) and mapped:
-        first_key = next(iter(mapped))
-        first_col = mapped[first_key]
-        first_head = normalise_name(header[int(first_key[5:])])
-        values = frame[first_col]
-        if pd.api.types.is_numeric_dtype(values):
-            repeated = np.zeros(len(values), dtype=bool)  # a header's words would have made it text
-        elif isinstance(values.array, ArrowStringArray):
-            repeated = _header_repeats(values, first_head)  # one Arrow pass; nothing to factorize
-        else:
-            codes, uniques = pd.factorize(values)  # compare distinct values only
-            repeated = np.append(_header_repeats(pd.Series(uniques), first_head), False)[codes]
+    frame, positions, extra = _map_columns(frame, header, schema, table, file, column_map, report)
+    if positions:
+        repeated = _header_repeats(frame.iloc[:, 0], normalise_name(header[positions[0]]))
         if repeated.any():
             report.warning(table, "repeated header rows inside the data were skipped", file=file,
                            rows=rows[repeated].tolist())
@@ -1295,7 +691,6 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
                          fix=f"{hint}columns present: {_list_columns(frame.columns)}; "
                          f"rename the column or map it in dataset.yml")
         return None
-    # Footnote rows: trailing rows where at most one required column holds anything.
     n_tail = _footnote_rows(frame, list(schema.required_columns))
     if n_tail:
         report.warning(table, f"{n_tail} footnote or note row(s) after the data were ignored",
@@ -1305,12 +700,15 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
     for col in schema.columns:
         if col.name not in frame.columns:
             continue
-        converted, failed = convert_with_failures(frame[col.name], col, table=table, file=file,
-                                                  rows=rows, report=report, extra_markers=markers)
+        failed: list[np.ndarray] = []
+        converted = convert_column(frame[col.name], col, table=table, file=file, rows=rows, report=report,
+                                   extra_markers=markers, failed=failed)
         out[col.name] = converted
         if not col.nullable:
-            empty = np.asarray(converted.isna(), dtype=bool) & ~failed if _has_missing(converted) else None
-            if empty is not None and empty.any():
+            empty = np.array(converted.isna(), dtype=bool)
+            for mask in failed:  # cells reported as unreadable are not reported as missing too
+                empty &= ~mask
+            if empty.any():
                 report.error(table, "a required value is missing", file=file, column=col.name,
                              rows=rows[empty].tolist(),
                              fix=f"fill in '{col.name}' ({col.description.rstrip('.')}) or remove the row")
@@ -1319,7 +717,7 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
         out[name] = values.astype(object).where(values.notna(), None) if values.dtype == object else values
     if extra:
         report.info.append(f"{file}: extra column(s) kept as they are: {', '.join(extra)}")
-    result = pd.DataFrame(out, index=frame.index, copy=False)  # the columns are new already
+    result = pd.DataFrame(out, index=frame.index)
     if result.empty:
         severity = "error" if schema.required else "warning"
         report.add(severity, table, "the table has a header but no data rows", file=file,
@@ -1328,38 +726,66 @@ def _shape_table(frame, header, first_row, schema, table, file, sheet, column_ma
     return TableData(table, result, file, rows, sheet, extra)
 
 
-def _has_missing(values: pd.Series) -> bool:
-    """Whether a column has a missing cell, answered without a pass over it where the
-    column's storage already knows (Arrow's null count; integers cannot be missing)."""
-    array = values.array
-    if isinstance(array, ArrowStringArray):
-        return array._pa_array.null_count > 0
-    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iub":
-        return False  # numpy integers and booleans have no missing value (Int64 does)
-    return bool(values.isna().any())
+def _map_columns(frame, header, schema, table, file, column_map, report):
+    """Rename the raw columns (``__col0`` ...) to the schema's names.
+
+    Columns without a header are dropped (with a warning when they hold values), a
+    column named twice is reported and its second copy dropped. Returns the frame, each
+    kept column's position in the file, and the names of the columns not in the schema.
+    """
+    expected = _expected_names(schema, column_map)
+    letters = _column_letters(len(header))
+    mapped: dict[str, str] = {}
+    positions: list[int] = []
+    seen: dict[str, int] = {}
+    extra = []
+    for i, h in enumerate(header):
+        key = f"__col{i}"
+        if key not in frame.columns:
+            continue
+        norm = normalise_name(h)
+        if not norm:
+            if schema is not None and frame[key].notna().any():
+                report.warning(table, "a column without a header holds values; it was ignored",
+                               file=file, column=f"column {letters[i]}")
+            continue
+        target = expected.get(norm, norm)
+        if target in seen:
+            report.error(table, f"the column '{target}' appears twice (columns {letters[seen[target]]} "
+                         f"and {letters[i]})", file=file, column=target, fix="delete or rename one of them")
+            continue
+        seen[target] = i
+        mapped[key] = target
+        positions.append(i)
+        if schema is not None and target not in schema.column_names:
+            extra.append(target)
+    return frame[list(mapped)].rename(columns=mapped), positions, extra
+
+
+def _header_repeats(values: pd.Series, head: str) -> np.ndarray:
+    """Which cells of the first column repeat its header (a header printed on every page).
+
+    Only cells holding the header's first word (in any case) are normalised and compared.
+    """
+    if pd.api.types.is_numeric_dtype(values) or not head:
+        return np.zeros(len(values), dtype=bool)
+    text = values.astype(_TEXT)
+    word = head.split("_")[0]
+    maybe = text.str.contains(word, case=False, regex=False).fillna(False).to_numpy(dtype=bool)
+    hit = np.zeros(len(values), dtype=bool)
+    if maybe.any():
+        hit[maybe] = [normalise_name(v) == head for v in text[maybe]]
+    return hit
 
 
 def _footnote_rows(frame: pd.DataFrame, required: list[str]) -> int:
-    """How many rows at the end hold at most one required value (notes under a table).
-
-    Rows are looked at from the end, in blocks that grow from one row, so a table whose
-    last row is full (the usual one) costs a look at that row, not a pass over every row.
-    """
-    # The columns' own arrays, sliced: a pandas Series per look costs far more than the look.
-    arrays = [frame[name].array for name in required]
-    n_tail, block = 0, 1
-    while n_tail < len(frame):
-        start, stop = max(len(frame) - n_tail - block, 0), len(frame) - n_tail
-        filled = np.zeros(stop - start, dtype=np.int64)
-        for array in arrays:
-            filled += ~np.asarray(pd.isna(array[start:stop]), dtype=bool)
-        sparse = filled <= 1 if len(required) > 1 else filled == 0
-        if sparse.all():
-            n_tail += stop - start
-            block *= 4
-            continue
-        return n_tail + int(np.argmin(sparse[::-1]))
-    return n_tail
+    """How many rows at the end hold at most one required value (notes under a table);
+    none of a one-column table's rows count, unless empty."""
+    filled = frame[required].notna().sum(axis=1).to_numpy()
+    sparse = filled <= 1 if len(required) > 1 else filled == 0
+    if sparse.all():
+        return len(sparse)
+    return int(np.argmin(sparse[::-1]))
 
 
 def _list_columns(columns, limit: int = 20, width: int = 40) -> str:
@@ -1371,25 +797,279 @@ def _list_columns(columns, limit: int = 20, width: int = 40) -> str:
     return ", ".join(names[:limit]) + more
 
 
-def _column_letters(n: int) -> list[str]:
-    letters = []
-    for i in range(n):
-        s, k = "", i + 1
-        while k:
-            k, r = divmod(k - 1, 26)
-            s = chr(65 + r) + s
-        letters.append(s)
-    return letters
+# ----------------------------------------------------------------------------- conversions
+
+_MARKERS = {m.lower() for m in MISSING_MARKERS}
+#: Markers also recognised in text columns (where a lone "x" or "-" may be a real value).
+_TEXT_MARKERS = {"..", "...", "…", "[c]", "[x]", "[z]", "[u]", "[w]", "[low]", "[d]", "n/a", "#n/a",
+                 "not available", "not applicable"}
+_EXCEL_ERRORS = {e.lower() for e in EXCEL_ERRORS}
+_YEAR_RE = re.compile(r"^\s*(?:fy\s*)?(\d{4})(?:\s*[-/–]\s*(\d{2}|\d{4}))?\s*$", re.IGNORECASE)
+#: The largest whole number a float holds exactly; counts and years beyond it are refused.
+_LARGEST_WHOLE = 2**53
+_NUMERIC_KINDS = ("int", "float", "fraction", "year")
 
 
-def read_text_table(text: str, schema: Table, **kwargs) -> TableData | None:
-    """Read a CSV given as a string (handy in tests and examples)."""
-    import tempfile
+def convert_column(
+    values: pd.Series,
+    col: Column,
+    *,
+    table: str,
+    file: str,
+    rows: np.ndarray,
+    report: ValidationReport,
+    extra_markers: frozenset[str] = frozenset(),
+    failed: list | None = None,
+) -> pd.Series:
+    """Convert one column to its kind, recording every cell that could not be read.
 
-    with tempfile.TemporaryDirectory() as tmp:
-        p = Path(tmp) / f"{schema.name}.csv"
-        p.write_text(text, encoding="utf-8")
-        return read_table(p, schema, **kwargs)
+    ``values`` are text (CSV, Excel) or numbers as stored (Parquet). Numbers of a numeric
+    kind are checked as they are (finite; whole for counts and years). Anything else is
+    handled as text: trimmed; Excel error values and missing-value markers read as
+    missing and reported; then parsed according to ``col.kind``. ``failed``, when given,
+    collects boolean masks of the cells reported as unreadable (so that they are not
+    reported as "missing" as well).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from analysis.data.schema import Column
+    >>> report = ValidationReport()
+    >>> col = Column("spend", "float", "Spending.")
+    >>> convert_column(pd.Series(["£1,200", "..", "3.5"]), col, table="t", file="t.csv",
+    ...                rows=np.array([2, 3, 4]), report=report).tolist()
+    [1200.0, nan, 3.5]
+    >>> [p.rows for p in report.problems]
+    [[3]]
+    """
+    failed = [] if failed is None else failed
+    context = dict(table=table, file=file, col=col, rows=rows, report=report, failed=failed, values=values)
+    if col.kind in _NUMERIC_KINDS and pd.api.types.is_numeric_dtype(values) \
+            and not pd.api.types.is_bool_dtype(values):
+        return _numbers_to_kind(values.astype(float), context)
+    text = values.astype(_TEXT).str.strip()
+    text = text.mask(text == "")
+    lowered = text.str.lower()
+    errors = lowered.isin(_EXCEL_ERRORS).to_numpy(dtype=bool)
+    if errors.any():
+        severity = "error" if col.required and not col.nullable else "warning"
+        report.add(severity, table, "cell holds an Excel error value and was read as missing",
+                   file=file, column=col.name, rows=rows[errors].tolist(), values=text[errors].tolist(),
+                   fix="correct the formula in the workbook or clear the cell")
+        if severity == "error":
+            failed.append(errors)  # reported; not "missing" as well
+        text = text.mask(errors)
+    known = _TEXT_MARKERS if col.kind in ("code", "text", "category") else _MARKERS
+    markers = lowered.isin(known | set(extra_markers)).to_numpy(dtype=bool) & ~errors
+    if markers.any():
+        counts = text[markers].value_counts()
+        detail = ", ".join(f"'{k}' x{v}" for k, v in counts.items())
+        report.warning(table, f"{int(markers.sum())} cell(s) held missing or suppression markers ({detail}) "
+                       f"and were read as missing, not zero", file=file, column=col.name,
+                       rows=rows[markers].tolist())
+        text = text.mask(markers)
+    if col.kind == "code":
+        return _as_str(_codes(text, context))
+    if col.kind == "text":
+        if text.str.contains(r"\s\s|[\t\r\n]", regex=True).any():
+            text = text.str.replace(r"\s+", " ", regex=True)
+        return _as_str(text)
+    if col.kind == "category":
+        return _as_str(_categories(text, context))
+    if col.kind == "year":
+        out, bad = parse_years(text)
+        _record_bad(context, bad, "is not a year",
+                    "write the year as 2010 or as a financial year such as 2010-11 (its start year is used)")
+        return out
+    if col.kind == "date":
+        out, bad = _to_dates(text)
+        _record_bad(context, bad, "is not a date", "write dates as 2011-03-31 or 31/03/2011")
+        return out
+    numbers, bad = _to_number(text, percent=col.kind == "fraction")
+    _record_bad(context, bad, "is not a number",
+                "write a plain number with a point for decimals (12.5, not 12,5); £, %, "
+                "thousands separators (1,234) and spaces are understood")
+    return _numbers_to_kind(numbers, context)
 
 
-_ = io  # keep io imported for doctest helpers
+def _numbers_to_kind(numbers: pd.Series, context: dict) -> pd.Series:
+    """Floats (missing as NaN) checked for the column's kind: finite; whole and within
+    the range a float holds exactly for counts and years (as nullable integers)."""
+    kind = context["col"].kind
+    infinite = np.isinf(numbers).to_numpy(dtype=bool)
+    _record_bad({**context, "values": numbers}, infinite, "is not a number", "write a plain, finite number")
+    numbers = numbers.mask(infinite)
+    if kind not in ("int", "year"):
+        return numbers
+    fraction = (numbers.notna() & (numbers != np.floor(numbers))).to_numpy(dtype=bool)
+    if kind == "year":
+        _record_bad(context, fraction, "is not a year",
+                    "write the year as 2010 or as a financial year such as 2010-11")
+    else:
+        _record_bad(context, fraction, "is not a whole number", "counts must be whole numbers")
+    huge = (numbers.abs() > _LARGEST_WHOLE).to_numpy(dtype=bool) & ~fraction
+    _record_bad(context, huge, f"is too large (more than {_LARGEST_WHOLE:,})",
+                "correct the value; the toolkit reads whole numbers up to that size")
+    return numbers.mask(fraction | huge).astype("Int64")
+
+
+def _codes(text: pd.Series, context: dict) -> pd.Series:
+    """Codes normalised so that one code is always written one way: Unicode NFKC (full-width
+    and other look-alike characters as plain ones), invisible characters (zero-width
+    spaces, byte-order marks, direction marks, soft hyphens, control characters) removed,
+    and upper case where the schema asks; cells that changed other than in case are
+    reported as a warning with their original values."""
+    unusual = text.str.contains(r"[^\x20-\x7e]", regex=True).fillna(False).to_numpy(dtype=bool)
+    if unusual.any():
+        before = text[unusual]
+        after = pd.Series([_plain_code(v) for v in before], index=before.index, dtype=_TEXT)
+        changed = unusual.copy()
+        changed[unusual] = (after != before).to_numpy(dtype=bool)
+        if changed.any():
+            context["report"].warning(
+                context["table"], f"{int(changed.sum())} code(s) held invisible or look-alike characters "
+                "(such as a zero-width space or full-width letters); they were normalised to plain "
+                "characters", file=context["file"], column=context["col"].name,
+                rows=context["rows"][changed].tolist(), values=context["values"][changed].tolist(),
+                fix="retype the codes, or paste them as plain text")
+        text = text.copy()
+        text[unusual] = after.mask(after == "")
+    return text.str.upper() if context["col"].upper else text
+
+
+def _plain_code(value: str) -> str:
+    """One code in Unicode NFKC with format and control characters removed."""
+    text = unicodedata.normalize("NFKC", value)
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc")).strip()
+
+
+def _categories(text: pd.Series, context: dict) -> pd.Series:
+    """Category values normalised (:func:`_normalise_category`) and checked against the choices."""
+    col = context["col"]
+    text = _normalise_category(text)
+    bad = (text.notna() & ~text.isin(col.choices)).to_numpy(dtype=bool)
+    if bad.any():
+        suggestions = _suggest(text[bad].unique().tolist(), col.choices)
+        _record_bad(context, bad, f"is not one of the allowed values ({', '.join(col.choices)})",
+                    suggestions or f"use one of: {', '.join(col.choices)}")
+        text = text.mask(bad)
+    return text
+
+
+def _normalise_category(text: pd.Series) -> pd.Series:
+    """Lower case, runs of spaces/dashes/slashes as ``_``, known aliases mapped.
+
+    Works on the distinct values only (a category column has a handful), so it costs
+    the same for ten rows as for a million.
+    """
+    codes, uniques = pd.factorize(text)
+    u = pd.Series(np.asarray(uniques, dtype=object), dtype=_TEXT)
+    norm = u.str.strip().str.lower().str.replace(r"[\s\-/&]+", "_", regex=True)
+    norm = norm.str.replace(r"_+", "_", regex=True).str.strip("_")
+    mapped = np.array([_CATEGORY_ALIASES.get(v, v) for v in norm.tolist()] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=text.index, dtype=_TEXT)
+
+
+def _as_str(text: pd.Series) -> pd.Series:
+    """Text in pandas' own text type, missing cells as NaN (``str`` on pandas 3; on
+    pandas 2, ``object``)."""
+    out = text.astype(_STR)
+    return out if _STR != np.dtype(object) else out.where(text.notna(), np.nan)
+
+
+def parse_years(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse years written as ``2010``, ``2010-11``, ``2010/11``, ``2010-2011`` or ``2010.0``.
+
+    Returns the years (nullable integers) and a boolean mask of the cells that held
+    something that is not a year (including ``2010-12``, where the second year does not
+    follow the first).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> years, bad = parse_years(pd.Series(["2010-11", "2011/12", "2012-2013", "2014", "14/15"]))
+    >>> years.tolist(), bad.tolist()
+    ([2010, 2011, 2012, 2014, <NA>], [False, False, False, False, True])
+    """
+    text = values.astype(_TEXT)
+    numeric = pd.to_numeric(text, errors="coerce").astype(float)
+    whole = (numeric.notna() & (numeric == np.floor(numeric)) & (numeric.abs() <= _LARGEST_WHOLE))
+    out = numeric.where(whole)
+    rest = (text.notna() & ~whole).to_numpy(dtype=bool)
+    bad = pd.Series(False, index=values.index)
+    if rest.any():
+        parts = text[rest].str.extract(_YEAR_RE)
+        first = pd.to_numeric(parts[0], errors="coerce")
+        second = pd.to_numeric(parts[1], errors="coerce")
+        width = parts[1].str.len()
+        follows = ((width == 2) & (second == (first + 1) % 100)) | ((width == 4) & (second == first + 1))
+        ok = (first.notna() & (parts[1].isna() | follows)).fillna(False).to_numpy(dtype=bool)
+        out[rest] = first.where(ok).to_numpy(dtype=float)
+        bad[rest] = ~ok
+    return out.astype("Int64"), bad
+
+
+def _to_number(text: pd.Series, *, percent: bool = False) -> tuple[pd.Series, np.ndarray]:
+    """Numbers from text with £, %, thousands separators, spaces and (1,234) negatives.
+
+    Returns the values as floats (``%`` divided by 100 when ``percent``; 'inf' stays
+    infinite, for the caller to refuse) and a mask of the filled cells that were not numbers.
+    """
+    numeric = pd.to_numeric(text, errors="coerce").astype(float)
+    rest = (text.notna() & numeric.isna()).to_numpy(dtype=bool)
+    if rest.any():
+        sub = text[rest].str.strip()
+        pct = sub.str.endswith("%").to_numpy(dtype=bool)
+        negative = sub.str.match(r"^\(.*\)$").to_numpy(dtype=bool)
+        cleaned = (
+            sub.str.replace(r"[£$€%\s\u00a0\u202f]", "", regex=True)
+            .str.replace(r"^\((.*)\)$", r"\1", regex=True)
+            .str.replace(r"^[–—−]", "-", regex=True)
+        )
+        # Commas only as thousands separators (1,234,567.5): '12,5' is a decimal comma, not 125.
+        commas = cleaned.str.contains(",", regex=False)
+        grouped = cleaned.str.fullmatch(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+        cleaned = cleaned.str.replace(",", "", regex=False).where(~commas | grouped, "not a number")
+        num = pd.to_numeric(cleaned, errors="coerce").astype(float).to_numpy()
+        num = np.where(negative, -num, num)
+        if percent:
+            num = np.where(pct, num / 100, num)
+        numeric[rest] = num
+    bad = (text.notna() & numeric.isna()).to_numpy(dtype=bool)
+    return numeric, bad
+
+
+def _to_dates(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Dates as ISO, UK dd/mm/yyyy or Excel serial numbers (days since 1899-12-30)."""
+    iso = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    rest = (text.notna() & iso.isna()).to_numpy(dtype=bool)
+    if rest.any():
+        sub = text[rest].str.strip()
+        uk = pd.to_datetime(sub, errors="coerce", dayfirst=True, format="mixed")
+        serial = pd.to_numeric(sub, errors="coerce")
+        serial_ok = serial.between(1, 80000) & uk.isna()
+        uk[serial_ok] = pd.to_datetime(serial[serial_ok], unit="D", origin="1899-12-30")
+        iso[rest] = uk
+    bad = (text.notna() & iso.isna()).to_numpy(dtype=bool)
+    return iso, bad
+
+
+def _suggest(bad_values: list, choices) -> str:
+    hints = []
+    for v in bad_values[:5]:
+        close = difflib.get_close_matches(str(v), choices, n=1, cutoff=0.6)
+        if close:
+            hints.append(f"'{v}' -> '{close[0]}'")
+    return ("did you mean " + ", ".join(hints) + "?") if hints else ""
+
+
+def _record_bad(context: dict, bad: np.ndarray, problem: str, fix: str) -> None:
+    """Report the cells of ``bad`` as an error (with their values as written) and note them
+    as failed."""
+    bad = np.asarray(bad, dtype=bool)
+    if not bad.any():
+        return
+    context["failed"].append(bad)
+    context["report"].error(context["table"], problem, file=context["file"], column=context["col"].name,
+                            rows=context["rows"][bad].tolist(), values=context["values"][bad].tolist(),
+                            fix=fix)
