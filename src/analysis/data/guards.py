@@ -36,6 +36,7 @@ __all__ = [
     "SafeYAMLLoader",
     "UnsafeInputError",
     "check_input_file",
+    "check_input_files",
     "load_yaml",
     "parse_yaml",
 ]
@@ -146,8 +147,8 @@ def check_input_file(path: str | os.PathLike, root: str | os.PathLike) -> Path:
     Raises
     ------
     UnsafeInputError
-        What is wrong, with a fix; ``FileNotFoundError`` is not raised, a missing file
-        is reported the same way.
+        What is wrong, with a fix; a missing file is reported the same way (problem
+        ``"file not found"``).
 
     Examples
     --------
@@ -161,30 +162,68 @@ def check_input_file(path: str | os.PathLike, root: str | os.PathLike) -> Path:
     ...
     analysis.data.guards.UnsafeInputError: the path leads outside the dataset folder ...
     """
-    path, root = Path(path), Path(root).resolve()
-    resolved = path.resolve()
-    if not resolved.is_relative_to(root):
-        if path.is_symlink():
-            raise UnsafeInputError(
-                f"the file is a link to {os.readlink(path)}, outside the dataset folder; it was not read",
-                fix="copy the file into the dataset folder instead of linking to it")
-        raise UnsafeInputError(
-            "the path leads outside the dataset folder; it was not read",
-            fix="keep every file of the dataset inside its folder")
+    result = check_input_files([os.path.abspath(path)], root)[0]
+    if isinstance(result, UnsafeInputError):
+        raise result
+    return Path(result)
+
+
+def check_input_files(paths, root: str | os.PathLike) -> list[str | UnsafeInputError]:
+    """:func:`check_input_file` for many paths (relative to ``root``, or absolute): for each,
+    its resolved path (as text) or the :class:`UnsafeInputError` that refuses it (not raised).
+
+    Each folder is resolved once, so thousands of documents in a few folders cost one
+    ``lstat`` each; only a path that is itself a link is resolved on its own.
+    """
+    root_real = os.path.realpath(root)
+    folders: dict[str, str] = {}
+    out: list[str | UnsafeInputError] = []
+    for path in paths:
+        full = os.path.join(root, os.fspath(path))
+        folder, name = os.path.split(full)
+        if name in ("", ".", ".."):
+            real = os.path.realpath(full)
+        else:
+            if folder not in folders:
+                folders[folder] = os.path.realpath(folder)
+            real = os.path.join(folders[folder], name)
+        try:
+            out.append(_check_one(full, real, root_real))
+        except UnsafeInputError as exc:
+            out.append(exc)
+    return out
+
+
+def _inside(real: str, root_real: str) -> bool:
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+def _check_one(full: str, real: str, root_real: str) -> str:
+    """The checks of :func:`check_input_file`, given the path with its folder resolved."""
     try:
-        mode = os.stat(resolved).st_mode
+        mode = os.lstat(real).st_mode if _inside(real, root_real) else None
+        if mode is None or stat.S_ISLNK(mode):
+            real = os.path.realpath(real)
+            mode = os.stat(real).st_mode if _inside(real, root_real) else None
     except FileNotFoundError:
-        if path.is_symlink():
+        if os.path.islink(full):
             raise UnsafeInputError("the file is a link to a file that does not exist",
                                    fix="replace the link with the file itself") from None
         raise UnsafeInputError("file not found",
                                fix="check the path, or the file name given in dataset.yml") from None
     except OSError as exc:
         raise UnsafeInputError(f"the file cannot be examined ({exc.strerror})") from None
+    if mode is None:
+        if os.path.islink(full):
+            raise UnsafeInputError(
+                f"the file is a link to {os.readlink(full)}, outside the dataset folder; it was not read",
+                fix="copy the file into the dataset folder instead of linking to it")
+        raise UnsafeInputError("the path leads outside the dataset folder; it was not read",
+                               fix="keep every file of the dataset inside its folder")
     if not stat.S_ISREG(mode):
         raise UnsafeInputError(f"the path is {_kind_of(mode)}, not a regular file; it was not read",
                                fix="put an ordinary file (CSV, .xlsx or .parquet) there")
-    return resolved
+    return real
 
 
 def _kind_of(mode: int) -> str:

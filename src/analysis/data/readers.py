@@ -61,10 +61,9 @@ _CHUNK = 1 << 20
 #: A workbook unpacking to this many times its size (and over 50 MB) is refused.
 _MAX_XLSX_RATIO = 200
 
-#: The text type of pandas' own text columns: ``str`` on pandas 3, ``object`` on pandas 2.
+#: The type of pandas' own text columns, in which text is handled and returned: ``str``
+#: (missing as NaN) on pandas 3, ``object`` on pandas 2.
 _STR = pd.Series([], dtype="str").dtype
-#: The type text is handled in while it is converted (the same on pandas 2 and 3).
-_TEXT = pd.StringDtype()
 
 _CATEGORY_ALIASES = {
     "london": "london_borough",
@@ -376,12 +375,24 @@ def _read_csv(path, schema, column_map, header_row, report, table, file, sep, li
     # skipped by the parser and reported with their line numbers.
     first = head_rows[h + 1] if h + 1 < len(head_rows) else []
     width = max(len(header), len(first))
+    options = dict(sep=sep, header=None, names=range(width), skiprows=h + 1, keep_default_na=False,
+                   na_values=[""], skip_blank_lines=False, encoding=encoding, index_col=False, engine="c")
     try:
+        # Types inferred by the parser: much the fastest way to read a file (numbers come
+        # back as numbers, text as text).
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
-            frame = pd.read_csv(path, sep=sep, header=None, names=range(width), skiprows=h + 1, dtype=str,
-                                keep_default_na=False, na_values=[""], skip_blank_lines=False,
-                                encoding=encoding, index_col=False, engine="c", on_bad_lines="warn")
+            frame = pd.read_csv(path, on_bad_lines="warn", **options)
+        # Columns that must stay text exactly as written (codes such as '00123', names such
+        # as '1984') but were read as numbers, and columns the parser took for booleans
+        # (TRUE is not a count of 1), are read again, as text.
+        numeric = _numeric_positions(header, schema, expected)
+        again = [i for i in frame.columns if _read_as_text_again(frame[i], numeric=i in numeric)]
+        if again:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)
+                text = pd.read_csv(path, dtype=str, usecols=again, on_bad_lines="skip", **options)
+            frame[again] = text[again]
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame({i: pd.Series(dtype=object) for i in range(width)})
         caught = []
@@ -405,6 +416,23 @@ def _read_csv(path, schema, column_map, header_row, report, table, file, sep, li
     frame.columns = [f"__col{i}" for i in range(width)]
     header = list(header) + [""] * (width - len(header))
     return frame, header, _row_numbers(h + 2, len(frame), skipped)
+
+
+def _read_as_text_again(values: pd.Series, *, numeric: bool) -> bool:
+    """Whether a column as the parser typed it must be read again as text (see _read_csv)."""
+    types = pd.api.types
+    if types.is_bool_dtype(values):
+        return True
+    return (not numeric and not types.is_string_dtype(values) and not types.is_object_dtype(values)
+            and bool(values.notna().any()))
+
+
+def _numeric_positions(header: list, schema: Table | None, expected: dict[str, str]) -> set[int]:
+    """Positions of the header's columns that the schema says hold numbers or years."""
+    if schema is None:
+        return set()
+    numeric = {c.name for c in schema.columns if c.kind in _NUMERIC_KINDS}
+    return {i for i, h in enumerate(header) if expected.get(normalise_name(h), normalise_name(h)) in numeric}
 
 
 def _scan_text(path: Path, report: ValidationReport, table: str, file: str) -> tuple[str, int]:
@@ -769,9 +797,9 @@ def _header_repeats(values: pd.Series, head: str) -> np.ndarray:
     """
     if pd.api.types.is_numeric_dtype(values) or not head:
         return np.zeros(len(values), dtype=bool)
-    text = values.astype(_TEXT)
+    text = _text(values)
     word = head.split("_")[0]
-    maybe = text.str.contains(word, case=False, regex=False).fillna(False).to_numpy(dtype=bool)
+    maybe = text.str.contains(word, case=False, regex=False, na=False).to_numpy(dtype=bool)
     hit = np.zeros(len(values), dtype=bool)
     if maybe.any():
         hit[maybe] = [normalise_name(v) == head for v in text[maybe]]
@@ -847,7 +875,7 @@ def convert_column(
     if col.kind in _NUMERIC_KINDS and pd.api.types.is_numeric_dtype(values) \
             and not pd.api.types.is_bool_dtype(values):
         return _numbers_to_kind(values.astype(float), context)
-    text = values.astype(_TEXT).str.strip()
+    text = _text(values).str.strip()
     text = text.mask(text == "")
     lowered = text.str.lower()
     errors = lowered.isin(_EXCEL_ERRORS).to_numpy(dtype=bool)
@@ -871,7 +899,7 @@ def convert_column(
     if col.kind == "code":
         return _as_str(_codes(text, context))
     if col.kind == "text":
-        if text.str.contains(r"\s\s|[\t\r\n]", regex=True).any():
+        if _has_loose_space(text):
             text = text.str.replace(r"\s+", " ", regex=True)
         return _as_str(text)
     if col.kind == "category":
@@ -919,10 +947,10 @@ def _codes(text: pd.Series, context: dict) -> pd.Series:
     spaces, byte-order marks, direction marks, soft hyphens, control characters) removed,
     and upper case where the schema asks; cells that changed other than in case are
     reported as a warning with their original values."""
-    unusual = text.str.contains(r"[^\x20-\x7e]", regex=True).fillna(False).to_numpy(dtype=bool)
+    unusual = text.str.contains(r"[^ -~]", regex=True, na=False).to_numpy(dtype=bool)
     if unusual.any():
         before = text[unusual]
-        after = pd.Series([_plain_code(v) for v in before], index=before.index, dtype=_TEXT)
+        after = pd.Series([_plain_code(v) for v in before], index=before.index, dtype=_STR)
         changed = unusual.copy()
         changed[unusual] = (after != before).to_numpy(dtype=bool)
         if changed.any():
@@ -935,6 +963,20 @@ def _codes(text: pd.Series, context: dict) -> pd.Series:
         text = text.copy()
         text[unusual] = after.mask(after == "")
     return text.str.upper() if context["col"].upper else text
+
+
+def _has_loose_space(text: pd.Series) -> bool:
+    """Whether a cell holds a run of spaces, a tab or a line break (to be made one space).
+
+    Plain substring tests, and a regular expression (which knows non-breaking and other
+    Unicode spaces) only over the cells that are not plain ASCII: pandas runs that
+    expression cell by cell in Python.
+    """
+    for piece in ("  ", "\t", "\n", "\r"):
+        if text.str.contains(piece, regex=False, na=False).any():
+            return True
+    wide = text[text.str.contains(r"[^ -~]", regex=True, na=False).to_numpy(dtype=bool)]
+    return bool(wide.str.contains(r"\s\s", regex=True, na=False).any())
 
 
 def _plain_code(value: str) -> str:
@@ -963,11 +1005,18 @@ def _normalise_category(text: pd.Series) -> pd.Series:
     the same for ten rows as for a million.
     """
     codes, uniques = pd.factorize(text)
-    u = pd.Series(np.asarray(uniques, dtype=object), dtype=_TEXT)
+    u = pd.Series(np.asarray(uniques, dtype=object), dtype=_STR)
     norm = u.str.strip().str.lower().str.replace(r"[\s\-/&]+", "_", regex=True)
     norm = norm.str.replace(r"_+", "_", regex=True).str.strip("_")
     mapped = np.array([_CATEGORY_ALIASES.get(v, v) for v in norm.tolist()] + [None], dtype=object)
-    return pd.Series(mapped[codes], index=text.index, dtype=_TEXT)
+    return pd.Series(mapped[codes], index=text.index, dtype=_STR)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Cells as text in pandas' own text type (numbers as their digits), missing cells missing."""
+    if values.dtype == _STR and _STR != np.dtype(object):
+        return values
+    return values.astype(str).where(values.notna().to_numpy(), np.nan)
 
 
 def _as_str(text: pd.Series) -> pd.Series:
@@ -991,7 +1040,7 @@ def parse_years(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> years.tolist(), bad.tolist()
     ([2010, 2011, 2012, 2014, <NA>], [False, False, False, False, True])
     """
-    text = values.astype(_TEXT)
+    text = _text(values)
     numeric = pd.to_numeric(text, errors="coerce").astype(float)
     whole = (numeric.notna() & (numeric == np.floor(numeric)) & (numeric.abs() <= _LARGEST_WHOLE))
     out = numeric.where(whole)

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import numpy as np
 import pandas as pd
 
-from analysis.data.guards import UnsafeInputError, check_input_file
+from analysis.data.guards import UnsafeInputError, check_input_files
 from analysis.data.problems import ValidationReport
 from analysis.data.readers import TableData
 from analysis.data.schema import INDICATOR_OPTIONS, TABLES, YEAR_MAX, YEAR_MIN
@@ -90,6 +90,19 @@ def _rows(data: TableData, mask) -> list[int]:
     return data.rows[np.asarray(mask, dtype=bool)].tolist()
 
 
+def _isin(values: pd.Series, known) -> np.ndarray:
+    """Which cells of ``values`` are among ``known`` (missing cells never are).
+
+    Each distinct value is looked up once, in a Python set: pandas' own ``isin`` on Arrow
+    strings makes an Arrow scalar of every known value first, which costs a fifth of a
+    second for 20,000 partnership codes.
+    """
+    codes, uniques = pd.factorize(values)
+    known = set(pd.Series(known).dropna().tolist())
+    found = np.array([u in known for u in np.asarray(uniques, dtype=object)] + [False], dtype=bool)
+    return found[codes]
+
+
 def _as_numbers(values: pd.Series) -> pd.Series:
     """A column as floats (missing, and anything that is not a number, as NaN)."""
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
@@ -141,8 +154,7 @@ def _check_reference(data, column, target, target_col, tables, report) -> None:
     if column not in data.frame.columns or target not in tables:
         return
     values = data.frame[column]
-    known = tables[target].frame[target_col].dropna().unique()
-    bad = (values.notna() & ~values.isin(known)).to_numpy(dtype=bool)
+    bad = values.notna().to_numpy(dtype=bool) & ~_isin(values, tables[target].frame[target_col])
     if bad.any():
         report.error(data.name, f"refers to a {target_col} that is not in {target}", file=data.file,
                      column=column, rows=_rows(data, bad), values=values[bad].tolist(),
@@ -202,7 +214,7 @@ def _outside_life(activity: pd.DataFrame, life: pd.DataFrame) -> np.ndarray:
 
 def _check_indicators(ev: TableData, indicators, report: ValidationReport) -> None:
     values = ev.frame["indicator"]
-    unknown = (values.notna() & ~values.isin(list(indicators))).to_numpy(dtype=bool)
+    unknown = values.notna().to_numpy(dtype=bool) & ~_isin(values, list(indicators))
     if unknown.any():
         names = sorted(values[unknown].astype(str).unique())
         report.warning("evidence", f"{len(names)} indicator(s) not in the codebook were kept but bear on "
@@ -214,7 +226,7 @@ def _check_indicators(ev: TableData, indicators, report: ValidationReport) -> No
 
 def _check_councils_finance(councils: TableData, fin: TableData, report: ValidationReport) -> None:
     codes = councils.frame["council_code"]
-    without = (~codes.isin(fin.frame["council_code"].dropna().unique())).to_numpy(dtype=bool)
+    without = ~_isin(codes, fin.frame["council_code"])
     if without.any():
         report.warning("councils", f"{int(without.sum())} council(s) have no finance rows",
                        file=councils.file, column="council_code", rows=_rows(councils, without),
@@ -224,8 +236,8 @@ def _check_councils_finance(councils: TableData, fin: TableData, report: Validat
 def _check_county(councils: TableData, report: ValidationReport) -> None:
     cc = councils.frame
     if "county_code" in cc.columns:
-        counties = cc.loc[cc["tier"] == "county", "council_code"].dropna().unique()
-        bad = (cc["county_code"].notna() & ~cc["county_code"].isin(counties)).to_numpy(dtype=bool)
+        counties = cc.loc[(cc["tier"] == "county").to_numpy(dtype=bool), "council_code"]
+        bad = cc["county_code"].notna().to_numpy(dtype=bool) & ~_isin(cc["county_code"], counties)
         if bad.any():
             report.error("councils", "county_code does not name a council of tier 'county'",
                          file=councils.file, column="county_code", rows=_rows(councils, bad),
@@ -254,7 +266,9 @@ def _check_documents(docs: TableData, base: Path | None, report: ValidationRepor
     or cannot be read safely (:func:`~analysis.data.guards.check_input_file`; a warning)."""
     paths = docs.frame["path"]
     text = [p if isinstance(p, str) else "" for p in paths.tolist()]
-    escapes = np.array([_path_escapes(p) for p in text], dtype=bool)
+    # Only a path with '..', or starting with a slash, a drive letter or '~', can leave the folder.
+    suspect = paths.astype(object).str.contains(r"\.\.|^[/\\]|^[A-Za-z]:|^~", regex=True, na=False)
+    escapes = np.array([bool(s) and _path_escapes(p) for p, s in zip(text, suspect, strict=True)], dtype=bool)
     if escapes.any():
         report.error("documents", "path leaves the dataset folder (absolute or with '..')",
                      file=docs.file, column="path", rows=_rows(docs, escapes),
@@ -264,18 +278,15 @@ def _check_documents(docs: TableData, base: Path | None, report: ValidationRepor
         return
     missing = np.zeros(len(text), dtype=bool)
     refused: dict[str, list[int]] = {}
-    for i, p in enumerate(text):
-        if escapes[i]:
-            continue  # never looked at outside the folder
-        try:
-            check_input_file(base / p, base) if p else None
-        except UnsafeInputError as exc:
-            if exc.problem == "file not found" or "does not exist" in exc.problem:
-                missing[i] = True
-            else:
-                refused.setdefault(exc.problem, []).append(i)
-        if not p:
+    todo = [i for i, p in enumerate(text) if p and not escapes[i]]  # never look outside the folder
+    for i, result in zip(todo, check_input_files([text[i] for i in todo], base), strict=True):
+        if not isinstance(result, UnsafeInputError):
+            continue
+        if result.problem == "file not found" or "does not exist" in result.problem:
             missing[i] = True
+        else:
+            refused.setdefault(result.problem, []).append(i)
+    missing |= np.array([not p for p in text], dtype=bool)
     if missing.any():
         report.warning("documents", "document file not found; it will be reported and skipped",
                        file=docs.file, column="path", rows=_rows(docs, missing), values=paths[missing].tolist())
