@@ -229,6 +229,102 @@ def build_interrupt_write(ds, extra, mp):
     mp.setattr(analysis.writers.os, "fdopen", _failing_fdopen(KeyboardInterrupt()))
 
 
+# Round two, data layer (issue 21): files that are not table files, tiny files declaring huge
+# sizes, hostile dataset.yml files.
+
+
+def build_table_link_outside(ds, extra, mp):
+    secret = extra / "secret.csv"
+    secret.write_text("TOP-SECRET-LINE,council_name,tier,region\nXS1,Secret,county,Nowhere\n", encoding="utf-8")
+    (ds / "councils.csv").unlink()
+    (ds / "councils.csv").symlink_to(secret)
+
+
+def build_table_fifo(ds, extra, mp):
+    (ds / "councils.csv").unlink()
+    os.mkfifo(ds / "councils.csv")
+
+
+def build_table_link_dev_zero(ds, extra, mp):
+    (ds / "councils.csv").unlink()
+    (ds / "councils.csv").symlink_to("/dev/zero")
+
+
+def _minimal_xlsx(sheet_xml: str) -> bytes:
+    """A workbook of one sheet, written part by part (openpyxl always writes a true dimension)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+        "_rels/.rels": (f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+                        'Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": (f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="councils" '
+                            'sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+                                       f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}">{sheet_xml}</worksheet>',
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + text)
+    return buf.getvalue()
+
+
+def build_xlsx_declares_whole_sheet(ds, extra, mp):
+    cells = "".join(f'<c r="{col}1" t="inlineStr"><is><t>{name}</t></is></c>'
+                    for col, name in zip("ABCD", ["council_code", "council_name", "tier", "region"], strict=True))
+    data = ('<dimension ref="A1:XFD1048576"/><sheetData>'
+            f'<row r="1">{cells}</row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>'
+            '</row></sheetData>')
+    (ds / "councils.xlsx").write_bytes(_minimal_xlsx(data))
+    assert (ds / "councils.xlsx").stat().st_size < 2000
+
+
+def build_parquet_huge_rows(ds, extra, mp):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = 6_000_000
+    table = pa.table({"partnership_id": pa.array(["P001"], pa.string()).take(pa.array(np.zeros(n, dtype=np.int32))),
+                      "indicator": pa.nulls(n, pa.string()), "value": pa.nulls(n, pa.float64())})
+    pq.write_table(table, ds / "evidence.parquet")
+    assert (ds / "evidence.parquet").stat().st_size < 200_000
+
+
+def build_csv_over_row_limit(ds, extra, mp):
+    rows = "".join(f"P001,indicator_{i},1,2011\n" for i in range(200))
+    (ds / "evidence.csv").write_text("partnership_id,indicator,value,year\n" + rows, encoding="utf-8")
+    mp.setenv("ANALYSIS_MAX_ROWS", "100")
+
+
+def build_dataset_yml_billion_laughs(ds, extra, mp):
+    lines = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        lines.append(f"lol{i}: &lol{i} [" + ", ".join([f"*lol{i - 1}"] * 9) + "]")
+    lines.append("markers: *lol9")
+    (ds / "dataset.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def build_dataset_yml_deeply_nested(ds, extra, mp):
+    (ds / "dataset.yml").write_text("markers: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+
+
+def build_dataset_yml_fifo(ds, extra, mp):
+    os.mkfifo(ds / "dataset.yml")
+
+
+def build_dataset_yml_link_dev_zero(ds, extra, mp):
+    (ds / "dataset.yml").symlink_to("/dev/zero")
+
+
 # ----------------------------------------------------------------------------- checks
 # Each takes the dataset folder, the captured output and the case, and asserts more.
 
@@ -308,6 +404,11 @@ def check_spaces_codes(ds, output, case):
 
 def check_short_report(ds, output, case):
     assert len(output) < 5000, "a huge header must not flood the report"
+
+
+def check_no_new_council_code(ds, output, case):
+    codes = set(_tables(ds)["finance"]["council_code"])
+    assert codes == {"XH001", "XH002", "XH003", "XH004"} & codes and len(codes) == 4, codes
 
 
 def check_no_sentinel(ds, output, case):

@@ -365,6 +365,74 @@ case("analysis_validates_first", "rejected: an analysis command runs the validat
                                                                 "'spending_power_gbp_m'", severity="stderr")])
 
 
+# --- round two: data layer (issue 21) ----------------------------------------------------
+# Files that are not what a table file should be are refused before they are opened; tiny
+# files that declare huge sizes are refused before they are parsed, naming the limit and the
+# variable that raises it; dataset.yml is read with alias and depth limits; cells that used
+# to crash validation (exit 1) are reported. Each within 2 GB and 60 s, nothing read outside.
+case("table_link_outside_dataset", "rejected: councils.csv is a link to a file outside the dataset; "
+     "it is never opened and nothing of it is printed", build="table_link_outside", exit=2,
+     expect=[E("outside the dataset folder; it was not read", file="councils.csv")],
+     absent=["TOP-SECRET"], issue="21")
+case("table_fifo", "rejected: councils.csv is a named pipe (reading it would hang); never opened",
+     build="table_fifo", exit=2, expect=[E("named pipe (FIFO), not a regular file", file="councils.csv")],
+     absent=["the required table 'councils' is missing"], issue="21")
+case("table_link_dev_zero", "rejected: councils.csv is a link to /dev/zero (endless); never opened",
+     build="table_link_dev_zero", exit=2, expect=[E("a link to /dev/zero, outside the dataset folder",
+                                                    file="councils.csv")], issue="21")
+case("xlsx_declares_whole_sheet", "rejected before parsing: a 1.5 kB workbook declaring A1:XFD1048576 "
+     "(17 billion cells); the limit and its variable are named", build="xlsx_declares_whole_sheet",
+     remove=["councils.csv"], exit=2,
+     expect=[E("declares A1:XFD1048576", file="councils.xlsx"), E("ANALYSIS_MAX_CELLS", file="councils.xlsx")],
+     issue="21")
+case("parquet_huge_row_count", "rejected before reading: a small Parquet file whose metadata declares "
+     "6 million rows (over the 5 million limit, named with its variable)", build="parquet_huge_rows",
+     remove=["evidence.csv"], exit=2,
+     expect=[E("as its metadata declares", file="evidence.parquet"), E("ANALYSIS_MAX_ROWS", file="evidence.parquet")],
+     issue="21")
+case("csv_over_row_limit", "rejected before parsing: a CSV with more lines than ANALYSIS_MAX_ROWS (set "
+     "to 100 here) allows", build="csv_over_row_limit", exit=2,
+     expect=[E("more than the 100 rows", file="evidence.csv"), E("ANALYSIS_MAX_ROWS", file="evidence.csv")],
+     issue="21")
+case("dataset_yml_billion_laughs", "rejected: a 'billion laughs' dataset.yml (nested aliases) is refused "
+     "at its 21st alias, with the line", build="dataset_yml_billion_laughs", exit=2,
+     expect=[E("more than 20 aliases", file="dataset.yml")], issue="21")
+case("dataset_yml_deeply_nested", "rejected: dataset.yml nested 5,000 levels deep is refused (no "
+     "recursion error)", build="dataset_yml_deeply_nested", exit=2,
+     expect=[E("nested more than 50 levels deep", file="dataset.yml")], issue="21")
+case("dataset_yml_fifo", "rejected: dataset.yml is a named pipe (reading it would hang); never opened",
+     build="dataset_yml_fifo", exit=2, expect=[E("named pipe (FIFO)", file="dataset.yml")], issue="21")
+case("dataset_yml_link_dev_zero", "rejected: dataset.yml is a link to /dev/zero; never opened",
+     build="dataset_yml_link_dev_zero", exit=2,
+     expect=[E("a link to /dev/zero, outside the dataset folder", file="dataset.yml")], issue="21")
+case("two_blank_key_cells", "rejected: two partnerships without an id are each reported as missing "
+     "(not as a crash, nor as duplicates of each other)",
+     files={"partnerships.csv": _base("partnerships.csv") + ",Unnamed Board One,forum,2010,,\n"
+                                                           ",Unnamed Board Two,forum,2011,,\n"},
+     exit=2, expect=[E("a required value is missing", file="partnerships.csv", row=5, column="partnership_id"),
+                     E("a required value is missing", file="partnerships.csv", row=6, column="partnership_id")],
+     absent=["duplicate partnership_id"], issue="21")
+case("blank_year_next_to_1850", "rejected: a year of 1850 and a blank year in one column are each "
+     "reported with their rows",
+     files={"finance.csv": _base("finance.csv").replace("XH001,2010,", "XH001,1850,")
+            .replace("XH001,2011,", "XH001,,")},
+     exit=2, expect=[E("year outside 1900-2100", file="finance.csv", row=2, column="year"),
+                     E("a required value is missing", file="finance.csv", row=3, column="year")], issue="21")
+case("population_1e20", "rejected: a population of 1e20 is too large for a count (not a crash)",
+     files={"councils.csv": councils().replace(",500000,", ",1e20,")}, exit=2,
+     expect=[E("is too large", file="councils.csv", row=2, column="population")], issue="21")
+case("zero_width_space_in_code", "accepted with a warning naming the cell: a zero-width space after a "
+     "council code is removed, so it makes no new council",
+     files={"finance.csv": _base("finance.csv").replace("XH001,2011,", "XH001\u200b,2011,")},
+     expect=[W("invisible or look-alike characters", file="finance.csv", row=3, column="council_code")],
+     absent=["refers to a council_code"], check="no_new_council_code", issue="21")
+case("full_width_code", "accepted with a warning naming the cell: a council code typed in full-width "
+     "letters (ＸＨ００２) is read as XH002",
+     files={"finance.csv": _base("finance.csv").replace("XH002,2010,", "ＸＨ００２,2010,")},
+     expect=[W("invisible or look-alike characters", file="finance.csv", column="council_code")],
+     absent=["refers to a council_code"], check="no_new_council_code", issue="21")
+
+
 def main() -> None:
     for p in HERE.iterdir():
         if p.is_dir() and not p.name.startswith(("_", ".")) and p.name not in {c["id"] for c in CASES}:

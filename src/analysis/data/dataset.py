@@ -24,7 +24,13 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis.data.guards import Limits, UnsafeInputError, check_input_file, load_yaml
+from analysis.data.guards import (
+    Limits,
+    UnsafeInputError,
+    YAMLLimitError,
+    check_input_file,
+    load_yaml,
+)
 from analysis.data.problems import ValidationReport
 from analysis.data.readers import SUFFIXES, TableData, read_table
 from analysis.data.schema import INDICATOR_OPTIONS, TABLES
@@ -102,8 +108,13 @@ def _load_config(folder: Path, report: ValidationReport, limits: Limits) -> dict
         mark = getattr(exc, "problem_mark", None)
         where = f" on line {mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        report.error("dataset.yml", f"not valid YAML{where}: {problem}", file=cfg_path.name,
-                     fix="correct the YAML (only plain mappings, lists and text are allowed)")
+        if isinstance(exc, YAMLLimitError):
+            report.error("dataset.yml", f"refused{where}: {problem}", file=cfg_path.name,
+                         fix="write the settings out plainly: dataset.yml needs no aliases (*name) "
+                         "and no deep nesting")
+        else:
+            report.error("dataset.yml", f"not valid YAML{where}: {problem}", file=cfg_path.name,
+                         fix="correct the YAML (only plain mappings, lists and text are allowed)")
         return {}
     if not isinstance(config, dict):
         report.error("dataset.yml", "must be a mapping with a 'tables' key", file=cfg_path.name)

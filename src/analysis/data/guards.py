@@ -35,6 +35,7 @@ __all__ = [
     "Limits",
     "SafeYAMLLoader",
     "UnsafeInputError",
+    "YAMLLimitError",
     "check_input_file",
     "check_input_files",
     "load_yaml",
@@ -84,9 +85,11 @@ class Limits:
     #: Bytes a workbook may unpack to (``ANALYSIS_MAX_XLSX_MB``, in megabytes).
     max_xlsx_unpacked_bytes: int = 400 * 1024**2
     #: Bytes of one YAML file (``ANALYSIS_MAX_YAML_KB``, in kilobytes).
-    max_yaml_bytes: int = 1024**2
-    #: Aliases (``*name``) in one YAML file (``ANALYSIS_MAX_YAML_ALIASES``).
-    max_yaml_aliases: int = 100
+    max_yaml_bytes: int = 256 * 1024
+    #: Aliases (``*name``) in one YAML file (``ANALYSIS_MAX_YAML_ALIASES``): enough to share a
+    #: few settings, too few to build a "billion laughs" (each alias can at most triple what
+    #: the text spells out, so 20 of them can expand it at most about 1,500 times).
+    max_yaml_aliases: int = 20
     #: Nesting depth of one YAML file (``ANALYSIS_MAX_YAML_DEPTH``).
     max_yaml_depth: int = 50
 
@@ -222,7 +225,7 @@ def _check_one(full: str, real: str, root_real: str) -> str:
                                fix="keep every file of the dataset inside its folder")
     if not stat.S_ISREG(mode):
         raise UnsafeInputError(f"the path is {_kind_of(mode)}, not a regular file; it was not read",
-                               fix="put an ordinary file (CSV, .xlsx or .parquet) there")
+                               fix="replace it with an ordinary file")
     return real
 
 

@@ -576,7 +576,7 @@ def _check_dimension(ws, limits: Limits) -> None:
     the cells it really holds rather than by that declaration."""
     rows, columns = ws.max_row, ws.max_column  # as declared; None when not declared
     if rows and columns and rows * columns > limits.max_cells:
-        raise _too_many_cells(rows, columns, limits, f"sheet '{ws.title}' declares")
+        raise _too_many_cells(rows, columns, limits, f"sheet '{ws.title}' declares {ws.calculate_dimension()},")
     ws.reset_dimensions()
 
 

@@ -135,14 +135,16 @@ def _check_ranges(data: TableData, report: ValidationReport) -> None:
 
 
 def _check_key(data: TableData, report: ValidationReport) -> None:
-    """Rows whose key (all its columns together) appears more than once; blank key cells
-    count as one value, and are shown as '(blank)'."""
+    """Rows whose key (all its columns together) appears more than once. A blank key cell
+    counts as one value (shown as '(blank)'); rows whose key is blank throughout are left
+    out, as they are reported as missing values already."""
     key = [k for k in TABLES[data.name].key if k in data.frame.columns]
     if not key:
         return
-    dup = data.frame.duplicated(subset=key, keep=False).to_numpy(dtype=bool)
+    keys = data.frame[key]
+    dup = keys.duplicated(keep=False).to_numpy(dtype=bool) & ~keys.isna().all(axis=1).to_numpy(dtype=bool)
     if dup.any():
-        shown = data.frame.loc[dup, key].astype(object).where(data.frame.loc[dup, key].notna(), "(blank)")
+        shown = keys[dup].astype(object).where(keys[dup].notna(), "(blank)")
         sample = shown.astype(str).agg(" / ".join, axis=1)
         report.error(data.name, f"duplicate {' + '.join(key)}: each must appear once", file=data.file,
                      column=key[0] if len(key) == 1 else " + ".join(key), rows=_rows(data, dup),
