@@ -437,3 +437,65 @@ def test_rows_wider_than_the_header_are_found_in_every_table(tmp_path):
     report = read_dataset(write_files(tmp_path / "d", files)).report
     wide = [(p.file, p.column) for p in report.problems if "without a header" in p.problem]
     assert wide == [("finance.csv", "column E"), ("memberships.csv", "column G"), ("activity.csv", "column E")]
+
+
+# ----------------------------------------------------------------------------- guards
+
+
+def test_limits_come_from_the_environment():
+    from analysis.data.guards import Limits
+
+    limits = Limits.from_environment({"ANALYSIS_MAX_TABLE_MB": "1.5", "ANALYSIS_MAX_ROWS": "10",
+                                      "ANALYSIS_MAX_YAML_ALIASES": "not a number"})
+    assert limits.max_table_bytes == int(1.5 * 1024**2) and limits.max_rows == 10
+    assert limits.max_yaml_aliases == Limits().max_yaml_aliases  # ignored, not a crash
+    assert Limits.from_environment({}) == Limits()
+
+
+def test_input_file_check_refuses_what_is_not_a_plain_file_inside(tmp_path):
+    from analysis.data.guards import UnsafeInputError, check_input_file, check_input_files
+
+    folder = tmp_path / "d"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.csv").write_text("x\n", encoding="utf-8")
+    (tmp_path / "outside.csv").write_text("secret\n", encoding="utf-8")
+    (folder / "in.csv").symlink_to(folder / "a.csv")
+    (folder / "out.csv").symlink_to(tmp_path / "outside.csv")
+    (folder / "linked").symlink_to(tmp_path)  # a folder link leading out
+    os.mkfifo(folder / "pipe.csv")
+    assert check_input_file(folder / "in.csv", folder) == (folder / "a.csv").resolve()
+    results = check_input_files(["a.csv", "in.csv", "out.csv", "linked/outside.csv", "pipe.csv", "sub",
+                                 "../outside.csv", "gone.csv", str(tmp_path / "outside.csv")], folder)
+    problems = [r.problem if isinstance(r, UnsafeInputError) else "ok" for r in results]
+    assert problems == [
+        "ok", "ok",
+        f"the file is a link to {tmp_path / 'outside.csv'}, outside the dataset folder; it was not read",
+        "the path leads outside the dataset folder; it was not read",
+        "the path is a named pipe (FIFO), not a regular file; it was not read",
+        "the path is a folder, not a regular file; it was not read",
+        "the path leads outside the dataset folder; it was not read",
+        "file not found",
+        "the path leads outside the dataset folder; it was not read",
+    ]
+
+
+def test_safe_yaml_limits_aliases_depth_size_and_tags(tmp_path):
+    import yaml
+
+    from analysis.data.guards import Limits, SafeYAMLLoader, UnsafeInputError, load_yaml, parse_yaml
+
+    shared = "base: &b {file: a.csv}\n" + "".join(f"t{i}: *b\n" for i in range(20))
+    assert parse_yaml(shared)["t19"] == {"file": "a.csv"}  # 20 aliases: allowed
+    with pytest.raises(yaml.MarkedYAMLError, match="more than 20 aliases") as exc:
+        parse_yaml(shared + "t20: *b\n")
+    assert exc.value.problem_mark.line == 21
+    with pytest.raises(yaml.MarkedYAMLError, match="nested more than 3 levels"):
+        parse_yaml("a: [[[1]]]\n", limits=Limits(max_yaml_depth=3))
+    with pytest.raises(yaml.YAMLError):
+        parse_yaml("a: !!python/object/apply:os.getcwd []\n")
+    assert yaml.compose("a: [1]\n", Loader=SafeYAMLLoader).value[0][1].value[0].value == "1"
+    big = tmp_path / "big.yml"
+    big.write_text("a: " + "x" * 2000 + "\n", encoding="utf-8")
+    with pytest.raises(UnsafeInputError, match="ANALYSIS_MAX_YAML_KB"):
+        load_yaml(big, limits=Limits(max_yaml_bytes=1024))
+    assert load_yaml(big)["a"] == "x" * 2000
