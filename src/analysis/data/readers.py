@@ -968,15 +968,12 @@ def _codes(text: pd.Series, context: dict) -> pd.Series:
 def _has_loose_space(text: pd.Series) -> bool:
     """Whether a cell holds a run of spaces, a tab or a line break (to be made one space).
 
-    Plain substring tests, and a regular expression (which knows non-breaking and other
-    Unicode spaces) only over the cells that are not plain ASCII: pandas runs that
-    expression cell by cell in Python.
+    One pass finds the cells that may (two spaces, a tab or line break, or any character
+    that is not plain ASCII); Python's regular expression, which knows non-breaking and
+    other Unicode spaces, then looks at those cells only.
     """
-    for piece in ("  ", "\t", "\n", "\r"):
-        if text.str.contains(piece, regex=False, na=False).any():
-            return True
-    wide = text[text.str.contains(r"[^ -~]", regex=True, na=False).to_numpy(dtype=bool)]
-    return bool(wide.str.contains(r"\s\s", regex=True, na=False).any())
+    maybe = text.str.contains(r"  |[\t\n\r]|[^ -~]", regex=True, na=False).to_numpy(dtype=bool)
+    return bool(maybe.any()) and any(re.search(r"\s\s|[\t\n\r]", v) for v in text[maybe])
 
 
 def _plain_code(value: str) -> str:
