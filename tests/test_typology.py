@@ -20,7 +20,6 @@ from analysis.typology import (
     MIXED,
     SCORE_COLUMNS,
     KahaneTypology,
-    _assign_options,
     clusterboot,
     compute_features,
     council_features,
@@ -29,6 +28,7 @@ from analysis.typology import (
     stability_label,
     years_active,
 )
+from analysis.typology.options import _assign_options
 
 FAST = dict(n_init=5, n_bootstrap=5, n_seeds=2, n_subsamples=2, n_gap_refs=3, alternatives=False)
 BY_OPTION = {o: [i for i, opt in INDICATOR_OPTIONS.items() if opt == o] for o in OPTIONS}

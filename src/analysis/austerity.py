@@ -704,9 +704,9 @@ def standard_charts(dataset, *, random_state=0, start: int = 2010, end: int = 20
     dominant Kahane option of the partnerships they lead; without it they are coloured
     by tier. All statistics are computed here; the plot functions only draw.
     """
-    from analysis import plots
     from analysis import stats as st
     from analysis.export import ChartSpec
+    from analysis.figures import plots
     from analysis.style import subplots
 
     rng = np.random.default_rng(random_state)

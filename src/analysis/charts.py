@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis.errors import MissingTableError
 from analysis.export import ChartSpec
-from analysis.plots import plot_bar, plot_lines
+from analysis.figures.plots import plot_bar, plot_lines
 from analysis.style import chart_style, subplots
 
 __all__ = [

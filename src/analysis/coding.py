@@ -781,7 +781,7 @@ def compare_coders(texts: pd.DataFrame, hand: pd.DataFrame, *, test_size: float 
 
 def _draw_bars(data: pd.DataFrame, *, x: str, y: str, hue: str | None = None, xlabel: str, ylabel: str):
     """Draw (stacked) bars with the house plotting functions on a new figure; return it."""
-    from analysis import plots
+    from analysis.figures import plots
     from analysis.style import subplots
 
     fig, ax = subplots(size="a4")
