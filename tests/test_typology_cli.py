@@ -72,7 +72,7 @@ def test_charts_draw_what_the_model_computed():
     from analysis.data import load_dataset
 
     features = features_for(load_dataset(EXAMPLE))
-    model = KahaneTypology(k=4, n_init=3, n_bootstrap=3, n_seeds=0, n_subsamples=0, alternatives=False,
+    model = KahaneTypology(k=4, n_init=3, n_boot=3, n_seeds=0, n_subsamples=0, alternatives=False,
                            random_state=0).fit(features)
     specs = typology_charts(model, features)
     try:

@@ -24,7 +24,7 @@ Nothing here reads or writes files or changes its arguments.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -103,7 +103,7 @@ def _deflator_lookup(deflators, years) -> pd.Series:
     if deflators is None:
         raise InputError(
             "real terms were asked for but no deflators were given; pass deflators= (the dataset's "
-            "'deflators' table, columns year and deflator), or ask for cash terms (real=False, --cash)"
+            "'deflators' table, columns year and deflator), or ask for cash terms (real=False)"
         )
     _check_columns(deflators, ["year", "deflator"], "deflators")
     d = pd.Series(pd.to_numeric(deflators["deflator"], errors="coerce").to_numpy(),
@@ -616,18 +616,27 @@ class AusterityResult:
     random_state: int | None = DEFAULT_SEED
     dataset_name: str = ""
 
-    _PARAMETERS = ("start", "end", "measure", "by", "basis", "n_boot", "random_state", "dataset_name")
+    #: The tables the ``activity`` command writes, one CSV each, in this order.
+    TABLES = ("austerity", "austerity_excluded", "checks", "partnership_years", "council_years",
+              "activity_change", "data", "spearman", "ols", "panel", "quadrants", "quadrant_summary",
+              "survival", "survival_km", "survival_km_cut", "survival_cox", "network_councils",
+              "network_summary")
 
     def tables(self) -> dict:
-        """The tables by name (the network tables only when there are memberships)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name not in self._PARAMETERS and getattr(self, f.name) is not None}
+        """The tables by name, as the ``activity`` command writes them (the network tables
+        only when there are memberships; the LOWESS band is the attribute ``lowess``)."""
+        return {name: getattr(self, name) for name in self.TABLES if getattr(self, name) is not None}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
+        if name == "lowess":
+            return self.lowess
         tables = self.tables()
         if name not in tables:
             raise KeyError(name)
         return tables[name]
+
+    def items(self):
+        return self.tables().items()
 
     def __contains__(self, name) -> bool:
         return name in self.tables()
@@ -679,7 +688,7 @@ def austerity_against_activity(
     finance = dataset.require("finance", "to measure austerity")
     deflators = dataset.require("deflators", "to measure austerity in real terms")
     partnerships = dataset["partnerships"]
-    activity = dataset.require("activity", "to measure partnership activity")
+    dataset.require("activity", "to measure partnership activity")
     memberships = dataset["memberships"] if dataset.has("memberships") else None
     predecessors = dataset["predecessors"] if dataset.has("predecessors") else None
     out: dict = {}
@@ -689,9 +698,8 @@ def austerity_against_activity(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", AusterityCheckWarning)
         out["checks"] = check_plausibility(finance, deflators=deflators, councils=councils, warn=False)
-    py = act.partnership_activity(partnerships, activity=activity, memberships=memberships, start=start, end=end)
-    cy = act.council_activity(py, by=by, memberships=memberships)
-    change = act.activity_change(cy, start=start, end=end, measure=measure)
+    activity_result = act.compute_activity(dataset, start=start, end=end, measure=measure, by=by)
+    py, cy, change = activity_result.partnership_years, activity_result.council_years, activity_result.activity_change
     out["partnership_years"], out["council_years"], out["activity_change"] = py, cy, change
     extra = [c for c in ("council_name", "region", "deprivation", "population") if c in councils.columns]
     data = idx[["council_code", "tier", "cut", "cut_quintile"] if "tier" in idx.columns

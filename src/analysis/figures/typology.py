@@ -127,7 +127,7 @@ def typology_charts(result, features=None, *, source: str | None = None) -> list
     specs.append(ChartSpec(
         name="typology_stability", fig=fig,
         title="How often each cluster reappears when the data are resampled",
-        subtitle=f"Mean Jaccard similarity over {model.n_bootstrap} bootstrap resamples (Hennig's clusterboot)",
+        subtitle=f"Mean Jaccard similarity over {model.n_boot} bootstrap resamples (Hennig's clusterboot)",
         source=source, data=stab.round(6),
         alt_text=("Bar chart of mean bootstrap Jaccard per cluster: "
                   + "; ".join(f"{r.cluster_label} {r.jaccard_mean:.2f} ({r.stability})"

@@ -70,8 +70,8 @@ Examples
 ...     columns=["partnership_id", "indicator", "value"])
 >>> partnerships = pd.DataFrame({"partnership_id": evidence["partnership_id"].unique(),
 ...                              "established": 2010, "dissolved": None})
->>> X = compute_features(evidence, partnerships, end_year=2019)
->>> model = KahaneTypology(k=4, n_bootstrap=0, n_seeds=0, n_subsamples=0,
+>>> X = compute_features(evidence, partnerships, end=2019)
+>>> model = KahaneTypology(k=4, n_boot=0, n_seeds=0, n_subsamples=0,
 ...                        alternatives=False, random_state=0).fit(X)
 >>> model.placements_["option"].tolist()
 ['fight', 'fight', 'adapt', 'adapt', 'exit', 'exit', 'collaborate', 'collaborate']

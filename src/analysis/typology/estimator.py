@@ -93,7 +93,7 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
         Largest k in the panel (the panel runs from 2; the gap statistic also at 1).
     n_init : int, default 20
         k-means restarts, for the panel and for the final fit alike.
-    n_bootstrap : int, default 100
+    n_boot : int, default 100
         Bootstrap resamples for the cluster stability (0 to skip).
     bootstrap_init : {"warm", "k-means++"}, default "warm"
         How each resample is clustered (see :func:`clusterboot`).
@@ -173,14 +173,14 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
     ...                   "pooled_budgets": [0, 0.1, 3, 3.1, 0, 0.1],
     ...                   "shared_services": [0, 0, 0.1, 0, 3, 2.9]},
     ...                  index=pd.Index(list("ABCDEF"), name="partnership_id"))
-    >>> model = KahaneTypology(k=3, n_bootstrap=0, n_seeds=0, n_subsamples=0,
+    >>> model = KahaneTypology(k=3, n_boot=0, n_seeds=0, n_subsamples=0,
     ...                        alternatives=False, random_state=0).fit(X)
     >>> sorted(model.option_map_.values())
     ['adapt', 'collaborate', 'fight']
     """
 
     def __init__(self, k="auto", *, transformation="asinh", scaling="minmax", k_max=8, n_init=20,
-                 n_bootstrap=100, bootstrap_init="warm", n_seeds=5, n_subsamples=10, n_gap_refs=10,
+                 n_boot=100, bootstrap_init="warm", n_seeds=5, n_subsamples=10, n_gap_refs=10,
                  alternatives=True, min_margin=0.15, min_presence=0.01, indicator_options=None,
                  silhouette_sample=4000, n_threads=1, random_state=None):
         self.k = k
@@ -188,7 +188,7 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
         self.scaling = scaling
         self.k_max = k_max
         self.n_init = n_init
-        self.n_bootstrap = n_bootstrap
+        self.n_boot = n_boot
         self.bootstrap_init = bootstrap_init
         self.n_seeds = n_seeds
         self.n_subsamples = n_subsamples
@@ -216,7 +216,7 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
         for name in ("n_init", "k_max"):
             if int(getattr(self, name)) < 1:
                 raise TypologyInputError(f"{name} must be at least 1, not {getattr(self, name)!r}")
-        for name in ("n_bootstrap", "n_seeds", "n_subsamples", "n_gap_refs"):
+        for name in ("n_boot", "n_seeds", "n_subsamples", "n_gap_refs"):
             if int(getattr(self, name)) < 0:
                 raise TypologyInputError(f"{name} must be 0 or more, not {getattr(self, name)!r}")
 
@@ -289,11 +289,11 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
             if n < 2 * k:
                 raise TypologyInputError(
                     f"too few partnerships for k={k}: {n} given, at least {2 * k} needed (two per "
-                    f"cluster); lower --k or use --k auto")
+                    f"cluster); lower k or use k='auto'")
             if n_distinct < k:
                 raise TypologyInputError(
                     f"only {n_distinct} distinct evidence profile(s) among {n} partnerships: cannot "
-                    f"form {k} clusters; lower --k")
+                    f"form {k} clusters; lower k")
         elif n < 6:
             raise TypologyInputError(f"too few partnerships to choose k: {n} given, at least 6 needed "
                                      f"(or give a fixed k)")
@@ -349,7 +349,7 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
         start = timer.tick("options", start)
 
         # Stability.
-        boot = clusterboot(Z, self.labels_, self.cluster_centers_, n_bootstrap=int(self.n_bootstrap),
+        boot = clusterboot(Z, self.labels_, self.cluster_centers_, n_bootstrap=int(self.n_boot),
                            init=self.bootstrap_init, random_state=seeds["bootstrap"])
         self.bootstrap_jaccard_ = boot["jaccard"]
         self.stability_ = pd.DataFrame({
@@ -676,7 +676,7 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
             "assignment": records(self.assignment_),
             "stability": records(self.stability_),
             "stability_summary": {k: _jsonable(v) for k, v in self.stability_summary_.items()},
-            "bootstrap": {"n_bootstrap": int(self.n_bootstrap), "init": self.bootstrap_init},
+            "bootstrap": {"n_bootstrap": int(self.n_boot), "init": self.bootstrap_init},
             "alternatives": records(self.alternatives_),
             "top_indicators": records(self.top_indicators_),
             "versions": {"python": platform.python_version(), "numpy": np.__version__,

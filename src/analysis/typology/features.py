@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import warnings
 
 import pandas as pd
 
@@ -71,31 +72,50 @@ def feature_options(columns, mapping: dict | None = None) -> dict:
     return out
 
 
-def years_active(partnerships: pd.DataFrame, *, start_year: int | None = None,
-                 end_year: int) -> pd.Series:
+def _old_window_names(old: dict, start, end, function: str):
+    """Accept the former keyword names ``start_year``/``end_year`` with a DeprecationWarning."""
+    for name, new in (("start_year", "start"), ("end_year", "end")):
+        if name in old:
+            warnings.warn(f"{function}({name}=...) is deprecated; use {new}=", DeprecationWarning, stacklevel=3)
+            value = old.pop(name)
+            if new == "start":
+                start = value if start is None else start
+            else:
+                end = value if end is None else end
+    if old:
+        raise TypeError(f"{function}() got an unexpected keyword argument {next(iter(old))!r}")
+    return start, end
+
+
+
+def years_active(partnerships: pd.DataFrame, *, start: int | None = None, end: int | None = None,
+                 **renamed) -> pd.Series:
     """Years each partnership was active inside the evidence window, at least 1.
 
-    A partnership counts from ``max(established, start_year)`` to ``dissolved`` (or
-    ``end_year`` while it is still running, or if it was dissolved after it), both years
-    included. Missing ``established`` counts from ``start_year`` (or ``end_year``).
+    A partnership counts from ``max(established, start)`` to ``dissolved`` (or ``end``
+    while it is still running, or if it was dissolved after it), both years included.
+    Missing ``established`` counts from ``start`` (or ``end``).
     The input is not changed.
 
     Parameters
     ----------
     partnerships : pandas.DataFrame
         With ``partnership_id``, ``established`` and optionally ``dissolved``.
-    start_year : int, optional
+    start : int, optional
         First year of the evidence window (the first year of the activity table).
-    end_year : int
-        Last year of the evidence window (the last year of the activity table).
+    end : int
+        Last year of the evidence window (the last year of the activity table); required.
 
     Examples
     --------
     >>> p = pd.DataFrame({"partnership_id": ["A", "B"], "established": [2004, 2015],
     ...                   "dissolved": [None, 2016]})
-    >>> years_active(p, start_year=2010, end_year=2023).tolist()
+    >>> years_active(p, start=2010, end=2023).tolist()
     [14, 2]
     """
+    start_year, end_year = _old_window_names(renamed, start, end, "years_active")
+    if end_year is None:
+        raise TypeError("years_active() needs end, the last year of the evidence window")
     frame = partnerships.set_index("partnership_id")
     est = pd.to_numeric(frame.get("established"), errors="coerce").astype(float)
     lower = est if start_year is None else est.clip(lower=start_year)
@@ -122,21 +142,22 @@ def _window(partnerships, activity, evidence, start_year, end_year):
         if candidates.notna().any():
             end_year = int(candidates.max())
         else:
-            raise TypologyInputError("cannot tell the years partnerships were active: give end_year "
+            raise TypologyInputError("cannot tell the years partnerships were active: give end "
                                      "(the last year the evidence covers)")
     return start_year, end_year
 
 
 def compute_features(evidence: pd.DataFrame, partnerships: pd.DataFrame, *,
-                     start_year: int | None = None, end_year: int | None = None,
+                     start: int | None = None, end: int | None = None,
                      activity: pd.DataFrame | None = None,
-                     documents: pd.DataFrame | None = None) -> pd.DataFrame:
+                     documents: pd.DataFrame | None = None, **renamed) -> pd.DataFrame:
     """Evidence rates per year active: one row per partnership, one column per indicator.
 
     Values of an indicator are summed over the years (and any repeated rows) and divided
     by :func:`years_active`. Partnerships with no evidence rows get zeros; evidence rows
-    of unknown partnerships are ignored. The evidence window is ``start_year`` to
-    ``end_year``; when not given, the first and last years of ``activity`` (else of the
+    of unknown partnerships are ignored. The evidence window is ``start`` to ``end``
+    (formerly ``start_year``/``end_year``, still accepted with a DeprecationWarning);
+    when not given, the first and last years of ``activity`` (else of the
     evidence's ``year`` column; else no lower bound and the last established or dissolved
     year). The window is stored in ``result.attrs["window"]``. Inputs are not changed.
 
@@ -146,7 +167,7 @@ def compute_features(evidence: pd.DataFrame, partnerships: pd.DataFrame, *,
         Long: ``partnership_id``, ``indicator``, ``value`` (optional ``year``).
     partnerships : pandas.DataFrame
         ``partnership_id``, ``established``, ``dissolved``.
-    start_year, end_year : int, optional
+    start, end : int, optional
         The evidence window (see above).
     activity : pandas.DataFrame, optional
         The activity table, used only for its years.
@@ -170,6 +191,7 @@ def compute_features(evidence: pd.DataFrame, partnerships: pd.DataFrame, *,
     >>> compute_features(ev, p)["pooled_budgets"].to_dict()
     {'A': 2.0, 'B': 1.0}
     """
+    start_year, end_year = _old_window_names(renamed, start, end, "compute_features")
     for name, frame, cols in (("evidence", evidence, ("partnership_id", "indicator", "value")),
                               ("partnerships", partnerships, ("partnership_id",))):
         missing = [c for c in cols if c not in frame]
@@ -193,8 +215,8 @@ def compute_features(evidence: pd.DataFrame, partnerships: pd.DataFrame, *,
                         key=lambda i: (OPTIONS.index(mapping[i]) if i in mapping else len(OPTIONS), i))
     counts = (ev.groupby(["partnership_id", "indicator"])["value"].sum().unstack("indicator")
               .reindex(index=ids, columns=indicators).fillna(0.0).astype(float))
-    years = years_active(partnerships.assign(partnership_id=ids), start_year=start_year,
-                         end_year=end_year).reindex(ids)
+    years = years_active(partnerships.assign(partnership_id=ids), start=start_year,
+                         end=end_year).reindex(ids)
     rates = counts.div(years.to_numpy(), axis=0)
     rates.index.name = "partnership_id"
     rates.columns.name = None
@@ -253,18 +275,20 @@ def council_features(features: pd.DataFrame, links: pd.DataFrame, *,
 # --------------------------------------------------------------------------- helpers
 
 
-def features_for(dataset, *, documents: pd.DataFrame | None = None, start_year: int | None = None,
-                 end_year: int | None = None) -> pd.DataFrame:
+def features_for(dataset, *, documents: pd.DataFrame | None = None, start: int | None = None,
+                 end: int | None = None, **renamed) -> pd.DataFrame:
     """Features of a loaded dataset (see :func:`compute_features`).
 
     The evidence window comes from the ``activity`` table when the dataset has one.
     ``documents`` (per-partnership option shares from document coding) is joined only
-    when given.
+    when given. ``start``/``end`` were ``start_year``/``end_year`` (still accepted, with a
+    DeprecationWarning).
     """
+    start, end = _old_window_names(renamed, start, end, "features_for")
     partnerships = dataset.require("partnerships", "the typology places partnerships")
     evidence = dataset.require("evidence", "the typology clusters partnerships on their evidence indicators")
     activity = dataset["activity"] if dataset.has("activity") else None
     if evidence.empty:
         raise TypologyInputError("the evidence table is empty: there is nothing to cluster")
-    return compute_features(evidence, partnerships, start_year=start_year, end_year=end_year,
+    return compute_features(evidence, partnerships, start=start, end=end,
                             activity=activity, documents=documents)

@@ -62,8 +62,8 @@ def fit_typology(dataset, *, start: int | None = None, end: int | None = None,
                  **params) -> TypologyResult:
     """Compute the features of ``dataset`` over ``start``-``end``, fit the typology once.
 
-    ``params`` go to :class:`KahaneTypology` (for example ``k=4`` or ``n_bootstrap=0``).
+    ``params`` go to :class:`KahaneTypology` (for example ``k=4`` or ``n_boot=0``).
     """
-    features = features_for(dataset, documents=documents, start_year=start, end_year=end)
+    features = features_for(dataset, documents=documents, start=start, end=end)
     model = KahaneTypology(random_state=random_state, **params).fit(features)
     return typology_result(model, features, start=start, end=end, source=f"{dataset.name}, evidence table")

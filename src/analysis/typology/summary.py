@@ -38,7 +38,7 @@ def summary_markdown(model: KahaneTypology, *, dataset_name: str = "", window: d
         "", f"Median confidence: {p['confidence'].median():.2f} (1 - distance to own centroid / distance "
         "to the second nearest).", ""]
     s = model.stability_summary_
-    lines += ["## Stability", "", f"Bootstrap ({model.n_bootstrap} resamples, {model.bootstrap_init} start): "
+    lines += ["## Stability", "", f"Bootstrap ({model.n_boot} resamples, {model.bootstrap_init} start): "
               "mean Jaccard per cluster (>= 0.85 highly stable, >= 0.75 stable, 0.6-0.75 doubtful, "
               "< 0.6 unstable).", "", _md_table(model.stability_.round(3)), ""]
     for key, label in (("ari_across_seeds", "other seeds"), ("ari_across_subsamples", "80% subsamples")):
