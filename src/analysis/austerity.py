@@ -19,6 +19,11 @@ Conventions
   end year gets no change and is listed in ``result.attrs["excluded"]`` with the reason.
 
 Nothing here reads or writes files or changes its arguments.
+
+Why this module is over 600 lines: the index, the year-by-year panel and the plausibility
+checks share one preparation of the finance table (mergers, county areas, deflators), and
+the whole analysis is the short pipeline at the end. Its charts are in
+:mod:`analysis.figures.austerity`; splitting the rest into a package is left for later.
 """
 
 from __future__ import annotations

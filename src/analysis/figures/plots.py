@@ -12,6 +12,10 @@ sources and alt text are attached at export (:func:`analysis.export.export_chart
 
 Colours come from :mod:`analysis.style`: the Analysis Function categorical palette, and
 fixed colours for Kahane's options whenever the ``hue`` levels are options.
+
+Why this module is over 600 lines: it is a catalogue of independent axes-level functions
+with one shared set of argument checks; each function reads on its own. ``analysis.plots``
+re-exports it for existing imports.
 """
 
 from __future__ import annotations
