@@ -160,6 +160,19 @@ def test_the_window_reaches_every_family(dataset_dir, fake_modules, monkeypatch)
     assert seen == {"random_state": 3, "start": 2012, "end": 2019}
 
 
+def test_command_passes_the_years_and_the_default_seed(dataset_dir, monkeypatch, tmp_path):
+    seen = {}
+
+    def spy(dataset, *, random_state, start=None, end=None):
+        seen.update(random_state=random_state, start=start, end=end)
+        return []
+
+    monkeypatch.setitem(sys.modules, "fake_charts_spy", _fake_module("fake_charts_spy", spy))
+    monkeypatch.setattr(charts, "CHART_MODULES", ("fake_charts_spy",))
+    assert _run_charts(dataset_dir, tmp_path / "out", "--formats", "svg", "--from", "2012", "--to", "2019") == 0
+    assert seen == {"random_state": 2010, "start": 2012, "end": 2019}
+
+
 def _snapshot(folder):
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
