@@ -588,7 +588,8 @@ class AusterityResult:
     """Every table of the austerity-against-activity analysis, with the parameters used.
 
     The tables are those listed in :func:`austerity_against_activity`; ``lowess`` is the
-    LOWESS line with its bootstrap band per tier (what the scatter chart draws);
+    LOWESS line with its bootstrap band per tier (what the scatter chart draws; None
+    unless asked for with ``lowess=True``);
     ``network_councils`` and ``network_summary`` are None without a ``memberships``
     table. ``result["data"]`` still works (dict-style access, for existing notebooks).
     """
@@ -609,7 +610,7 @@ class AusterityResult:
     survival_km: pd.DataFrame
     survival_km_cut: pd.DataFrame
     survival_cox: pd.DataFrame
-    lowess: pd.DataFrame
+    lowess: pd.DataFrame | None = None
     network_councils: pd.DataFrame | None = None
     network_summary: pd.DataFrame | None = None
     start: int = 2010
@@ -663,6 +664,7 @@ def austerity_against_activity(
     basis: str = "council",
     n_boot: int = 1000,
     random_state=DEFAULT_SEED,
+    lowess: bool = False,
 ) -> AusterityResult:
     """Every table of the austerity-against-activity analysis for a dataset, by name.
 
@@ -673,7 +675,9 @@ def austerity_against_activity(
     statistics come from :mod:`analysis.stats`.
 
     The random generator is made once from ``random_state``; the Spearman interval and
-    then the LOWESS band (``n_boot`` resamples each) draw from it in that order.
+    then, with ``lowess=True``, the LOWESS line and bootstrap band per tier that the
+    scatter chart draws (``n_boot`` resamples each) draw from it in that order. The band
+    is off by default: at ``n_boot=1000`` it costs more than the rest of the analysis.
 
     Returns
     -------
@@ -732,9 +736,12 @@ def austerity_against_activity(
     if memberships is not None and "council_code" in memberships.columns:
         out["network_councils"], out["network_summary"] = act.network_change(memberships, partnerships,
                                                                             start=start, end=end)
-    drawn = data.dropna(subset=["cut", "log_change"]).reset_index(drop=True)
-    out["lowess"] = stats.lowess_band(drawn, x="cut", y="log_change", by="tier" if "tier" in drawn.columns else None,
-                                      n_boot=n_boot, random_state=rng)
+    out["lowess"] = None
+    if lowess:
+        drawn = data.dropna(subset=["cut", "log_change"]).reset_index(drop=True)
+        out["lowess"] = stats.lowess_band(drawn, x="cut", y="log_change",
+                                          by="tier" if "tier" in drawn.columns else None,
+                                          n_boot=n_boot, random_state=rng)
     return AusterityResult(**out, start=start, end=end, measure=measure, by=by, basis=basis, n_boot=n_boot,
                            random_state=random_state if not isinstance(random_state, np.random.Generator) else None,
                            dataset_name=str(getattr(dataset, "name", "") or ""))

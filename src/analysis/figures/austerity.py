@@ -36,6 +36,9 @@ def austerity_charts(result: AusterityResult, *, typology=None, partnerships: pd
         raise ValueError("colouring by typology needs the partnerships table (partnerships=...)")
     if not isinstance(result, AusterityResult):
         raise TypeError(f"austerity_charts draws an AusterityResult, not {type(result).__name__}")
+    if result.lowess is None:
+        raise ValueError("the scatter chart draws the LOWESS band: compute the result with "
+                         "austerity_against_activity(..., lowess=True)")
     t = result
     start, end = result.start, result.end
     data = t["data"].dropna(subset=["cut", "log_change"]).reset_index(drop=True)  # the points drawn
@@ -163,6 +166,6 @@ def standard_charts(dataset, *, random_state=DEFAULT_SEED, start: int | None = N
     start = 2010 if start is None else start
     end = 2019 if end is None else end
     result = austerity_against_activity(dataset, start=start, end=end, n_boot=max(n_boot, 100),
-                                        random_state=random_state)
+                                        random_state=random_state, lowess=True)
     return austerity_charts(result, typology=typology,
                             partnerships=dataset["partnerships"] if typology is not None else None)
