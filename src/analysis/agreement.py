@@ -123,6 +123,9 @@ class AgreementResult:
     n, accuracy, macro_f1, kappa, alpha : numbers
     only_coded, only_hand : list of str
         Documents that only one side has (left out of the measures).
+    documents : pandas.DataFrame
+        Every compared document: ``document_id``, ``hand_document`` (its name in the
+        hand codes), ``hand``, ``coded`` and ``agree``.
     matches : pandas.DataFrame
         How each hand-coded document was paired with a coded one (see
         :func:`analysis.handcodes.match_documents`): ``hand_document``,
@@ -140,6 +143,7 @@ class AgreementResult:
     only_coded: list
     only_hand: list
     matches: pd.DataFrame = field(default_factory=pd.DataFrame)
+    documents: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self) -> pd.DataFrame:
         """The headline measures as a two-column frame (``measure``, ``value``)."""
@@ -247,11 +251,13 @@ def agreement(coded: pd.DataFrame, hand: pd.DataFrame, *, options=_OPTIONS, matc
         raise InputError("each document may appear once in each file; found repeated document_id values")
     matches = match_documents(h["document_id"], c["document_id"], mapping=match)
     paired = matches[matches["match"] != "unmatched"]
-    to_coded = dict(zip(paired["hand_document"], paired["document_id"]))
-    h = h.assign(hand_document=h["document"] if "document" in h.columns else h["document_id"],
-                 document_id=h["document_id"].map(to_coded))
-    shown = dict(zip(hand["document_id"].astype(str).str.strip(), h["hand_document"]))
+    to_coded = dict(zip(paired["hand_document"], paired["document_id"], strict=True))
+    names = h["document"].astype(str) if "document" in h.columns else h["document_id"]
+    shown = dict(zip(h["document_id"], names, strict=True))
+    h = h.assign(hand_document=names, document_id=h["document_id"].map(to_coded))
     matches = matches.assign(hand_document=matches["hand_document"].map(lambda d: shown.get(d, d)))
+    renamed = (matches["match"] == "exact") & (matches["hand_document"] != matches["document_id"])
+    matches.loc[renamed, "match"] = "file name"
     hand_cols = ["document_id", "hand_document", "_code"] + (["n_segments"] if "n_segments" in h.columns else [])
     merged = h.loc[h["document_id"].notna(), hand_cols].rename(columns={"_code": "hand"}).merge(
         c.rename(columns={"_code": "coded"}), on="document_id", how="inner")
@@ -301,4 +307,7 @@ def agreement(coded: pd.DataFrame, hand: pd.DataFrame, *, options=_OPTIONS, matc
         only_coded=only_coded,
         only_hand=only_hand,
         matches=matches.reset_index(drop=True),
+        documents=merged[["document_id", "hand_document", "hand", "coded"]]
+        .assign(agree=(merged["hand"] == merged["coded"]).astype(int))
+        .sort_values("document_id").reset_index(drop=True),
     )

@@ -34,7 +34,7 @@ def register(subparsers) -> None:
                    help="disagreements to print (default 20; 0 prints all; --out writes all)")
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="folder for summary.csv, per_option.csv, confusion.csv, disagreements.csv, "
-                        "matches.csv, ignored_codes.csv")
+                        "documents.csv, matches.csv, ignored_codes.csv")
     p.set_defaults(func=run)
 
 
@@ -91,8 +91,9 @@ def run(args) -> int:
         write_csv(result.per_option.round(4), out / "per_option.csv")
         write_csv(result.confusion.reset_index(), out / "confusion.csv")
         write_csv(result.disagreements, out / "disagreements.csv")
+        write_csv(result.documents, out / "documents.csv")
         write_csv(result.matches, out / "matches.csv")
         write_csv(ignored if ignored is not None else hand.iloc[0:0], out / "ignored_codes.csv")
-        print(f"\nwrote summary.csv, per_option.csv, confusion.csv, disagreements.csv, matches.csv, "
-              f"ignored_codes.csv to {args.out}")
+        print(f"\nwrote summary.csv, per_option.csv, confusion.csv, disagreements.csv, documents.csv, "
+              f"matches.csv, ignored_codes.csv to {args.out}")
     return 0

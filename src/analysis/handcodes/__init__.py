@@ -112,7 +112,7 @@ def read_hand_codes(
             raise InputError(f"no codes by coder '{coder}' in {path.name}")
     if segments.empty:
         raise InputError(f"hand codes file {path} ({LAYOUTS[layout]}) holds no coded segments")
-    options = [code_map.option(c, cats) for c, cats in zip(segments["code"], segments["categories"])]
+    options = [code_map.option(c, cats) for c, cats in zip(segments["code"], segments["categories"], strict=False)]
     seg = segments.assign(
         option=options,
         document_id=segments["document"].map(document_id_of),
@@ -120,8 +120,8 @@ def read_hand_codes(
     )
     if layout == "plain":
         # a plain file states each document's code: a code outside the options still counts
-        seg["option"] = [o if o is not None or code_map.option_of_name(c)[0] else normalise_code(c)
-                         for o, c in zip(seg["option"], seg["code"])]
+        seg["option"] = [o if isinstance(o, str) or code_map.option_of_name(c)[0] else normalise_code(c)
+                         for o, c in zip(seg["option"], seg["code"], strict=False)]
     ignored = seg[seg["option"].isna()]
     ignored_codes = (
         ignored.groupby("code_name", sort=True)
@@ -137,8 +137,10 @@ def read_hand_codes(
         counts = group["option"].value_counts(sort=False)
         best = counts.max()
         winner = next(o for o in group["option"] if counts[o] == best)
+        ids = group["segment"]
+        n_segments = ids[ids != ""].nunique() + int((ids == "").sum())
         rows.append({"document_id": doc, "document": group["document"].iloc[0], "code": winner,
-                     "n_segments": len(group), "tied": int((counts == best).sum() > 1)})
+                     "n_segments": n_segments, "tied": int((counts == best).sum() > 1)})
     out = pd.DataFrame(rows, columns=["document_id", "document", "code", "n_segments", "tied"])
     if layout == "plain" and not out["n_segments"].gt(1).any():
         out = out[["document_id", "code"]]

@@ -332,7 +332,7 @@ _FID = re.compile(r"\s+fid:\d+$")
 def _qualcoder_wide(header, rows):
     out = []
     for r in rows:
-        for code, cell in zip(header, r):
+        for code, cell in zip(header, r, strict=False):
             if not cell:
                 continue
             doc = _FID.sub("", cell.rsplit("\n", 1)[-1].strip())
