@@ -43,16 +43,14 @@ def _read_coded(path: Path):
 
     import pandas as pd
 
-    from analysis.handcodes.readers import _decode, _head, _kind
+    from analysis.handcodes.readers import read_text
 
-    head = _head(path)
-    if _kind(path, head) != "text":
-        raise InputError(f"coded file {path} is not a CSV; pass the codes.csv written by 'python -m analysis code'")
-    text = _decode(path)
+    text = read_text(path, what="coded")
     try:
         return pd.read_csv(io.StringIO(text), dtype={"document_id": str}, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"{path} is not a readable CSV: {exc}") from None
+        raise InputError(f"coded file {path} is not a readable CSV: {exc}; pass the codes.csv written by "
+                         "'python -m analysis code'") from None
 
 
 def run(args) -> int:
@@ -60,8 +58,6 @@ def run(args) -> int:
     from analysis.handcodes import load_code_map, read_hand_codes, read_match_file
     from analysis.writers import check_output_dir, write_csv
 
-    if not args.coded.exists():
-        raise InputError(f"coded file {args.coded} not found")
     coded = _read_coded(args.coded)
     code_map = load_code_map(args.codes)
     mapping = read_match_file(args.match) if args.match is not None else None

@@ -42,7 +42,7 @@ import pandas as pd
 
 from analysis.errors import InputError
 
-__all__ = ["FORMATS", "LAYOUTS", "read_segments", "read_table"]
+__all__ = ["FORMATS", "LAYOUTS", "detect_layout", "read_segments", "read_table", "read_text"]
 
 FORMATS = ("auto", "plain", "taguette", "qualcoder", "refi")
 LAYOUTS = {
@@ -91,11 +91,13 @@ def _cell(value) -> str:
 
 def _database_message(path: Path, head: bytes) -> str:
     if b"highlight_tags" in head:
-        tool = ("a Taguette project database. In Taguette open the project, choose Export project > "
-                "Export all highlights > Excel (.xlsx) or CSV, and pass that file")
+        tool = ("a Taguette project database (what 'Export project' saves). In Taguette open the project's "
+                "Highlights tab, choose 'See all highlights', then 'Export this view' > Excel or CSV, "
+                "and pass that file")
     elif b"code_text" in head or b"code_name" in head:
-        tool = ("a QualCoder project database. In QualCoder choose Reports > Coding reports, select "
-                "the codes, export as CSV or XLSX (or Project > Export > REFI-QDA project), and pass that file")
+        tool = ("a QualCoder project database. In QualCoder choose Reports > Code retrieval (Coding reports "
+                "in older versions), select the codes, export as CSV or XLSX (or Project > Export > REFI-QDA "
+                "Project export), and pass that file")
     else:
         tool = "an SQLite database, not hand codes. Export the codings from your QDA tool as CSV or XLSX"
     return f"hand codes file {path} is {tool}"
@@ -137,14 +139,14 @@ def read_table(path: str | os.PathLike) -> tuple[list[str], list[list[str]], str
     return header, rows, "csv"
 
 
-def _head(path: Path) -> bytes:
+def _head(path: Path, what: str = "hand codes") -> bytes:
     if not path.exists():
-        raise InputError(f"hand codes file {path} not found")
+        raise InputError(f"{what} file {path} not found")
     if not path.is_file():
-        raise InputError(f"hand codes file {path} is not a regular file; pass a CSV, XLSX or .qdpx export")
+        raise InputError(f"{what} file {path} is not a regular file; pass a CSV, XLSX or .qdpx export")
     size = path.stat().st_size
     if size == 0:
-        raise InputError(f"hand codes file {path} is empty; export the codings again from your QDA tool")
+        raise InputError(f"{what} file {path} is empty; export the codings again from your QDA tool")
     with path.open("rb") as f:
         return f.read(1 << 20)
 
@@ -174,31 +176,41 @@ def _zip_message(path: Path, names: set[str]) -> str:
             "nor an XLSX workbook; pass the CSV/XLSX codings export or the .qdpx project")
 
 
-def _decode(path: Path) -> str:
+def _decode(path: Path, what: str = "hand codes") -> str:
     size = path.stat().st_size
     if size > MAX_TEXT_BYTES:
-        raise InputError(f"hand codes file {path} is {size / 1e6:.0f} MB, over the {MAX_TEXT_BYTES / 1e6:.0f} MB "
+        raise InputError(f"{what} file {path} is {size / 1e6:.0f} MB, over the {MAX_TEXT_BYTES / 1e6:.0f} MB "
                          "limit for a hand-code export")
     raw = path.read_bytes()
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
-            raise InputError(f"hand codes file {path} starts like UTF-16 but is not valid UTF-16; "
+            raise InputError(f"{what} file {path} starts like UTF-16 but is not valid UTF-16; "
                              "save it as CSV UTF-8") from None
     if b"\x00" in raw[:8192]:
-        raise InputError(f"hand codes file {path} is a binary file, not a CSV, XLSX or .qdpx export")
+        raise InputError(f"{what} file {path} is a binary file, not a CSV, XLSX or .qdpx export")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = raw.decode("cp1252")
         except UnicodeDecodeError as exc:
-            raise InputError(f"hand codes file {path} is neither UTF-8 nor Windows-1252 text (byte "
+            raise InputError(f"{what} file {path} is neither UTF-8 nor Windows-1252 text (byte "
                              f"0x{raw[exc.start]:02x} at position {exc.start}); save it as CSV UTF-8") from None
     if not text.strip():
-        raise InputError(f"hand codes file {path} is empty; export the codings again from your QDA tool")
+        raise InputError(f"{what} file {path} is empty; export the codings again from your QDA tool")
     return text
+
+
+def read_text(path: str | os.PathLike, *, what: str = "hand codes") -> str:
+    """A text file's contents (UTF-8, UTF-16 with a BOM, or Windows-1252), or an
+    :class:`InputError` naming ``what`` file it is and why it cannot be read as text."""
+    path = Path(path)
+    head = _head(path, what)
+    if _kind(path, head) != "text":
+        raise InputError(f"{what} file {path} is a database, zip or Office file, not a CSV text file")
+    return _decode(path, what)
 
 
 def _delimiter(text: str) -> str:
