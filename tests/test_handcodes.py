@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis.agreement import agreement, cohen_kappa, krippendorff_alpha
 from analysis.cli import main
@@ -256,7 +258,13 @@ FAILURES = {
     "qdpx_xml_bomb": (lambda p: _zip(p / "bomb.qdpx", {"project.qde": _BOMB}), [], "forbidden XML"),
     "qdpx_bad_xml": (lambda p: _zip(p / "bad.qdpx", {"project.qde": "<Project><Sources>"}), [], "not well-formed XML"),
     "qdpx_codebook_only": (lambda p: _zip(p / "cb.qdpx", {"project.qde": '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"/>'}),
-                           [], "does not hold a REFI-QDA <Project>"),
+                           [], "REFI-QDA codebook: it lists codes but no codings"),
+    "qdpx_other_root": (lambda p: _zip(p / "x.qdpx", {"project.qde": "<Other/>"}), [], "does not hold a REFI-QDA"),
+    "qdc_codebook": (lambda p: _write(p / "codebook.qdc", b'<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0">'
+                                      b'<Codes><Code guid="a" name="fight" isCodable="true"/></Codes></CodeBook>'),
+                     [], "REFI-QDA codebook"),
+    "taguette_codebook": (lambda p: _write(p / "codebook.csv", b"tag,description,number of highlights,number of documents\n"
+                                           b"kahane.fight,,2,1\n"), [], "Taguette codebook.*See all highlights"),
     "folder": (lambda p: (p / "dir.qda").mkdir() or p / "dir.qda", [], "not a regular file"),
     "missing": (lambda p: p / "nothing.csv", [], "not found"),
 }
@@ -275,6 +283,13 @@ def test_bad_hand_files_exit_2_naming_the_file(case, tmp_path, capsys):
 
     assert re.search(message, err), err
     assert "Traceback" not in err
+
+
+def test_unzipped_project_qde_is_read(tmp_path):
+    with zipfile.ZipFile(FIX / "qualcoder_project.qdpx") as zf:
+        qde = _write(tmp_path / "project.qde", zf.read("project.qde"))
+    hand = read_hand_codes(qde)
+    assert hand.attrs["source"] == "refi" and dict(zip(hand["document_id"], hand["code"], strict=True)) == EXPECTED
 
 
 def test_cp1252_hand_codes_are_read(tmp_path):
@@ -375,3 +390,41 @@ def test_agreement_measures_on_fixture_match_hand_calculation():
     assert r.kappa == pytest.approx(2 / 3)
     assert r.documents["hand_document"].tolist() == [f"{CABINET}.docx", f"{INT01}.pdf", "budget_2020.txt",
                                                       "minutes-2016-03.txt"]
+
+
+# ------------------------------------------------------------------ property: Taguette rows, any repeats
+
+_TAGS = ["kahane.fight", "kahane.adapt", "Exit", "collaboration", "context", "Ação"]
+_OPTION_OF = {"kahane.fight": "fight", "kahane.adapt": "adapt", "Exit": "exit", "collaboration": "collaborate"}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(highlights=st.lists(st.tuples(st.sampled_from(["d1", "Doc ß", "报告"]),
+                                     st.lists(st.sampled_from(_TAGS), min_size=1, max_size=3, unique=True),
+                                     st.integers(1, 3)), min_size=1, max_size=12))
+def test_taguette_rows_read_whatever_the_repeats(highlights, tmp_path):
+    import csv
+
+    f = tmp_path / "tags.csv"
+    with f.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "document", "tag", "content"])
+        for hid, (doc, tags, repeat) in enumerate(highlights, start=1):
+            for _ in range(repeat):  # the per-tag export repeats a highlight's rows
+                for tag in tags:
+                    w.writerow([hid, doc, tag, "text, with a comma"])
+    votes: dict = {}
+    for doc, tags, _ in highlights:
+        for tag in tags:
+            if tag in _OPTION_OF:
+                votes.setdefault(doc, []).append(_OPTION_OF[tag])
+    expected = {}
+    for doc, seen in votes.items():
+        best = max(seen.count(o) for o in seen)
+        expected[doc] = next(o for o in seen if seen.count(o) == best)
+    if not expected:
+        hand = read_hand_codes(f)
+        assert hand.empty
+        return
+    hand = read_hand_codes(f)
+    assert dict(zip(hand["document_id"], hand["code"], strict=True)) == expected

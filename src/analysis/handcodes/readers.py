@@ -390,11 +390,10 @@ def _read_qde(path: Path) -> bytes:
     return data
 
 
-def _refi(path: Path):
+def _refi(path: Path, data: bytes):
     from defusedxml import ElementTree
     from defusedxml.common import DefusedXmlException
 
-    data = _read_qde(path)
     try:
         root = ElementTree.fromstring(data)
     except DefusedXmlException as exc:
@@ -402,6 +401,9 @@ def _refi(path: Path):
                          "export the project again") from None
     except ElementTree.ParseError as exc:
         raise InputError(f"hand codes file {path}: project.qde is not well-formed XML ({exc})") from None
+    if _local(root.tag) == "CodeBook":
+        raise InputError(f"hand codes file {path} is a REFI-QDA codebook: it lists codes but no codings; "
+                         "export the whole project (.qdpx) or the coded segments instead")
     if _local(root.tag) != "Project":
         raise InputError(f"hand codes file {path}: project.qde does not hold a REFI-QDA <Project>")
     users = {u.get("guid"): u.get("name") or "" for u in root.iter() if _local(u.tag) == "User"}
@@ -459,7 +461,8 @@ def read_segments(path: str | os.PathLike, *, format: str = "auto") -> pd.DataFr
         raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
     head = _head(path)
     kind = _kind(path, head)
-    if kind == "zip" and "project.qde" in _zip_names(path):
+    xml = kind == "text" and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    if (kind == "zip" and "project.qde" in _zip_names(path)) or xml:
         layout, segments = "refi", None
     else:
         header, rows, table_kind = read_table(path)
@@ -470,6 +473,9 @@ def read_segments(path: str | os.PathLike, *, format: str = "auto") -> pd.DataFr
         found = LAYOUTS[layout] if layout else "no layout the toolkit knows"
         raise InputError(f"hand codes file {path} was given as --format {format}, but it is {found}; "
                          f"drop --format (the layout is recognised) or export the file again")
+    if layout is None and [_key(h) for h in header[:2]] == ["tag", "description"]:
+        raise InputError(f"hand codes file {path} is a Taguette codebook (tags and counts), not highlights; in "
+                         "Taguette choose 'See all highlights', then 'Export this view' > Excel or CSV")
     if layout is None:
         raise InputError(
             f"hand codes file {path} needs a document id column ({', '.join(_ID_ALIASES[:3])} ...) and a code "
@@ -478,7 +484,12 @@ def read_segments(path: str | os.PathLike, *, format: str = "auto") -> pd.DataFr
             f"{', '.join(header[:12])}"
         )
     if layout == "refi":
-        out = _refi(path)
+        if xml:  # a project.qde (or a .qdc codebook) given unzipped
+            if path.stat().st_size > MAX_QDE_BYTES:
+                raise InputError(f"hand codes file {path} is over the {MAX_QDE_BYTES / 1e6:.0f} MB limit")
+            out = _refi(path, path.read_bytes())
+        else:
+            out = _refi(path, _read_qde(path))
     else:
         header, rows = segments
         width = len(header)
