@@ -299,6 +299,23 @@ def test_cp1252_hand_codes_are_read(tmp_path):
     assert hand.values.tolist() == [["d1", "ação"], ["d2", "fight"]]
 
 
+def test_same_name_with_two_extensions_stays_two_documents(tmp_path):
+    f = tmp_path / "codings.csv"
+    f.write_text("Codename,File,Coder\nFight,minutes.txt,ann\nExit,minutes.docx,ann\nAdapt,budget.txt,ann\n",
+                 encoding="utf-8")
+    hand = read_hand_codes(f)
+    assert dict(zip(hand["document_id"], hand["code"], strict=True)) == {
+        "minutes.txt": "fight", "minutes.docx": "exit", "budget": "adapt"}
+
+
+def test_xlsx_unpacked_size_limit(monkeypatch):
+    from analysis.handcodes import readers
+
+    monkeypatch.setattr(readers, "MAX_TEXT_BYTES", 1000)
+    with pytest.raises(InputError, match="unpacks to 0 MB, over the 0 MB limit"):
+        read_hand_codes(FIX / "taguette_all_tags.xlsx")
+
+
 def test_qdpx_size_limit(tmp_path, monkeypatch):
     from analysis.handcodes import readers
 

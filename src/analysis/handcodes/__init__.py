@@ -113,9 +113,13 @@ def read_hand_codes(
     if segments.empty:
         raise InputError(f"hand codes file {path} ({LAYOUTS[layout]}) holds no coded segments")
     options = [code_map.option(c, cats) for c, cats in zip(segments["code"], segments["categories"], strict=False)]
+    names = pd.Series(segments["document"].unique())
+    short = names.map(document_id_of)
+    clash = short.duplicated(keep=False)  # minutes.txt and minutes.docx: keep the full names
+    ids = dict(zip(names, short.where(~clash, names), strict=True))
     seg = segments.assign(
         option=options,
-        document_id=segments["document"].map(document_id_of),
+        document_id=segments["document"].map(ids),
         code_name=segments["code"].map(normalise_code),
     )
     if layout == "plain":

@@ -130,6 +130,7 @@ def read_table(path: str | os.PathLike) -> tuple[list[str], list[list[str]], str
     if kind == "zip":
         names = _zip_names(path)
         if "xl/workbook.xml" in names:
+            _check_unpacked(path)
             return (*_read_xlsx(path), "xlsx")
         if "project.qde" in names:
             raise InputError(f"hand codes file {path} is a REFI-QDA project, not a table")
@@ -162,6 +163,14 @@ def _zip_names(path: Path) -> set[str]:
         raise InputError(f"hand codes file {path} holds more than {MAX_ZIP_MEMBERS:,} files; "
                          "that is not a QDA export")
     return {i.filename for i in infos}
+
+
+def _check_unpacked(path: Path) -> None:
+    with zipfile.ZipFile(path) as zf:
+        unpacked = sum(i.file_size for i in zf.infolist())
+    if unpacked > MAX_TEXT_BYTES:
+        raise InputError(f"hand codes file {path} unpacks to {unpacked / 1e6:.0f} MB, over the "
+                         f"{MAX_TEXT_BYTES / 1e6:.0f} MB limit for a hand-code export")
 
 
 def _zip_message(path: Path, names: set[str]) -> str:
