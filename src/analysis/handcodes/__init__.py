@@ -116,10 +116,10 @@ def read_hand_codes(
     names = pd.Series(segments["document"].unique())
     short = names.map(document_id_of)
     clash = short.duplicated(keep=False)  # minutes.txt and minutes.docx: keep the full names
-    ids = dict(zip(names, short.where(~clash, names), strict=True))
+    doc_ids = dict(zip(names, short.where(~clash, names), strict=True))
     seg = segments.assign(
         option=options,
-        document_id=segments["document"].map(ids),
+        document_id=segments["document"].map(doc_ids),
         code_name=segments["code"].map(normalise_code),
     )
     if layout == "plain":
@@ -141,8 +141,8 @@ def read_hand_codes(
         counts = group["option"].value_counts(sort=False)
         best = counts.max()
         winner = next(o for o in group["option"] if counts[o] == best)
-        ids = group["segment"]
-        n_segments = ids[ids != ""].nunique() + int((ids == "").sum())
+        seg_ids = group["segment"]
+        n_segments = seg_ids[seg_ids != ""].nunique() + int((seg_ids == "").sum())
         rows.append({"document_id": doc, "document": group["document"].iloc[0], "code": winner,
                      "n_segments": n_segments, "tied": int((counts == best).sum() > 1)})
     out = pd.DataFrame(rows, columns=["document_id", "document", "code", "n_segments", "tied"])
