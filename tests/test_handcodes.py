@@ -152,6 +152,17 @@ def test_only_codes_that_map_vote(tmp_path):
     assert hand.attrs["no_option"] == ["d2"]
 
 
+def test_no_code_maps_is_exit_2_pointing_to_codes(tmp_path, capsys):
+    f = tmp_path / "tags.csv"
+    f.write_text("id,document,tag,content\n1,d1.txt,context,a\n2,d2.txt,Ação,b\n", encoding="utf-8")
+    assert main(["agreement", str(FIX / "coded.csv"), str(f)]) == 2
+    assert "map your codes with --codes FILE" in capsys.readouterr().err
+    codes = tmp_path / "codes.csv"
+    codes.write_text("code,option\ncontext,exit\nAção,fight\n", encoding="utf-8")
+    hand = read_hand_codes(f, codes=codes)
+    assert dict(zip(hand["document_id"], hand["code"], strict=True)) == {"d1": "exit", "d2": "fight"}
+
+
 def test_match_documents_rules():
     m = match_documents(["INT_1", "INT_10", "report", "board.docx", "x1"],
                         ["Fieldwork_INT1_notes", "Fieldwork_INT10_notes", "report_a", "report_b", "board", "x1"])

@@ -19,8 +19,11 @@ named are the ones we read):
 - **QualCoder 3.2-3.5 CSV**: one column per code; each cell holds the coded text, a new
   line, and the file (or case) name.
 - **REFI-QDA project** (``.qdpx``; QualCoder ``refi.py``, NVivo, ATLAS.ti, MAXQDA): a zip
-  holding ``project.qde``; codes nest in ``<CodeBook>``, codings sit in each source's
-  selections as ``<Coding><CodeRef targetGUID=.../></Coding>``.
+  holding ``project.qde``; codes nest in ``<CodeBook>`` (QualCoder writes its categories
+  as ``isCodable="false"`` codes holding their codes), codings sit in each source's
+  selections as ``<Coding><CodeRef targetGUID=.../></Coding>``. An unzipped
+  ``project.qde`` is read too; the XML is parsed with ``defusedxml`` (no entities, no
+  external references) and the unpacked size is limited.
 
 Every reader returns *segments*: one row per coded segment and code, with columns
 ``document``, ``code``, ``categories`` (a tuple, nearest first), ``segment`` and
