@@ -191,6 +191,12 @@ def test_match_file_option(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "documents compared: 1" in out and "report -> report_b (--match)" in out
     assert "report_a" in out.split("coded documents without hand codes (1):")[1]
+    # a hand document named as the QDA tool exported it, extension and all
+    qc = tmp_path / "codings.csv"
+    qc.write_text("Codename,File,Coder\nExit,report.docx,ann\n", encoding="utf-8")
+    pairs.write_text("hand,coded\nreport.docx,report_a\n", encoding="utf-8")
+    assert main(["agreement", str(coded), str(qc), "--match", str(pairs)]) == 0
+    assert "report.docx -> report_a (--match)" in capsys.readouterr().out
 
 
 def test_disagreements_listed_per_document(tmp_path, capsys):

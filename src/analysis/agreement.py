@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.handcodes import match_documents, option_of_code, read_hand_codes
+from analysis.handcodes import document_id_of, match_documents, option_of_code, read_hand_codes
 
 __all__ = [
     "AgreementResult",
@@ -249,10 +249,14 @@ def agreement(coded: pd.DataFrame, hand: pd.DataFrame, *, options=_OPTIONS, matc
     h = _codes_of(hand, "hand")
     if c["document_id"].duplicated().any() or h["document_id"].duplicated().any():
         raise InputError("each document may appear once in each file; found repeated document_id values")
+    names = h["document"].astype(str) if "document" in h.columns else h["document_id"]
+    # --match may name a hand document as the tool exported it (with its extension)
+    by_name = dict(zip(names, h["document_id"], strict=True))
+    match = {by_name.get(k, document_id_of(k) if document_id_of(k) in by_name.values() else k): v
+             for k, v in (match or {}).items()}
     matches = match_documents(h["document_id"], c["document_id"], mapping=match)
     paired = matches[matches["match"] != "unmatched"]
     to_coded = dict(zip(paired["hand_document"], paired["document_id"], strict=True))
-    names = h["document"].astype(str) if "document" in h.columns else h["document_id"]
     shown = dict(zip(h["document_id"], names, strict=True))
     h = h.assign(hand_document=names, document_id=h["document_id"].map(to_coded))
     matches = matches.assign(hand_document=matches["hand_document"].map(lambda d: shown.get(d, d)))
