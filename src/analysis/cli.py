@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:  # an option's own check, run by argparse while parsing
         print(f"error: {exc.format()}", file=sys.stderr)
         return exc.exit_code
+    except SystemExit as exc:  # argparse has printed its message (or the help)
+        return exc.code if isinstance(exc.code, int) else 2
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
