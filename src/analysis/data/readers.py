@@ -392,7 +392,7 @@ def _read_csv(path, schema, column_map, header_row, report, table, file, sep, li
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", pd.errors.ParserWarning)
                 text = pd.read_csv(path, dtype=str, usecols=again, on_bad_lines="skip", **options)
-            frame[again] = text[again]
+            frame[again] = text[again].astype(object)  # as written, whatever pandas' text type
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame({i: pd.Series(dtype=object) for i in range(width)})
         caught = []
