@@ -170,14 +170,15 @@ def _load_config(folder: Path, report: ValidationReport, limits: Limits) -> dict
 
 
 @functools.lru_cache(maxsize=1)
-def _codebook_indicators() -> dict[str, str] | None:
-    """The indicators of the shipped codebook (read once per process: parsing it is slow)."""
-    try:
-        from analysis.codebook import load_codebook  # the codebook may add indicators
+def _codebook_indicators() -> dict[str, str]:
+    """The indicators of the shipped codebook (read once per process: parsing it is slow).
 
-        return dict(load_codebook().indicator_options)
-    except Exception:  # noqa: BLE001 - fall back to the standard indicators
-        return None
+    A codebook that cannot be loaded is an error (``load_codebook`` says what is wrong),
+    never a silent fall-back to the standard indicators.
+    """
+    from analysis.codebook import load_codebook  # the codebook may add indicators
+
+    return dict(load_codebook().indicator_options)
 
 
 def read_dataset(path: str | Path, *, limits: Limits | None = None) -> Dataset:
