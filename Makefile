@@ -51,7 +51,7 @@ smoke: ## Install with plain `pip install .` into a fresh venv and run every com
 notebooks: $(STAMP) ## Re-execute the committed notebooks in place (no timings recorded; commit the result)
 	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do \
 	  echo "executing $$nb"; \
-	  PYTHONHASHSEED=0 ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN \
+	  PYTHONHASHSEED=0 $(abspath $(BIN))/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN \
 	    --ExecutePreprocessor.kernel_name=$(KERNEL) --ExecutePreprocessor.record_timing=False \
 	    --ExecutePreprocessor.timeout=1200 "$$nb" || exit 1; \
 	done
