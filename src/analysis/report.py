@@ -388,6 +388,9 @@ def build_report(
                     continue
                 raise InputError(f"notebook {nb.name} failed on this dataset: {exc.ename}: {exc.evalue}") from None
             cleaned = strip_volatile(nbformat.read(target, as_version=4))
+            # papermill's raw output is private to this run: removed first, so the command line's
+            # output transaction keeps no backup of it (a stray .bak moved into the report).
+            target.unlink()
             atomic_write_text(target, nbformat.writes(nbformat.from_dict(cleaned)) + "\n")
             executed.append(target)
         chart_entries = {}
