@@ -10,14 +10,15 @@ STAMP := $(VENV)/.installed
 DATASET ?= data/example
 OUT ?= output/report
 KERNEL := partnership-analysis
+REPEAT ?= 5
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test test-fast bench lint format lab lock example clean
+.PHONY: help install report test test-fast test-repeat smoke notebooks bench lint format lab lock example clean
 
 help: ## Show this help
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 	$(BIN)/uv pip install --quiet --python $(PY) -r requirements.lock
@@ -37,6 +38,23 @@ test: $(STAMP) ## Run the whole test suite: unit tests, doctests and notebooks (
 
 test-fast: $(STAMP) ## Run the unit tests only (no notebooks)
 	$(PY) -m pytest -n 2 -x -q tests
+
+test-repeat: $(STAMP) ## Run the whole suite REPEAT=5 times in a row; stop at the first failure
+	@for i in $$(seq 1 $(REPEAT)); do \
+	  echo "== make test: run $$i of $(REPEAT)"; \
+	  $(MAKE) --no-print-directory test || { echo "== run $$i of $(REPEAT) failed"; exit 1; }; \
+	done; echo "== all $(REPEAT) runs passed"
+
+smoke: ## Install with plain `pip install .` into a fresh venv and run every command on the example
+	.ci/smoke
+
+notebooks: $(STAMP) ## Re-execute the committed notebooks in place (no timings recorded; commit the result)
+	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do \
+	  echo "executing $$nb"; \
+	  PYTHONHASHSEED=0 $(abspath $(BIN))/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN \
+	    --ExecutePreprocessor.kernel_name=$(KERNEL) --ExecutePreprocessor.record_timing=False \
+	    --ExecutePreprocessor.timeout=1200 "$$nb" || exit 1; \
+	done
 
 bench: $(STAMP) ## Run the benchmarks and write docs/performance.md
 	$(PY) benchmarks/run.py

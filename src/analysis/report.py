@@ -30,12 +30,22 @@ from analysis import __version__
 from analysis.errors import InputError
 from analysis.writers import atomic_write_text, check_output_dir
 
-__all__ = ["NOTEBOOK_DIR", "KERNEL_NAME", "build_report", "check_parameters", "notebook_parameters", "sanitise_outputs",
-           "package_versions", "select_notebooks", "strip_volatile"]
+__all__ = ["NOTEBOOK_DIR", "KERNEL_NAME", "build_report", "check_parameters", "find_notebooks",
+           "notebook_parameters", "package_versions", "sanitise_outputs", "select_notebooks", "strip_volatile"]
 
-#: The project's notebooks (installed checkouts: ``notebooks/`` beside ``src/``).
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-#: The Jupyter kernel every notebook uses (registered by ``make install``).
+
+def _notebook_dir() -> Path:
+    """The notebooks the report runs: shipped inside an installed package
+    (``analysis/bundled/notebooks``, see ``setup.py``), or ``notebooks/`` beside ``src/``
+    in a checkout (an editable install)."""
+    here = Path(__file__).resolve().parent
+    shipped, checkout = here / "bundled" / "notebooks", here.parents[1] / "notebooks"
+    return checkout if not shipped.is_dir() and checkout.is_dir() else shipped
+
+
+#: The project's notebooks (see :func:`find_notebooks`).
+NOTEBOOK_DIR = _notebook_dir()
+#: The Jupyter kernel every notebook uses (shipped with the package; ``make install`` registers it too).
 KERNEL_NAME = "partnership-analysis"
 
 _VERSIONED = ("pandas", "numpy", "scipy", "matplotlib", "seaborn", "scikit-learn", "statsmodels",
@@ -131,6 +141,21 @@ def _filtered_stderr(noise: str = "Kernel is running over TCP without encryption
             for line in tmp.read().decode("utf-8", "replace").splitlines():
                 if noise not in line:
                     print(line, file=sys.stderr)
+
+
+def find_notebooks(notebooks_dir: str | os.PathLike | None = None) -> list[Path]:
+    """The numbered notebooks (``NN_name.ipynb``) in ``notebooks_dir`` (default: the toolkit's own).
+
+    Raises :class:`InputError` when the folder does not exist or holds no numbered notebook.
+    """
+    folder = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOK_DIR
+    found = sorted(folder.glob("[0-9][0-9]_*.ipynb")) if folder.is_dir() else []
+    if not found:
+        hint = ("pass a folder of notebooks with --notebooks-dir" if notebooks_dir is None
+                else "name a folder holding notebooks named like 01_overview.ipynb")
+        state = "holds no notebook named NN_*.ipynb" if folder.is_dir() else "does not exist"
+        raise InputError(f"the notebooks folder {folder} {state}; {hint}")
+    return found
 
 
 def select_notebooks(available: list[Path], names: list[str]) -> list[Path]:
@@ -292,6 +317,7 @@ def build_report(
     end: int = 2019,
     parameters: dict | None = None,
     notebooks: list[str] | None = None,
+    notebooks_dir: str | os.PathLike | None = None,
     show_code: bool = False,
     charts: bool = True,
     kernel_name: str = KERNEL_NAME,
@@ -311,6 +337,9 @@ def build_report(
         Further notebook parameters (checked against the notebooks' parameters cells).
     notebooks : list of str, optional
         Names (or stems) of the notebooks to run; all by default.
+    notebooks_dir : path-like, optional
+        Folder of notebooks to run instead of the toolkit's own (``NN_name.ipynb``); they
+        run with it as their working folder.
     show_code : bool
         Show the code cells in the HTML (hidden by default).
 
@@ -327,11 +356,10 @@ def build_report(
     dataset = Path(dataset)
     ds = load_dataset(dataset)  # validation errors stop the report before anything runs
     out = check_output_dir(out_dir, inputs=[dataset])
-    all_nbs = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+    all_nbs = find_notebooks(notebooks_dir)
+    nb_dir = all_nbs[0].parent
     if notebooks:
         all_nbs = select_notebooks(all_nbs, notebooks)
-    if not all_nbs:
-        raise InputError(f"no notebooks found in {NOTEBOOK_DIR}")
     if end <= start:
         raise InputError(f"the end year ({end}) must come after the start year ({start})")
     params = {"dataset": str(dataset.resolve()), "seed": seed, "start_year": start, "end_year": end}
@@ -350,7 +378,7 @@ def build_report(
             try:
                 with _filtered_stderr():
                     papermill.execute_notebook(str(nb), str(target), parameters=nb_params,
-                                               kernel_name=kernel_name, cwd=str(NOTEBOOK_DIR),
+                                               kernel_name=kernel_name, cwd=str(nb_dir),
                                                progress_bar=False, log_output=False)
             except papermill.PapermillExecutionError as exc:
                 if exc.ename == "MissingTableError":
@@ -360,6 +388,9 @@ def build_report(
                     continue
                 raise InputError(f"notebook {nb.name} failed on this dataset: {exc.ename}: {exc.evalue}") from None
             cleaned = strip_volatile(nbformat.read(target, as_version=4))
+            # papermill's raw output is private to this run: removed first, so the command line's
+            # output transaction keeps no backup of it (a stray .bak moved into the report).
+            target.unlink()
             atomic_write_text(target, nbformat.writes(nbformat.from_dict(cleaned)) + "\n")
             executed.append(target)
         chart_entries = {}

@@ -62,20 +62,12 @@ _NAMES = {
     "sequential": ("darkest blue", "dark blue", "mid blue", "light blue", "lightest blue", "light grey"),
     "focus": ("dark blue", "grey"),
 }
-# The same colours, used only if afcharts cannot be imported.
-_FALLBACK = {
-    "categorical": ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"),
-    "duo": ("#12436D", "#F46A25"),
-    "sequential": ("#092135", "#12436D", "#2073BC", "#6BACE6", "#ADD1F1", "#F2F2F2"),
-    "focus": ("#12436D", "#BFBFBF"),
-}
 
 
 def _af_hex(palette: str) -> tuple[str, ...]:
-    try:
-        from afcharts.af_colours import get_af_colours
-    except ImportError:  # pragma: no cover - afcharts is a dependency
-        return _FALLBACK[palette]
+    # afcharts is a dependency: without it the colours would silently differ, so its ImportError stands.
+    from afcharts.af_colours import get_af_colours
+
     if palette == "sequential":
         colours = get_af_colours("sequential", number_of_colours=5, include_grey=True)
     else:

@@ -38,6 +38,8 @@ def register(subparsers) -> None:
     p.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
                    help="a further notebook parameter (JSON value or text); may be repeated")
     p.add_argument("--notebooks", help="comma-separated notebook numbers or names to run (default: all)")
+    p.add_argument("--notebooks-dir", type=Path, metavar="DIR",
+                   help="run the notebooks in DIR (named NN_name.ipynb) instead of the toolkit's own")
     p.add_argument("--show-code", action="store_true", help="show code cells in the HTML report")
     p.add_argument("--no-charts", action="store_true", help="skip the chart export")
     p.set_defaults(func=run)
@@ -49,7 +51,8 @@ def run(args) -> int:
     params = dict(_param(t) for t in args.parameter)
     notebooks = [s.strip() for s in args.notebooks.split(",")] if args.notebooks else None
     path = build_report(args.dataset, args.out, seed=args.seed, start=args.start, end=args.end,
-                        parameters=params, notebooks=notebooks, show_code=args.show_code,
+                        parameters=params, notebooks=notebooks, notebooks_dir=args.notebooks_dir,
+                        show_code=args.show_code,
                         charts=not args.no_charts)
     print(f"report written: {path}")
     return 0

@@ -19,10 +19,7 @@ def _elbow(ks, wss) -> int:
     return int(ks[np.argmax(np.abs(1 - x - y))])
 
 def _version(module: str) -> str:
-    try:
-        return __import__(module).__version__
-    except Exception:  # noqa: BLE001
-        return "unknown"
+    return __import__(module).__version__
 
 
 def _jsonable(value):

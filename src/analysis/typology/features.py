@@ -7,7 +7,7 @@ import warnings
 
 import pandas as pd
 
-from analysis.data.schema import INDICATOR_OPTIONS, OPTIONS
+from analysis.data.schema import OPTIONS
 from analysis.errors import InputError
 
 __all__ = ["DOCUMENT_PREFIX", "TypologyInputError", "compute_features", "council_features",
@@ -28,7 +28,7 @@ class TypologyInputError(InputError, ValueError):
 
 
 def indicator_options() -> dict:
-    """The indicator -> option mapping: the codebook's if it loads, else the schema's.
+    """The indicator -> option mapping of the shipped codebook (an error if it does not load).
 
     Examples
     --------
@@ -40,15 +40,11 @@ def indicator_options() -> dict:
 
 @functools.lru_cache(maxsize=1)
 def _indicator_options_cached() -> tuple:
-    try:
-        from analysis.codebook import load_codebook
+    # The shipped codebook maps every standard indicator; one that does not load is a broken
+    # installation, and its error (file, line, fix) is raised rather than hidden.
+    from analysis.codebook import load_codebook
 
-        mapping = dict(load_codebook().indicator_options)
-        if mapping:
-            return tuple(mapping.items())
-    except Exception:  # noqa: BLE001 - the schema's mapping is the documented fallback
-        pass
-    return tuple(INDICATOR_OPTIONS.items())
+    return tuple(load_codebook().indicator_options.items())
 
 
 def feature_options(columns, mapping: dict | None = None) -> dict:
