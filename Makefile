@@ -38,8 +38,9 @@ test: $(STAMP) ## Run the whole test suite: unit tests, doctests and notebooks (
 test-fast: $(STAMP) ## Run the unit tests only (no notebooks)
 	$(PY) -m pytest -n 2 -x -q tests
 
-bench: $(STAMP) ## Run the benchmarks and write docs/performance.md
+bench: $(STAMP) ## Run the benchmarks and write docs/performance.md; then the typology's stability beside R clusterboot
 	$(PY) benchmarks/run.py
+	mkdir -p benchmarks/_work && $(PY) benchmarks/bench_typology.py --json benchmarks/_work/bench_typology.json
 
 lint: $(STAMP) ## Lint with ruff
 	$(BIN)/ruff check src tests benchmarks
