@@ -6,7 +6,7 @@
 On synthetic features (``--n`` partnerships x 15 indicators, four planted options, rates as
 in the example generator) it times, in one run:
 
-1. the whole fit, ``KahaneTypology(k=4, n_bootstrap=100)``, whose stability is the
+1. the whole fit, ``KahaneTypology(k=4, n_boot=100)``, whose stability is the
    clusterboot-faithful bootstrap (``analysis.stability.clusterboot``, 10 fresh k-means
    starts per resample, resamples spread over the cores), with its steps;
 2. the stability step alone: faithful on all cores, faithful in one process, and the fast
@@ -129,7 +129,7 @@ def main(argv=None) -> int:
                      "load_at_start": [round(v, 1) for v in os.getloadavg()]}
     print(f"{args.n} partnerships x {X.shape[1]} features; load average {results['load_at_start']}")
     model = timed(f"whole fit k=4, {args.bootstrap} faithful resamples (all steps)",
-                  lambda: KahaneTypology(k=4, n_bootstrap=args.bootstrap, random_state=args.seed).fit(X),
+                  lambda: KahaneTypology(k=4, n_boot=args.bootstrap, random_state=args.seed).fit(X),
                   results, key="fit")
     results["fit_steps"] = model.timings_
     results["ari_vs_planted"] = round(adjusted_rand_score(truth, model.labels_), 4)

@@ -150,3 +150,19 @@ def test_select_notebooks_by_number_or_name():
 
     names = [nb.stem for nb in select_notebooks(NOTEBOOKS, ["4", "01", "03_austerity_activity"])]
     assert names == ["01_data_overview", "03_austerity_activity", "04_staffordshire"]
+
+
+def test_report_charts_cover_the_years_asked_for(tmp_path, monkeypatch):
+    """``report --from 2012 --to 2019`` exports charts for 2012-2019, not the austerity default 2010-2019."""
+    import pandas as pd
+    from conftest import EXAMPLE
+
+    from analysis import charts
+
+    monkeypatch.setattr(charts, "CHART_MODULES", ("analysis.figures.austerity",))  # the family with years
+    build_report(EXAMPLE, tmp_path / "out", start=2012, end=2019, notebooks=["01_data_overview"], charts=True)
+    exported = tmp_path / "out" / "charts"
+    series = pd.read_csv(exported / "austerity_activity_quintiles.csv")
+    assert sorted(series["year"].unique()) == list(range(2012, 2020))
+    survival = (exported / "austerity_survival.svg").read_text(encoding="utf-8")
+    assert "2012-13 to 2019-20" in survival and "2010-11" not in survival

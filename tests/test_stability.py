@@ -135,7 +135,7 @@ def test_reference_matrix_is_what_the_estimator_clusters_on_the_example():
     from analysis.typology import KahaneTypology, features_for
 
     features = features_for(load_dataset(EXAMPLE))
-    model = KahaneTypology(n_bootstrap=0, n_seeds=0, n_subsamples=0, alternatives=False,
+    model = KahaneTypology(n_boot=0, n_seeds=0, n_subsamples=0, alternatives=False,
                            random_state=0).fit(features)
     committed = pd.read_csv(REFERENCE / "example_scaled.csv")
     assert list(committed.columns) == model.features_used_

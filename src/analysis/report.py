@@ -306,7 +306,7 @@ def build_report(
             from analysis.charts import standard_charts
             from analysis.export import export_charts, write_gallery
 
-            specs = standard_charts(ds, random_state=seed)
+            specs = standard_charts(ds, random_state=seed, start=start, end=end)
             export_charts(specs, staging / "charts")
             write_gallery(staging / "charts", title=f"Charts: {ds.name}")
             chart_entries = {p.name: _sha256(p) for p in sorted((staging / "charts").iterdir()) if p.is_file()}

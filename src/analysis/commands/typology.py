@@ -34,7 +34,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("dataset", type=Path, help="the dataset folder")
     p.add_argument("--out", type=Path, required=True, help="output folder (outside the dataset)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=int, default=2010, help="random seed (default 2010)")
     p.add_argument("--k", type=_k, default="auto", help="number of clusters or 'auto' (default)")
     p.add_argument("--transform", choices=("asinh", "log1p", "none"), default="asinh",
                    help="transformation of the rates (default asinh)")
@@ -59,6 +59,7 @@ def run(args) -> int:
     from analysis.data import load_dataset
     from analysis.typology import (
         KahaneTypology,
+        TypologyInputError,
         features_for,
         summary_markdown,
         typology_charts,
@@ -70,8 +71,12 @@ def run(args) -> int:
 
         documents = document_scores(dataset)
     features = features_for(dataset, documents=documents)
-    model = KahaneTypology(k=args.k, transformation=args.transform, scaling=args.scaling,
-                           n_bootstrap=args.bootstrap, random_state=args.seed).fit(features)
+    try:
+        model = KahaneTypology(k=args.k, transformation=args.transform, scaling=args.scaling,
+                               n_boot=args.bootstrap, random_state=args.seed).fit(features)
+    except TypologyInputError as exc:  # the API names parameters; say the options instead
+        raise InputError(str(exc).replace("lower k or use k='auto'", "lower --k or use --k auto")
+                         .replace("lower k", "lower --k")) from None
     placements = model.placements_.round(6)
     diagnostics = model.diagnostics()
     diagnostics["dataset"] = str(args.dataset)

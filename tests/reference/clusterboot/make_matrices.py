@@ -27,7 +27,7 @@ NOISE_SD = 1.0
 def example_matrix() -> pd.DataFrame:
     """The scaled matrix the default typology clusters on the bundled example."""
     features = features_for(load_dataset(ROOT / "data" / "example"))
-    model = KahaneTypology(n_bootstrap=0, n_seeds=0, n_subsamples=0, alternatives=False,
+    model = KahaneTypology(n_boot=0, n_seeds=0, n_subsamples=0, alternatives=False,
                            random_state=0).fit(features)
     return pd.DataFrame(model.feature_space(features), columns=model.features_used_)
 
