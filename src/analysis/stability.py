@@ -35,10 +35,13 @@ structure is weak (on the noisy example it reads about 0.8 where clusterboot rea
 0.5). Use it for quick looks at data already known to be well clustered, never for the
 figures you report.
 
-Speed: the resamples are independent, so they run in ``n_jobs`` worker processes; each
-resample takes its own seed from one :class:`numpy.random.SeedSequence`, so the result is
-the same for any ``n_jobs``. Each k-means run stops when no point changes cluster (further
-iterations could change nothing); runs are never cut short otherwise.
+Speed: the resamples are independent, so ``n_jobs`` threads work through them (joblib's
+threading backend: scikit-learn's k-means releases the GIL while it iterates, and threads,
+unlike worker processes, cost nothing to start, which matters on small data and on a busy
+machine). Each k-means runs on one OpenMP thread, so the threads do not compete with each
+other. Each resample takes its own seed from one :class:`numpy.random.SeedSequence`, so the
+result is the same for any ``n_jobs``. Each k-means run stops when no point changes cluster
+(further iterations could change nothing); runs are never cut short otherwise.
 
 Examples
 --------
@@ -93,9 +96,6 @@ INITS = ("fresh", "warm")
 #: What the output says when warm starts were used.
 WARM_NOTE = ("warm starts (each resample clustered once from the original centroids) may overstate "
              "stability; use init='fresh' for figures to report")
-#: Below this much work (resamples x rows), the resamples run in this process: starting
-#: worker processes (about a second) would cost more than it saves.
-_PARALLEL_MIN_WORK = 500_000
 
 
 def stability_label(jaccard: float) -> str:
@@ -228,9 +228,10 @@ def _resample_jaccard(Z, labels, k, centers, runs, seed) -> np.ndarray:
 
 
 def _resample_chunk(Z, labels, k, centers, runs, seeds) -> np.ndarray:
-    # One thread per task: the resamples themselves are the parallel work. The data have
-    # been checked once by clusterboot(), so scikit-learn need not scan them for NaN again.
-    with threadpool_limits(limits=1), config_context(assume_finite=True):
+    # One OpenMP thread for each k-means: the resamples themselves are the parallel work. An
+    # OpenMP limit holds only in the thread that sets it, so each worker thread sets its own.
+    # The data have been checked once by clusterboot(): scikit-learn need not scan them again.
+    with threadpool_limits(limits=1, user_api="openmp"), config_context(assume_finite=True):
         return np.array([_resample_jaccard(Z, labels, k, centers, runs, s) for s in seeds]).reshape(-1, k)
 
 
@@ -278,8 +279,8 @@ def clusterboot(Z, labels, *, n_boot: int = 100, runs: int = 10, bootmethod: str
         clusterboot's thresholds for counting a resample as dissolving (<=) or recovering (>)
         a cluster.
     n_jobs : int or None, default None
-        Worker processes. None: all cores when the work is large (``n_boot`` x n of at least
-        500,000), else this process. The result does not depend on it.
+        Threads working through the resamples; None: one per core. The result does not
+        depend on it.
     random_state : int, Generator, RandomState, SeedSequence or None
         Seed of the resampling and of the k-means starts.
 
@@ -325,19 +326,19 @@ def clusterboot(Z, labels, *, n_boot: int = 100, runs: int = 10, bootmethod: str
     else:
         centers = None
     seeds = _seed_sequence(random_state).spawn(int(n_boot))
-    if n_jobs is None:
-        n_jobs = (os.cpu_count() or 1) if n_boot * len(Z) >= _PARALLEL_MIN_WORK else 1
-    n_jobs = max(1, min(int(n_jobs), int(n_boot)))
-    if n_boot == 0:
-        jaccard = np.zeros((0, k))
-    elif n_jobs == 1:
-        jaccard = _resample_chunk(Z, labels, k, centers, int(runs), seeds)
-    else:
-        # A few chunks per worker, so that a worker slowed by other jobs does not hold up the rest.
-        chunks = [list(c) for c in np.array_split(np.array(seeds, dtype=object), 4 * n_jobs) if len(c)]
-        parts = Parallel(n_jobs=n_jobs)(delayed(_resample_chunk)(Z, labels, k, centers, int(runs), c)
-                                        for c in chunks)
-        jaccard = np.vstack(parts)
+    n_jobs = max(1, min(int(n_jobs if n_jobs is not None else os.cpu_count() or 1), int(n_boot) or 1))
+    # Linear algebra on one thread meanwhile (a process-wide setting, so set here, once).
+    with threadpool_limits(limits=1, user_api="blas"):
+        if n_boot == 0:
+            jaccard = np.zeros((0, k))
+        elif n_jobs == 1:
+            jaccard = _resample_chunk(Z, labels, k, centers, int(runs), seeds)
+        else:
+            # A few chunks per thread, so that a thread slowed by other jobs does not hold up the rest.
+            chunks = [list(c) for c in np.array_split(np.array(seeds, dtype=object), 4 * n_jobs) if len(c)]
+            parts = Parallel(n_jobs=n_jobs, prefer="threads")(
+                delayed(_resample_chunk)(Z, labels, k, centers, int(runs), c) for c in chunks)
+            jaccard = np.vstack(parts)
     return ClusterbootResult(bootresult=jaccard, n_boot=int(n_boot), runs=int(runs) if init == "fresh" else 1,
                              init=init, bootmethod=bootmethod, dissolution=float(dissolution),
                              recover=float(recover), sizes=sizes)
