@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import nbformat
 import pytest
@@ -166,3 +167,35 @@ def test_report_charts_cover_the_years_asked_for(tmp_path, monkeypatch):
     assert sorted(series["year"].unique()) == list(range(2012, 2020))
     survival = (exported / "austerity_survival.svg").read_text(encoding="utf-8")
     assert "2012-13 to 2019-20" in survival and "2010-11" not in survival
+
+
+def test_values_from_the_data_never_become_live_markup_in_the_report(tmp_path):
+    """A partnership id holding HTML reaches the report only as text (issue 21: stored XSS)."""
+    import nbformat
+
+    from analysis.notebook import say
+    from analysis.report import _html_report
+
+    hostile = "<img src=x onerror=alert(1)>"
+    sentence = say("The largest partnership is {pid}.", pid=hostile)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("say(...)")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": sentence.data, "text/plain": ""}),
+        # what any other code could display: raw Markdown and raw HTML with script in them
+        nbformat.v4.new_output("display_data", data={"text/markdown": f"Raw: {hostile} [see](javascript:steal())",
+                                                     "text/plain": ""}),
+        nbformat.v4.new_output("display_data", data={
+            "text/html": f"<table><tr><td onmouseover='steal()'>{hostile}</td></tr></table>"
+                         "<script>steal()</script><a href='javascript:steal()'>x</a>",
+            "text/plain": ""}),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Overview"), cell]
+    path = tmp_path / "01_overview.ipynb"
+    nbformat.write(nb, path)
+    header = {"dataset": "d", "checksum": "0", "parameters": {}, "versions": {}}
+    page = _html_report([path], header, show_code=False, title="t")
+    as_text = "&lt;img src=x onerror=alert(1)&gt;"
+    live = re.findall(r"<(?:img|script)\b|\bon(?:error|mouseover)=|javascript:", page.replace(as_text, ""))
+    assert live == []
+    assert page.count(as_text) == 1  # say() shows it as text; raw markup from elsewhere is removed

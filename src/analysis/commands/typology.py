@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -14,9 +15,9 @@ def _k(value: str):
     try:
         k = int(value)
     except ValueError:
-        raise InputError(f"--k must be 'auto' or a whole number, not {value!r}") from None
+        raise argparse.ArgumentTypeError(f"must be 'auto' or a whole number, not {value!r}") from None
     if k < 1:
-        raise InputError(f"--k must be at least 1, not {k}")
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {k}")
     return k
 
 
