@@ -58,6 +58,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -68,7 +69,7 @@ from sklearn import config_context
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.parallel import Parallel, delayed
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 __all__ = [
     "BOOTMETHODS",
@@ -227,11 +228,17 @@ def _resample_jaccard(Z, labels, k, centers, runs, seed) -> np.ndarray:
     return best_jaccard(labels[distinct], found, k)
 
 
+@functools.cache
+def _threadpools() -> ThreadpoolController:
+    # Finding the loaded thread pools takes tens of milliseconds: once per process, not per call.
+    return ThreadpoolController()
+
+
 def _resample_chunk(Z, labels, k, centers, runs, seeds) -> np.ndarray:
     # One OpenMP thread for each k-means: the resamples themselves are the parallel work. An
     # OpenMP limit holds only in the thread that sets it, so each worker thread sets its own.
     # The data have been checked once by clusterboot(): scikit-learn need not scan them again.
-    with threadpool_limits(limits=1, user_api="openmp"), config_context(assume_finite=True):
+    with _threadpools().limit(limits=1, user_api="openmp"), config_context(assume_finite=True):
         return np.array([_resample_jaccard(Z, labels, k, centers, runs, s) for s in seeds]).reshape(-1, k)
 
 
@@ -328,7 +335,7 @@ def clusterboot(Z, labels, *, n_boot: int = 100, runs: int = 10, bootmethod: str
     seeds = _seed_sequence(random_state).spawn(int(n_boot))
     n_jobs = max(1, min(int(n_jobs if n_jobs is not None else os.cpu_count() or 1), int(n_boot) or 1))
     # Linear algebra on one thread meanwhile (a process-wide setting, so set here, once).
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _threadpools().limit(limits=1, user_api="blas"):
         if n_boot == 0:
             jaccard = np.zeros((0, k))
         elif n_jobs == 1:
