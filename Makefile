@@ -56,8 +56,9 @@ notebooks: $(STAMP) ## Re-execute the committed notebooks in place (no timings r
 	    --ExecutePreprocessor.timeout=1200 "$$nb" || exit 1; \
 	done
 
-bench: $(STAMP) ## Run the benchmarks and write docs/performance.md
+bench: $(STAMP) ## Run the benchmarks and write docs/performance.md; then the typology's stability beside R clusterboot
 	$(PY) benchmarks/run.py
+	mkdir -p benchmarks/_work && $(PY) benchmarks/bench_typology.py --json benchmarks/_work/bench_typology.json
 
 lint: $(STAMP) ## Lint with ruff
 	$(BIN)/ruff check src tests benchmarks

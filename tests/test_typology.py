@@ -26,6 +26,7 @@ from analysis.typology import (
     features_for,
     option_prototypes,
     stability_label,
+    summary_markdown,
     years_active,
 )
 from analysis.typology.options import _assign_options
@@ -354,7 +355,37 @@ def test_clusterboot_splitting_noise_is_not_stable():
                       random_state=0)
     assert out["mean"].min() < 0.85
     assert [stability_label(v) for v in (0.9, 0.8, 0.7, 0.5)] == ["highly stable", "stable", "doubtful",
-                                                                  "unstable"]
+                                                                  "dissolved"]
+
+
+def test_estimator_stability_is_clusterboot_faithful_by_default(example):
+    # The default: ten fresh starts per resample (as fpc::clusterboot), the same figures as
+    # analysis.stability.clusterboot on the estimator's own matrix and partition.
+    from analysis.stability import clusterboot as faithful
+
+    _, features, _ = example
+    model = KahaneTypology(k=4, n_init=5, n_boot=6, n_seeds=0, n_subsamples=0, alternatives=False,
+                           random_state=0).fit(features)
+    assert model.bootstrap_.init == "fresh" and model.bootstrap_.runs == 10
+    seeds = np.random.RandomState(0).randint(2**31 - 1, size=7)  # the fit's seeds, in their order
+    direct = faithful(model.feature_space(features), model.labels_, n_boot=6, random_state=int(seeds[3]))
+    np.testing.assert_array_equal(model.bootstrap_jaccard_, direct.bootresult)
+    diag = model.diagnostics()["bootstrap"]
+    assert (diag["init"], diag["runs"], diag["bootmethod"], diag["note"]) == ("fresh", 10, "boot", "")
+    assert "10 fresh k-means starts per resample" in summary_markdown(model)
+    assert list(model.stability_.columns) == ["cluster", "jaccard_mean", "stability", "share_dissolved",
+                                              "share_recovered", "n_dissolved", "n_recovered"]
+
+
+def test_estimator_warm_start_is_named_and_says_it_may_overstate(example):
+    _, features, _ = example
+    model = KahaneTypology(k=4, n_init=5, n_boot=4, bootstrap_init="warm", n_seeds=0, n_subsamples=0,
+                           alternatives=False, random_state=0).fit(features)
+    assert model.bootstrap_.runs == 1
+    assert "may overstate" in model.diagnostics()["bootstrap"]["note"]
+    assert "may overstate" in summary_markdown(model)
+    with pytest.raises(InputError, match="bootstrap_init must be 'fresh' or 'warm'"):
+        KahaneTypology(bootstrap_init="hot").fit(features)
 
 
 # --------------------------------------------------------------------------- estimator

@@ -45,11 +45,12 @@ Method
 4. **k-means** with ``n_init`` restarts (k-means++) under the seed, recording the
    algorithm used; Ward clustering (on a subsample when the data is large) and a
    Gaussian mixture are fitted as alternatives and compared by adjusted Rand index.
-5. **Stability** in the manner of Hennig's ``clusterboot``: bootstrap resamples are
-   re-clustered and each original cluster's best Jaccard similarity with a resample
-   cluster is averaged (on the distinct points of the resample); clusters are labelled
-   highly stable (>= 0.85), stable (>= 0.75), doubtful (>= 0.6) or unstable. Also the
-   adjusted Rand index of fits under other seeds and of fits on 80% subsamples.
+5. **Stability** as Hennig's ``fpc::clusterboot`` computes it (:mod:`analysis.stability`):
+   the distinct points of each bootstrap resample are clustered afresh (ten k-means
+   starts, the best kept) and each original cluster's best Jaccard similarity with a
+   resample cluster is averaged; clusters are labelled highly stable (>= 0.85), stable
+   (>= 0.75), doubtful (>= 0.6) or dissolved. Also the adjusted Rand index of fits under
+   other seeds and of fits on 80% subsamples.
 6. **Options**: a prototype partnership per option (high rates on the option's own
    indicators, typical rates on the others, see :func:`option_prototypes`) is mapped
    into the same space; clusters are matched to options by the Hungarian algorithm on

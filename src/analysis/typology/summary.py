@@ -38,9 +38,14 @@ def summary_markdown(model: KahaneTypology, *, dataset_name: str = "", window: d
         "", f"Median confidence: {p['confidence'].median():.2f} (1 - distance to own centroid / distance "
         "to the second nearest).", ""]
     s = model.stability_summary_
-    lines += ["## Stability", "", f"Bootstrap ({model.n_boot} resamples, {model.bootstrap_init} start): "
+    boot = model.bootstrap_
+    how = (f"{boot.runs} fresh k-means starts per resample, as R's fpc::clusterboot" if boot.init == "fresh"
+           else "warm start: each resample clustered once from the fitted centroids")
+    lines += ["## Stability", "", f"Bootstrap ({model.n_boot} resamples, distinct partnerships of each, {how}): "
               "mean Jaccard per cluster (>= 0.85 highly stable, >= 0.75 stable, 0.6-0.75 doubtful, "
-              "< 0.6 unstable).", "", _md_table(model.stability_.round(3)), ""]
+              "< 0.6 dissolved).", "", _md_table(model.stability_.round(3)), ""]
+    if boot.note:
+        lines += [f"**Note:** {boot.note}.", ""]
     for key, label in (("ari_across_seeds", "other seeds"), ("ari_across_subsamples", "80% subsamples")):
         if s.get(key):
             lines.append(f"- Adjusted Rand index with {label}: min {s['min_' + key]:.3f}, "
