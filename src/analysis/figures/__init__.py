@@ -1,0 +1,1 @@
+"""Figures drawn from computed results (figure-level and map functions)."""
