@@ -37,6 +37,7 @@ CHART_MODULES = (
     "analysis.coding",
     "analysis.activity",
     "analysis.network",
+    "analysis.figures.council_maps",
 )
 
 

@@ -234,7 +234,8 @@ def _continuous_norm(values: np.ndarray, *, palette, center, vmin, vmax):
             lo, hi = lo - 0.5, hi + 0.5
         # values all at or below zero (cuts) get darker the further they fall
         reverse = palette == "sequential_r" or (palette == "sequential" and hi <= 0)
-        return sequential_cmap(reverse=reverse), Normalize(vmin=lo, vmax=hi), palette
+        return (sequential_cmap(reverse=reverse), Normalize(vmin=lo, vmax=hi),
+                "sequential_r" if reverse else "sequential")
     raise ValueError(f"palette must be 'sequential', 'sequential_r' or 'diverging' for numbers, "
                      f"not {palette!r}")
 
@@ -276,46 +277,52 @@ def _region_edges(frame: pd.DataFrame, pointy: bool) -> list:
 
 
 def _place_labels(ax, frame: pd.DataFrame, codes, *, fontsize: float = 8.0) -> list:
-    """Label chosen hexagons with their names, moving each label until it overlaps no other."""
-    wanted = [c for c in dict.fromkeys(str(c) for c in codes)]
+    """Label chosen hexagons with their names, trying places around each hexagon until the
+    label overlaps no label placed before it (else the place with the least overlap)."""
+    from matplotlib.transforms import offset_copy
+
+    wanted = list(dict.fromkeys(str(c) for c in codes))
     rows = frame.set_index("code")
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
     # candidates: offsets in points from the hexagon's centre (right, left, up, down, corners)
-    steps = [(14, 0, "left", "center"), (-14, 0, "right", "center"), (0, 14, "center", "bottom"),
-             (0, -14, "center", "top"), (14, 14, "left", "bottom"), (-14, 14, "right", "bottom"),
-             (14, -14, "left", "top"), (-14, -14, "right", "top")]
+    steps = [(12, 0, "left", "center"), (-12, 0, "right", "center"), (0, 12, "center", "bottom"),
+             (0, -12, "center", "top"), (12, 12, "left", "bottom"), (-12, 12, "right", "bottom"),
+             (12, -12, "left", "top"), (-12, -12, "right", "top")]
     steps = steps + [(2 * dx, 2 * dy, ha, va) for dx, dy, ha, va in steps]
-    placed_boxes: list = []
+    steps = steps + [(3 * dx, 3 * dy, ha, va) for dx, dy, ha, va in steps[:8]]
+    boxes: list = []
     texts = []
     for code in wanted:
         if code not in rows.index:
             continue
         row = rows.loc[code]
-        best, best_overlap = None, None
+        best = None
         for dx, dy, ha, va in steps:
-            text = ax.annotate(_plain(row["name"]), (row["x"], row["y"]), xytext=(dx, dy),
-                               textcoords="offset points", ha=ha, va=va, fontsize=fontsize,
-                               color=TEXT_COLOUR, annotation_clip=False,
-                               arrowprops={"arrowstyle": "-", "color": TEXT_COLOUR, "lw": 0.6,
-                                           "shrinkA": 0, "shrinkB": 2})
+            where = offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points")
+            text = ax.text(row["x"], row["y"], _plain(row["name"]), transform=where, ha=ha, va=va,
+                           fontsize=fontsize, color=TEXT_COLOUR, clip_on=False, zorder=5)
             _no_math(text)
-            text.set_path_effects([patheffects.withStroke(linewidth=2.5, foreground="white")])
-            box = text.get_window_extent(renderer).expanded(1.05, 1.1)
-            overlap = sum(_overlap_area(box, other) for other in placed_boxes)
-            if best is not None:
-                if overlap < best_overlap:
-                    best.remove()
-                    best, best_overlap, best_box = text, overlap, box
-                else:
-                    text.remove()
+            box = text.get_window_extent(renderer)
+            overlap = sum(_overlap_area(box, other) for other in boxes)
+            if best is None or overlap < best[1]:
+                if best is not None:
+                    best[0].remove()
+                best = (text, overlap, box, dx, dy)
             else:
-                best, best_overlap, best_box = text, overlap, box
-            if best_overlap == 0:
+                text.remove()
+            if overlap == 0:
                 break
-        placed_boxes.append(best_box)
-        best.set_gid(f"hexmap-label-{code}")
-        texts.append(best)
+        text, _, box, dx, dy = best
+        text.set_path_effects([patheffects.withStroke(linewidth=2.5, foreground="white")])
+        text.set_gid(f"hexmap-label-{code}")
+        line = ax.annotate("", (row["x"], row["y"]), xytext=(dx, dy), textcoords="offset points",
+                           annotation_clip=False, zorder=4,
+                           arrowprops={"arrowstyle": "-", "color": TEXT_COLOUR, "lw": 0.6,
+                                       "shrinkA": 0, "shrinkB": 0})
+        line.set_gid(f"hexmap-leader-{code}")
+        boxes.append(box)
+        texts.append(text)
     return texts
 
 
