@@ -334,6 +334,15 @@ def bundled_layouts(*, kinds: tuple[str, ...] = ("lower", "upper")) -> list[HexL
     for kind in kinds:
         for path in sorted(BUNDLED_DIR.glob(stems[kind] + ".hexjson")):
             out.append(read_hexjson(path, credit=HEXJSON_CREDIT))
+    if "lower" in kinds or "upper" in kinds:
+        # the older files give no region: take a council's region from a file that does
+        councils = [lay for lay in out if not lay.name.startswith("nhs-")]
+        known: dict = {}
+        for lay in reversed(councils):
+            known.update(lay.hexes.dropna(subset=["region"]).set_index("code")["region"].to_dict())
+        for lay in councils:
+            missing = lay.hexes["region"].isna()
+            lay.hexes.loc[missing, "region"] = lay.hexes.loc[missing, "code"].map(known)
     return out
 
 

@@ -211,8 +211,10 @@ def partnerships_map(dataset, *, layouts=None) -> ChartSpec:
     fig, infos, panels = _draw(frame, value="partnerships", layouts=layouts, year=year,
                                legend_title="Partnerships the council is a member of", palette="sequential")
     data = _map_data(infos, panels, frame, "partnerships")
-    top = frame.sort_values(["partnerships", "council_code"], ascending=[False, True]).iloc[0]
-    title = f"{top['council_name']} is in the most partnerships: {int(top['partnerships'])}"
+    most = int(frame["partnerships"].max())
+    top = frame[frame["partnerships"] == most].sort_values("council_code")
+    title = (f"{top['council_name'].iloc[0]} is in the most partnerships: {most}" if len(top) == 1
+             else f"{len(top)} councils share the most partnerships: {most} each")
     alt = (f"Hex map of councils, each one hexagon of the same size"
            f"{', counties on the left and districts on the right' if len(infos) == 2 else ''}, coloured by "
            f"the number of partnerships each council is a member of (darker means more). "

@@ -247,7 +247,12 @@ def _colour_hex(rgba) -> str:
 # ----------------------------------------------------------------------------- drawing
 
 
-def _add_colorbar(ax, norm, cmap, label: str):
+def _integers(values) -> bool:
+    numbers = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=float)
+    return bool(numbers.size) and bool(np.all(numbers == np.round(numbers)))
+
+
+def _add_colorbar(ax, norm, cmap, label: str, *, integer: bool = False):
     from matplotlib.cm import ScalarMappable
 
     mappable = ScalarMappable(norm=norm, cmap=cmap)
@@ -258,13 +263,17 @@ def _add_colorbar(ax, norm, cmap, label: str):
     cbar.set_label(_plain(label), fontsize=9)
     _no_math(cbar.ax.xaxis.label)
     cbar.ax.tick_params(labelsize=8)
+    if integer:  # counts: whole-number ticks only
+        from matplotlib.ticker import MaxNLocator
+
+        cbar.ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return cbar
 
 
 def _region_edges(frame: pd.DataFrame, pointy: bool) -> list:
     """Hexagon sides that separate two regions (or a region from the outside)."""
     verts = hexagon_vertices(frame["x"], frame["y"], pointy=pointy)
-    regions = frame["region"].fillna("").astype(str).to_numpy()
+    regions = frame["region"].fillna("").astype(str).to_numpy()  # "" = not known
     sides: dict = {}
     for i in range(len(frame)):
         for k in range(6):
@@ -272,8 +281,9 @@ def _region_edges(frame: pd.DataFrame, pointy: bool) -> list:
             b = tuple(np.round(verts[i, (k + 1) % 6], 6))
             key = (a, b) if a <= b else (b, a)
             sides.setdefault(key, []).append(regions[i])
+    # the coast, and sides between two different known regions (an unknown region has no border)
     return [list(key) for key, owners in sorted(sides.items())
-            if len(owners) == 1 or len(set(owners)) > 1]
+            if len(owners) == 1 or ("" not in owners and len(set(owners)) > 1)]
 
 
 def _place_labels(ax, frame: pd.DataFrame, codes, *, fontsize: float = 8.0) -> list:
@@ -591,7 +601,8 @@ def plot_hexmap(
                         title_fontsize=9, handlelength=1.2, borderaxespad=0.2, **where)
         _legend_no_math(leg)
     if kind == "continuous" and colorbar:
-        info.colorbar = _add_colorbar(ax, norm, cmap, f"{title} ({units})" if units else title)
+        info.colorbar = _add_colorbar(ax, norm, cmap, f"{title} ({units})" if units else title,
+                                      integer=_integers(drawn["value"]))
 
     parts = [choice.describe()]
     if counts["not_in_data"]:
@@ -688,6 +699,7 @@ def hexmap_tiers_grid(
         units = kwargs.get("units", "")
         title = _plain(kwargs.get("legend_title") if kwargs.get("legend_title") is not None else value)
         infos[1].colorbar = _add_colorbar(list(axes), infos[1].norm, infos[1].cmap,
-                                          f"{title} ({units})" if units else title)
+                                          f"{title} ({units})" if units else title,
+                                          integer=_integers(data[value]))
     fig.hexmaps = infos
     return fig
