@@ -436,3 +436,72 @@ def test_every_current_english_council_has_a_hexagon_on_the_bundled_layouts():
     placed = set(upper.choice.placed) | set(lower.choice.placed)
     assert placed == set(data["council_code"])  # every council has its hexagon on one map or both
     assert set(lower.frame["code"].str[0]) == {"E"}  # England only: no grey Scotland or Wales
+
+
+class _Tables:
+    """Anything with has(), [] and require() works as a dataset for the maps."""
+
+    name = "tiny real"
+    path = None
+
+    def __init__(self, **tables):
+        self.tables = tables
+
+    def has(self, name):
+        return name in self.tables
+
+    def __getitem__(self, name):
+        return self.tables[name]
+
+    def require(self, name, why):
+        from analysis.errors import MissingTableError
+
+        if name not in self.tables:
+            raise MissingTableError(name, why)
+        return self.tables[name]
+
+
+@pytest.fixture
+def real_coded():
+    """Four real Tees Valley councils (unitaries, so one map) in the 2023 layout's codes."""
+    codes = ["E06000001", "E06000002", "E06000003", "E06000004"]
+    councils = pd.DataFrame({"council_code": codes, "council_name": ["Hartlepool", "Middlesbrough",
+                             "Redcar and Cleveland", "Stockton-on-Tees"], "tier": "unitary",
+                             "region": "North East"})
+    partnerships = pd.DataFrame({"partnership_id": ["CA", "L1", "F"], "name": ["Tees Valley CA", "Tees LEP", "Forum"],
+                                 "type": ["combined_authority", "lep", "forum"],
+                                 "lead_council_code": ["E06000001", "E06000002", "E06000002"]})
+    memberships = pd.DataFrame({"partnership_id": ["CA", "CA", "CA", "L1", "L1", "F"],
+                                "council_code": ["E06000001", "E06000002", "E06000003", "E06000001",
+                                                 "E06000002", "E06000002"]})
+    return _Tables(councils=councils, partnerships=partnerships, memberships=memberships)
+
+
+def test_membership_maps_on_real_codes(real_coded):
+    from analysis.figures.council_maps import membership_maps
+
+    specs = {s.name: s for s in membership_maps(real_coded)}
+    assert set(specs) == {"map_combined_authorities", "map_leps"}
+    ca = specs["map_combined_authorities"]
+    ax = ca.fig.axes[0]
+    # every bundled layout has the four unitaries; with no year, the smallest (fewest grey) wins
+    assert ax.hexmap.layout.name == "uk-upper-tier-local-authorities"
+    f = ax.hexmap.frame.set_index("code")
+    assert f.loc["E06000001", "value"] == "Tees Valley CA" and f.loc["E06000004", "value"] == "none"
+    assert f.loc["E06000004", "colour"] != f.loc["E06000001", "colour"]
+    assert (f.drop(index=["E06000001", "E06000002", "E06000003", "E06000004"])["status"] == "not_in_data").all()
+    assert ca.title == "3 of 4 councils belong to a combined authority"
+    assert "Tees Valley CA: 3, most in the North East" in ca.alt_text
+    assert "open innovations" in ca.source.lower()
+
+
+def test_lead_option_map_uses_the_typology_given(real_coded):
+    from analysis.figures.council_maps import lead_option_map
+
+    typology = pd.DataFrame({"partnership_id": ["CA", "L1", "F"], "option": ["fight", "adapt", "adapt"]})
+    spec = lead_option_map(real_coded, typology=typology)
+    f = spec.fig.axes[0].hexmap.frame.set_index("code")
+    assert f.loc["E06000001", "colour"] == OPTION_COLOURS["fight"]
+    assert f.loc["E06000002", "colour"] == OPTION_COLOURS["adapt"]
+    assert f.loc["E06000003", "status"] == "no_value"  # leads nothing: grey and hatched, counted
+    assert "2 councils lead no placed partnership" in spec.alt_text

@@ -67,6 +67,12 @@ def _source(dataset, layouts_used) -> str:
     return f"{name} dataset" + (f"; {HEXJSON_CREDIT}" if credit else "")
 
 
+def _the(region) -> str:
+    """A region's name as a sentence says it: "the North East", but "London"."""
+    text = str(region)
+    return text if text in ("London", "Yorkshire and The Humber") else f"the {text}"
+
+
 def _fmt(value: float, units: str) -> str:
     if units == "%":
         return f"{value:+.0f}%"
@@ -135,8 +141,9 @@ def _continuous_alt(frame: pd.DataFrame, value: str, *, what: str, units: str, d
     text = (f"{what} ranges from {_fmt(lo[value], units)} ({lo['council_name']}) to "
             f"{_fmt(hi[value], units)} ({hi['council_name']}) across {len(valued)} councils. {darker} ")
     if len(by_region) > 1:
-        text += (f"By region, the median is lowest in {by_region.index[0]} ({_fmt(by_region.iloc[0], units)}) "
-                 f"and highest in {by_region.index[-1]} ({_fmt(by_region.iloc[-1], units)}).")
+        text += (f"By region, the median is lowest in {_the(by_region.index[0])} "
+                 f"({_fmt(by_region.iloc[0], units)}) and highest in {_the(by_region.index[-1])} "
+                 f"({_fmt(by_region.iloc[-1], units)}).")
     return text
 
 
@@ -179,7 +186,7 @@ def spending_change_map(dataset, *, layouts=None, start: int = 2010, end: int = 
     valued = frame.dropna(subset=["change_pct"])
     by_region = valued.groupby("region")["change_pct"].median().sort_values(kind="stable")
     falls = (valued["change_pct"] < 0).mean()
-    title = (f"Spending power per head fell most in {by_region.index[0]}: median "
+    title = (f"Spending power per head fell most in {_the(by_region.index[0])}: median "
              f"{by_region.iloc[0]:+.0f}% in real terms" if len(by_region) and by_region.iloc[0] < 0
              else f"Real-terms change in spending power per head, {span}")
     darker = ("Darker hexagons fell further." if valued["change_pct"].max() <= 0
@@ -244,7 +251,7 @@ def _categorical_alt(frame: pd.DataFrame, value: str, *, none_label: str) -> str
     parts = []
     for level, n in counts.sort_values(ascending=False, kind="stable").items():
         regions = valued[valued[value] == level]["region"].value_counts()
-        where = f", most in {regions.index[0]}" if len(regions) else ""
+        where = f", most in {_the(regions.index[0])}" if len(regions) else ""
         parts.append(f"{level}: {int(n)}{where}")
     text = "; ".join(parts) + "."
     missing = int(frame[value].isna().sum())
