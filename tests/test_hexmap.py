@@ -505,3 +505,23 @@ def test_lead_option_map_uses_the_typology_given(real_coded):
     assert f.loc["E06000002", "colour"] == OPTION_COLOURS["adapt"]
     assert f.loc["E06000003", "status"] == "no_value"  # leads nothing: grey and hatched, counted
     assert "2 councils lead no placed partnership" in spec.alt_text
+
+
+@pytest.mark.skipif(not (REAL / "spending_power_pike_robinson").exists(), reason="../shared/data/real is absent")
+def test_real_spending_power_councils_are_placed_or_listed():
+    """Pre-2019 codes: every council has a hexagon except those abolished in 2019, which the
+    layouts (drawn in 2019 codes and later) do not have; they are listed, not dropped."""
+    sp = pd.read_csv(REAL / "spending_power_pike_robinson" / "SpendingMillions.csv", na_values="..")
+    tiers = {"District council": "district", "Unitary authority": "unitary", "Metropolitan district": "metropolitan",
+             "London borough": "london_borough", "County council": "county"}
+    data = pd.DataFrame({"council_code": sp["ons_code"], "tier": sp["class"].map(tiers),
+                         "change": (sp["2019"] / sp["2012"] - 1) * 100})
+    data.loc[data["council_code"] == "E06000053", "tier"] = "unitary"  # Isles of Scilly
+    fig = hexmap_tiers_grid(data, code="council_code", value="change", year=2019)
+    upper, lower = fig.hexmaps
+    assert lower.layout.name == "uk-local-authority-districts-2019"
+    placed = set(upper.choice.placed) | set(lower.choice.placed)
+    missing = set(data["council_code"]) - placed
+    abolished = set(sp.loc[sp["2021"].isna(), "ons_code"])
+    assert missing and missing <= abolished
+    assert set(upper.unplaced) | set(lower.unplaced) >= missing
