@@ -525,3 +525,17 @@ def test_real_spending_power_councils_are_placed_or_listed():
     abolished = set(sp.loc[sp["2021"].isna(), "ons_code"])
     assert missing and missing <= abolished
     assert set(upper.unplaced) | set(lower.unplaced) >= missing
+
+
+def test_a_map_titled_with_dollars_exports(small, tmp_path):
+    from analysis.export import export_chart
+
+    data = pd.DataFrame({"code": ["A", "B"], "v": [1.0, 2.0], "name": ["$1 Council", "Cash $2 $3 Borough"]})
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(4, 4), layout="constrained")
+        plot_hexmap(data, code="code", value="v", layout=small, ax=ax, name="name", label=["A", "B"])
+    # "$^$" is not valid mathtext: drawn as maths, it would stop the export
+    export_chart(fig, "dollars", title="Cash $^$ Borough is highest", alt_text="Hex map with $ names.",
+                 source="$ source", data=data, out_dir=tmp_path, formats=("svg",))
+    svg = (tmp_path / "dollars.svg").read_text()
+    assert "Cash $^$ Borough is highest" in svg
