@@ -46,6 +46,7 @@ __all__ = [
     "REGION_NAMES",
     "HexLayout",
     "LayoutChoice",
+    "NoLayoutError",
     "bundled_layouts",
     "choose_layout",
     "hex_centres",
@@ -351,6 +352,10 @@ def read_hexjson_folder(folder: str | Path) -> list[HexLayout]:
     return [read_hexjson(p) for p in sorted(Path(folder).glob("*.hexjson"))]
 
 
+class NoLayoutError(InputError):
+    """None of the codes has a hexagon in any of the layouts tried (exit code 2)."""
+
+
 @dataclass(frozen=True)
 class LayoutChoice:
     """Which layout :func:`choose_layout` chose for a set of codes, and why.
@@ -400,8 +405,9 @@ def choose_layout(codes, *, layouts=None, year: int | None = None) -> LayoutChoi
 
     Raises
     ------
-    InputError
-        No candidate has any of the codes (the message names the layout files tried).
+    NoLayoutError
+        An :class:`InputError`: no candidate has any of the codes (the message names the
+        layout files tried).
 
     Examples
     --------
@@ -442,7 +448,7 @@ def choose_layout(codes, *, layouts=None, year: int | None = None) -> LayoutChoi
     if scores["matched"].iloc[0] == 0:
         shown = ", ".join(wanted[:5]) + (", ..." if len(wanted) > 5 else "")
         files = ", ".join(str(lay.file or lay.name) for lay in layouts)
-        raise InputError(
+        raise NoLayoutError(
             f"none of the {len(wanted)} council codes ({shown}) has a hexagon in the hex layouts "
             f"tried ({files}); give a HexJSON layout keyed by these codes"
         )

@@ -30,11 +30,17 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis.data.hexjson import HEXJSON_CREDIT, bundled_layouts, read_hexjson_folder
+from analysis.data.hexjson import (
+    HEXJSON_CREDIT,
+    NoLayoutError,
+    bundled_layouts,
+    read_hexjson_folder,
+)
 from analysis.errors import InputError, MissingTableError
 from analysis.export import ChartSpec
 from analysis.figures.hexmap import hexmap_tiers_grid, plot_hexmap
 from analysis.style import chart_style, subplots
+from analysis.typology.result import DEFAULT_SEED
 
 __all__ = [
     "dataset_layouts",
@@ -260,23 +266,25 @@ def _categorical_alt(frame: pd.DataFrame, value: str, *, none_label: str) -> str
     return text
 
 
-def lead_option_map(dataset, *, typology=None, layouts=None, random_state=0) -> ChartSpec:
+def lead_option_map(dataset, *, typology=None, layouts=None, random_state=DEFAULT_SEED,
+                    start: int | None = None, end: int | None = None) -> ChartSpec:
     """Map of the most common Kahane option among the partnerships each council leads.
 
-    ``typology`` is a frame with ``partnership_id`` and ``option`` (a typology's
-    placements); without it the typology is fitted with its defaults.
+    ``typology`` is a :class:`~analysis.typology.TypologyResult` (or a frame with
+    ``partnership_id`` and ``option``); without it the typology is fitted once with
+    :func:`~analysis.typology.fit_typology` over ``start``-``end`` with ``random_state``,
+    the same call as the typology's own charts, so the map and those charts agree.
     """
     from analysis.austerity import dominant_option
 
     partnerships = dataset["partnerships"]
     if typology is None:
-        from analysis.typology import KahaneTypology, features_for
+        from analysis.typology import fit_typology
 
         dataset.require("evidence", "the Kahane option map places the partnerships from their evidence")
-        model = KahaneTypology(random_state=random_state).fit(features_for(dataset))
-        typology = model.placements_
-    if hasattr(typology, "placements_"):
-        typology = typology.placements_
+        typology = fit_typology(dataset, start=start, end=end, random_state=random_state)
+    if hasattr(typology, "placements"):
+        typology = typology.placements
     councils = _councils(dataset)
     options = dominant_option(partnerships, typology)
     frame = councils.merge(options, on="council_code", how="left")
@@ -355,12 +363,15 @@ def membership_maps(dataset, *, layouts=None) -> list[ChartSpec]:
 # ----------------------------------------------------------------------------- all maps
 
 
-def standard_maps(dataset, *, random_state=0, typology=None) -> list[ChartSpec]:
+def standard_maps(dataset, *, random_state=DEFAULT_SEED, start: int | None = None, end: int | None = None,
+                  typology=None) -> list[ChartSpec]:
     """Every standard map the dataset supports (see the module's description).
 
-    A map whose tables are missing is left out; if no layout has any of the councils'
-    codes, no map is drawn and a warning says so. A broken ``.hexjson`` file in the
-    dataset folder is an :class:`~analysis.errors.InputError`.
+    ``start`` and ``end`` are the years compared (default 2010-2019 for spending power, the
+    typology's own default window for the option map). A map whose tables are missing is
+    left out with a warning; if no layout has any of the councils' codes, no map is drawn
+    and a warning says so. A broken ``.hexjson`` file in the dataset folder, or one with
+    none of the councils' codes, is an :class:`~analysis.errors.InputError`.
     """
     layouts = dataset_layouts(dataset)  # a broken file in the dataset stops here
     codes = dataset["councils"]["council_code"].astype(str)
@@ -376,9 +387,11 @@ def standard_maps(dataset, *, random_state=0, typology=None) -> list[ChartSpec]:
                       f"is in a hex layout; add a .hexjson layout keyed by these codes to the dataset folder",
                       UserWarning, stacklevel=2)
         return []
-    makers = [lambda: [spending_change_map(dataset, layouts=layouts)],
+    window = {"start": 2010 if start is None else start, "end": 2019 if end is None else end}
+    makers = [lambda: [spending_change_map(dataset, layouts=layouts, **window)],
               lambda: [partnerships_map(dataset, layouts=layouts)],
-              lambda: [lead_option_map(dataset, typology=typology, layouts=layouts, random_state=random_state)]]
+              lambda: [lead_option_map(dataset, typology=typology, layouts=layouts, random_state=random_state,
+                                       start=start, end=end)]]
     if codes.str.match(_GSS).any():
         makers.append(lambda: membership_maps(dataset, layouts=layouts))
     specs: list[ChartSpec] = []
@@ -387,11 +400,7 @@ def standard_maps(dataset, *, random_state=0, typology=None) -> list[ChartSpec]:
             for make in makers:
                 try:
                     specs.extend(make())
-                except MissingTableError as exc:
-                    warnings.warn(f"skipped a map: {exc}", UserWarning, stacklevel=2)
-                except InputError as exc:
-                    if "hex layout" not in str(exc):
-                        raise
+                except (MissingTableError, NoLayoutError) as exc:
                     warnings.warn(f"skipped a map: {exc}", UserWarning, stacklevel=2)
     except BaseException:
         for spec in specs:
@@ -400,8 +409,7 @@ def standard_maps(dataset, *, random_state=0, typology=None) -> list[ChartSpec]:
     return specs
 
 
-def standard_charts(dataset, *, random_state=0) -> list[ChartSpec]:
-    """The standard maps, in the shape :mod:`analysis.charts` asks of a module."""
-    return standard_maps(dataset, random_state=random_state)
-
-
+def standard_charts(dataset, *, random_state=DEFAULT_SEED, start: int | None = None,
+                    end: int | None = None) -> list[ChartSpec]:
+    """The standard maps, as :func:`analysis.charts.standard_charts` asks of a chart family."""
+    return standard_maps(dataset, random_state=random_state, start=start, end=end)
