@@ -478,10 +478,14 @@ def real_coded():
 
 
 def test_membership_maps_on_real_codes(real_coded):
-    from analysis.figures.council_maps import membership_maps
+    from analysis.council_measures import compute_council_measures
+    from analysis.figures.council_maps import council_map_charts, dataset_layouts
 
-    specs = {s.name: s for s in membership_maps(real_coded)}
-    assert set(specs) == {"map_combined_authorities", "map_leps"}
+    measures = compute_council_measures(real_coded, typology=pd.DataFrame(columns=["partnership_id", "option"]))
+    assert measures.skipped == {"spending": measures.skipped["spending"]}  # no finance table here
+    specs = {s.name: s for s in council_map_charts(measures, layouts=dataset_layouts(real_coded))}
+    assert set(specs) == {"map_partnerships_per_council", "map_lead_option", "map_combined_authorities",
+                          "map_leps"}
     ca = specs["map_combined_authorities"]
     ax = ca.fig.axes[0]
     # every bundled layout has the four unitaries; with no year, the smallest (fewest grey) wins
@@ -496,10 +500,12 @@ def test_membership_maps_on_real_codes(real_coded):
 
 
 def test_lead_option_map_uses_the_typology_given(real_coded):
-    from analysis.figures.council_maps import lead_option_map
+    from analysis.council_measures import compute_council_measures
+    from analysis.figures.council_maps import dataset_layouts, lead_option_map
 
     typology = pd.DataFrame({"partnership_id": ["CA", "L1", "F"], "option": ["fight", "adapt", "adapt"]})
-    spec = lead_option_map(real_coded, typology=typology)
+    measures = compute_council_measures(real_coded, typology=typology)
+    spec = lead_option_map(measures, layouts=dataset_layouts(real_coded))
     f = spec.fig.axes[0].hexmap.frame.set_index("code")
     assert f.loc["E06000001", "colour"] == OPTION_COLOURS["fight"]
     assert f.loc["E06000002", "colour"] == OPTION_COLOURS["adapt"]

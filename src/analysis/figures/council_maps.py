@@ -19,7 +19,9 @@ each map uses the one with the best overlap with its councils' codes and says wh
 notes, its data file and its alt text. A dataset whose codes match no layout gets no maps
 (a warning says why); a broken ``.hexjson`` file in the dataset is an input error.
 
-The measures are computed here from the analysis modules; the drawing functions only draw.
+The measures are computed once by :func:`analysis.council_measures.compute_council_measures`
+(a :class:`~analysis.council_measures.CouncilMeasures` with the parameters used);
+:func:`council_map_charts` and the ``*_map`` functions only draw from it.
 """
 
 from __future__ import annotations
@@ -30,13 +32,14 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from analysis.council_measures import CouncilMeasures, compute_council_measures
 from analysis.data.hexjson import (
     HEXJSON_CREDIT,
     NoLayoutError,
     bundled_layouts,
     read_hexjson_folder,
 )
-from analysis.errors import InputError, MissingTableError
+from analysis.errors import InputError
 from analysis.export import ChartSpec
 from analysis.figures.hexmap import hexmap_tiers_grid, plot_hexmap
 from analysis.style import chart_style, subplots
@@ -44,6 +47,7 @@ from analysis.typology.result import DEFAULT_SEED
 
 __all__ = [
     "dataset_layouts",
+    "council_map_charts",
     "lead_option_map",
     "membership_maps",
     "partnerships_map",
@@ -53,8 +57,6 @@ __all__ = [
 ]
 
 _GSS = r"^E\d{8}$"
-_TIER_LABEL = {"county": "county", "district": "district", "unitary": "unitary",
-               "metropolitan": "metropolitan borough", "london_borough": "London borough"}
 
 
 def dataset_layouts(dataset) -> list:
@@ -67,8 +69,7 @@ def dataset_layouts(dataset) -> list:
     return own + bundled_layouts()
 
 
-def _source(dataset, layouts_used) -> str:
-    name = getattr(dataset, "name", "dataset")
+def _source(name: str, layouts_used) -> str:
     credit = any(getattr(lay, "credit", "") for lay in layouts_used)
     return f"{name} dataset" + (f"; {HEXJSON_CREDIT}" if credit else "")
 
@@ -153,42 +154,29 @@ def _continuous_alt(frame: pd.DataFrame, value: str, *, what: str, units: str, d
     return text
 
 
-# ----------------------------------------------------------------------------- measures
+# ----------------------------------------------------------------------------- maps
 
 
-def _councils(dataset) -> pd.DataFrame:
-    councils = dataset["councils"]
-    keep = [c for c in ("council_code", "council_name", "tier", "region", "county_code") if c in councils]
-    return councils[keep].copy()
+def _spec(name, fig, infos, panels, *, title, alt, data, subtitle, measures, extra_source=""):
+    return ChartSpec(name, fig, title, alt + " " + _layouts_sentence(infos, panels), data, subtitle=subtitle,
+                     source=_source(measures.dataset, [i.layout for i in infos]) + extra_source,
+                     notes={"module": "analysis.figures.council_maps", "kind": "map",
+                            "layouts": [i.layout.name for i in infos],
+                            "note": " ".join(i.note for i in infos)})
 
 
-def spending_change_map(dataset, *, layouts=None, start: int = 2010, end: int = 2019) -> ChartSpec:
-    """Map of the real-terms change in spending power per head, ``start`` to ``end``."""
-    from analysis.austerity import austerity_index
+def _what(infos) -> str:
+    return ("Hex map of councils, each one hexagon of the same size"
+            + (", counties on the left and districts on the right" if len(infos) == 2 else "") + ", coloured by ")
 
-    finance = dataset.require("finance", "the spending power map needs spending power by council and year")
-    deflators = dataset.require("deflators", "the spending power map is in real terms")
-    years = pd.to_numeric(finance["year"], errors="coerce").dropna()
-    start, end = max(start, int(years.min())), min(end, int(years.max()))
-    if end <= start:
-        raise MissingTableError("finance", f"the spending power map needs two years between {start} and {end}")
-    councils = _councils(dataset)
-    predecessors = dataset["predecessors"] if dataset.has("predecessors") else None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # plausibility notes belong to the austerity charts
-        index = austerity_index(finance, start=start, end=end, real=True, per_head=True, deflators=deflators,
-                                councils=dataset["councils"], predecessors=predecessors)
-    frame = councils.merge(index[["council_code", "change_real_per_head"]], on="council_code", how="left")
-    # a council abolished before the end year is not on the map of the end year's councils
-    frame = frame[frame["council_code"].isin(index["council_code"]) | frame["council_code"].isin(
-        finance.loc[finance["year"] == end, "council_code"])]
-    frame["change_pct"] = (frame["change_real_per_head"] * 100).round(1)
-    frame = frame.drop(columns="change_real_per_head")
-    layouts = dataset_layouts(dataset) if layouts is None else layouts
+
+def spending_change_map(measures: CouncilMeasures, *, layouts) -> ChartSpec:
+    """Map of the real-terms change in spending power per head (``measures.spending``)."""
+    frame = measures.spending
+    start, end = measures.start, measures.end
     span = f"{start}-{str(start + 1)[-2:]} to {end}-{str(end + 1)[-2:]}"
     fig, infos, panels = _draw(frame, value="change_pct", layouts=layouts, year=end, units="%",
                                legend_title=f"Real-terms change in spending power per head, {span}")
-    data = _map_data(infos, panels, frame, "change_pct")
     valued = frame.dropna(subset=["change_pct"])
     by_region = valued.groupby("region")["change_pct"].median().sort_values(kind="stable")
     falls = (valued["change_pct"] < 0).mean()
@@ -197,58 +185,29 @@ def spending_change_map(dataset, *, layouts=None, start: int = 2010, end: int = 
              else f"Real-terms change in spending power per head, {span}")
     darker = ("Darker hexagons fell further." if valued["change_pct"].max() <= 0
               else "Pink hexagons fell, blue hexagons rose.")
-    alt = (f"Hex map of councils, each one hexagon of the same size"
-           f"{', counties on the left and districts on the right' if len(infos) == 2 else ''}, coloured "
-           f"by the real-terms change in spending power per head from {span}; {falls:.0%} of councils fell. "
-           + _continuous_alt(valued, "change_pct", what="The change", units="%", darker=darker)
-           + " " + _layouts_sentence(infos, panels))
-    return ChartSpec("map_spending_change", fig, title, alt, data,
-                     subtitle=f"Real-terms change in spending power per head by council, {span}, "
-                              f"prices of {end}-{str(end + 1)[-2:]}",
-                     source=_source(dataset, [i.layout for i in infos]),
-                     notes={"module": "analysis.figures.council_maps", "kind": "map",
-                            "layouts": [i.layout.name for i in infos],
-                            "note": " ".join(i.note for i in infos)})
+    alt = (_what(infos) + f"the real-terms change in spending power per head from {span}; {falls:.0%} of "
+           f"councils fell. " + _continuous_alt(valued, "change_pct", what="The change", units="%", darker=darker))
+    return _spec("map_spending_change", fig, infos, panels, title=title, alt=alt,
+                 data=_map_data(infos, panels, frame, "change_pct"), measures=measures,
+                 subtitle=f"Real-terms change in spending power per head by council, {span}, "
+                          f"prices of {end}-{str(end + 1)[-2:]}")
 
 
-def partnerships_map(dataset, *, layouts=None) -> ChartSpec:
-    """Map of the number of partnerships each council is a member of (any year)."""
-    memberships = dataset.require("memberships", "the partnership map counts each council's memberships")
-    councils = _councils(dataset)
-    m = memberships.dropna(subset=["council_code"])
-    counts = m.groupby("council_code")["partnership_id"].nunique().rename("partnerships")
-    frame = councils.merge(counts, left_on="council_code", right_index=True, how="left")
-    frame["partnerships"] = frame["partnerships"].fillna(0).astype(int)
-    layouts = dataset_layouts(dataset) if layouts is None else layouts
-    year = _last_year(dataset)
-    fig, infos, panels = _draw(frame, value="partnerships", layouts=layouts, year=year,
+def partnerships_map(measures: CouncilMeasures, *, layouts) -> ChartSpec:
+    """Map of the number of partnerships each council is a member of (``measures.partnerships``)."""
+    frame = measures.partnerships
+    fig, infos, panels = _draw(frame, value="partnerships", layouts=layouts, year=measures.year,
                                legend_title="Partnerships the council is a member of", palette="sequential")
-    data = _map_data(infos, panels, frame, "partnerships")
     most = int(frame["partnerships"].max())
     top = frame[frame["partnerships"] == most].sort_values("council_code")
     title = (f"{top['council_name'].iloc[0]} is in the most partnerships: {most}" if len(top) == 1
              else f"{len(top)} councils share the most partnerships: {most} each")
-    alt = (f"Hex map of councils, each one hexagon of the same size"
-           f"{', counties on the left and districts on the right' if len(infos) == 2 else ''}, coloured by "
-           f"the number of partnerships each council is a member of (darker means more). "
+    alt = (_what(infos) + "the number of partnerships each council is a member of (darker means more). "
            + _continuous_alt(frame, "partnerships", what="The count", units="",
-                             darker=f"The median council is in {frame['partnerships'].median():.0f}.")
-           + " " + _layouts_sentence(infos, panels))
-    return ChartSpec("map_partnerships_per_council", fig, title, alt, data,
-                     subtitle="Partnerships each council is a member of, all years",
-                     source=_source(dataset, [i.layout for i in infos]),
-                     notes={"module": "analysis.figures.council_maps", "kind": "map",
-                            "layouts": [i.layout.name for i in infos],
-                            "note": " ".join(i.note for i in infos)})
-
-
-def _last_year(dataset) -> int | None:
-    years = []
-    for table in ("finance", "activity"):
-        if dataset.has(table) and "year" in dataset[table]:
-            years.append(pd.to_numeric(dataset[table]["year"], errors="coerce").max())
-    years = [int(y) for y in years if pd.notna(y)]
-    return max(years) if years else None
+                             darker=f"The median council is in {frame['partnerships'].median():.0f}."))
+    return _spec("map_partnerships_per_council", fig, infos, panels, title=title, alt=alt,
+                 data=_map_data(infos, panels, frame, "partnerships"), measures=measures,
+                 subtitle="Partnerships each council is a member of, all years")
 
 
 def _categorical_alt(frame: pd.DataFrame, value: str, *, none_label: str) -> str:
@@ -266,97 +225,72 @@ def _categorical_alt(frame: pd.DataFrame, value: str, *, none_label: str) -> str
     return text
 
 
-def lead_option_map(dataset, *, typology=None, layouts=None, random_state=DEFAULT_SEED,
-                    start: int | None = None, end: int | None = None) -> ChartSpec:
-    """Map of the most common Kahane option among the partnerships each council leads.
-
-    ``typology`` is a :class:`~analysis.typology.TypologyResult` (or a frame with
-    ``partnership_id`` and ``option``); without it the typology is fitted once with
-    :func:`~analysis.typology.fit_typology` over ``start``-``end`` with ``random_state``,
-    the same call as the typology's own charts, so the map and those charts agree.
-    """
-    from analysis.austerity import dominant_option
-
-    partnerships = dataset["partnerships"]
-    if typology is None:
-        from analysis.typology import fit_typology
-
-        dataset.require("evidence", "the Kahane option map places the partnerships from their evidence")
-        typology = fit_typology(dataset, start=start, end=end, random_state=random_state)
-    if hasattr(typology, "placements"):
-        typology = typology.placements
-    councils = _councils(dataset)
-    options = dominant_option(partnerships, typology)
-    frame = councils.merge(options, on="council_code", how="left")
-    layouts = dataset_layouts(dataset) if layouts is None else layouts
+def lead_option_map(measures: CouncilMeasures, *, layouts) -> ChartSpec:
+    """Map of the most common Kahane option of the partnerships each council leads."""
     from analysis.data.schema import OPTIONS
 
+    frame = measures.lead_option
     present = [o for o in (*OPTIONS, "mixed") if o in set(frame["option"].dropna())]
-    fig, infos, panels = _draw(frame, value="option", layouts=layouts, year=_last_year(dataset),
+    fig, infos, panels = _draw(frame, value="option", layouts=layouts, year=measures.year,
                                kind="categorical", order=present, legend_title="Kahane option")
-    data = _map_data(infos, panels, frame, "option")
     counts = frame["option"].value_counts()
     title = (f"Councils' partnerships lean to {counts.index[0]} more often than to any other option: "
              f"{int(counts.iloc[0])} of {int(counts.sum())} lead councils"
              if len(counts) else "The Kahane option of the partnerships each council leads")
-    alt = (f"Hex map of councils, each one hexagon of the same size"
-           f"{', counties on the left and districts on the right' if len(infos) == 2 else ''}, coloured by "
-           f"the most common Kahane option among the partnerships the council leads (ties to the option "
-           f"listed first: fight, adapt, exit, collaborate). "
-           + _categorical_alt(frame, "option", none_label="lead no placed partnership")
-           + " " + _layouts_sentence(infos, panels))
-    return ChartSpec("map_lead_option", fig, title, alt, data,
-                     subtitle="Most common Kahane option of the partnerships each council leads",
-                     source=_source(dataset, [i.layout for i in infos]) + "; analysis.typology",
-                     notes={"module": "analysis.figures.council_maps", "kind": "map",
-                            "layouts": [i.layout.name for i in infos],
-                            "note": " ".join(i.note for i in infos)})
+    alt = (_what(infos) + "the most common Kahane option among the partnerships the council leads (ties to "
+           "the option listed first: fight, adapt, exit, collaborate). "
+           + _categorical_alt(frame, "option", none_label="lead no placed partnership"))
+    return _spec("map_lead_option", fig, infos, panels, title=title, alt=alt,
+                 data=_map_data(infos, panels, frame, "option"), measures=measures,
+                 subtitle="Most common Kahane option of the partnerships each council leads",
+                 extra_source="; analysis.typology")
 
 
-def membership_maps(dataset, *, layouts=None) -> list[ChartSpec]:
-    """On real data: the combined authority and the local enterprise partnerships of each council.
+def membership_maps(measures: CouncilMeasures, *, layouts) -> list[ChartSpec]:
+    """Maps of the combined authority and the LEPs each council belongs to (``measures.memberships``)."""
+    from analysis.council_measures import MEMBERSHIP_TYPES
 
-    A council's category is the partnership's name when there are at most six of that type
-    with council members (colours stay distinguishable), otherwise how many it belongs to.
-    """
-    memberships = dataset["memberships"].dropna(subset=["council_code"])
-    partnerships = dataset["partnerships"]
-    councils = _councils(dataset)
+    names = {"combined_authority": "map_combined_authorities", "lep": "map_leps"}
     specs = []
-    for ptype, name, label in (("combined_authority", "map_combined_authorities", "combined authority"),
-                               ("lep", "map_leps", "local enterprise partnership")):
-        ids = partnerships.loc[partnerships["type"] == ptype, ["partnership_id", "name"]]
-        m = memberships.merge(ids, on="partnership_id")
-        if m.empty:
-            continue
-        per = m.groupby("council_code")["name"].agg(lambda s: sorted(set(s)))
-        if m["partnership_id"].nunique() <= 6 and per.map(len).max() == 1:
-            value = per.map(lambda names: names[0])
-            order = sorted(set(value))
-            legend = label[0].upper() + label[1:]
-        else:
-            value = per.map(lambda names: "one" if len(names) == 1 else "two or more")
-            order = ["one", "two or more"]
-            legend = f"Member of how many ({label})"
-        frame = councils.merge(value.rename("membership"), left_on="council_code", right_index=True, how="left")
-        frame["membership"] = frame["membership"].fillna("none")
-        order = ["none"] + [o for o in order if o in set(frame["membership"])]
-        layouts = dataset_layouts(dataset) if layouts is None else layouts
-        fig, infos, panels = _draw(frame, value="membership", layouts=layouts, year=_last_year(dataset),
+    for ptype, (frame, order, legend) in measures.memberships.items():
+        label = MEMBERSHIP_TYPES[ptype]
+        fig, infos, panels = _draw(frame, value="membership", layouts=layouts, year=measures.year,
                                    kind="categorical", order=order, legend_title=legend)
-        data = _map_data(infos, panels, frame, "membership")
         members = int((frame["membership"] != "none").sum())
-        title = f"{members} of {len(frame)} councils belong to a {label}"
-        alt = (f"Hex map of councils, each one hexagon of the same size"
-               f"{', counties on the left and districts on the right' if len(infos) == 2 else ''}, coloured "
-               f"by {legend.lower()}. " + _categorical_alt(frame, "membership", none_label="have no value")
-               + " " + _layouts_sentence(infos, panels))
-        specs.append(ChartSpec(name, fig, title, alt, data,
-                               subtitle=f"Councils by {label} membership, all years",
-                               source=_source(dataset, [i.layout for i in infos]),
-                               notes={"module": "analysis.figures.council_maps", "kind": "map",
-                                      "layouts": [i.layout.name for i in infos],
-                                      "note": " ".join(i.note for i in infos)}))
+        alt = _what(infos) + f"{legend.lower()}. " + _categorical_alt(frame, "membership", none_label="have no value")
+        specs.append(_spec(names[ptype], fig, infos, panels, title=f"{members} of {len(frame)} councils belong "
+                           f"to a {label}", alt=alt, data=_map_data(infos, panels, frame, "membership"),
+                           measures=measures, subtitle=f"Councils by {label} membership, all years"))
+    return specs
+
+
+def council_map_charts(measures: CouncilMeasures, *, layouts) -> list[ChartSpec]:
+    """Draw every map the measures hold (nothing is computed here).
+
+    A map whose councils' codes match none of ``layouts`` is left out with a warning;
+    the combined authority and LEP maps are drawn only for ONS codes (real data).
+    """
+    makers = []
+    if measures.spending is not None:
+        makers.append(lambda: [spending_change_map(measures, layouts=layouts)])
+    if measures.partnerships is not None:
+        makers.append(lambda: [partnerships_map(measures, layouts=layouts)])
+    if measures.lead_option is not None:
+        makers.append(lambda: [lead_option_map(measures, layouts=layouts)])
+    if measures.memberships and measures.councils["council_code"].astype(str).str.match(_GSS).any():
+        makers.append(lambda: membership_maps(measures, layouts=layouts))
+    specs: list[ChartSpec] = []
+    try:
+        with chart_style():
+            for make in makers:
+                try:
+                    specs.extend(make())
+                except NoLayoutError as exc:
+                    warnings.warn(f"skipped a map: {exc}", UserWarning, stacklevel=2)
+    except BaseException:
+        for spec in specs:
+            plt.close(spec.fig)
+        raise
     return specs
 
 
@@ -365,13 +299,13 @@ def membership_maps(dataset, *, layouts=None) -> list[ChartSpec]:
 
 def standard_maps(dataset, *, random_state=DEFAULT_SEED, start: int | None = None, end: int | None = None,
                   typology=None) -> list[ChartSpec]:
-    """Every standard map the dataset supports (see the module's description).
+    """Compute the per-council measures once and draw every standard map the dataset supports.
 
     ``start`` and ``end`` are the years compared (default 2010-2019 for spending power, the
     typology's own default window for the option map). A map whose tables are missing is
-    left out with a warning; if no layout has any of the councils' codes, no map is drawn
-    and a warning says so. A broken ``.hexjson`` file in the dataset folder, or one with
-    none of the councils' codes, is an :class:`~analysis.errors.InputError`.
+    left out with a warning naming the table; if no layout has any of the councils' codes,
+    no map is drawn and a warning says so. A broken ``.hexjson`` file in the dataset folder,
+    or one with none of the councils' codes, is an :class:`~analysis.errors.InputError`.
     """
     layouts = dataset_layouts(dataset)  # a broken file in the dataset stops here
     codes = dataset["councils"]["council_code"].astype(str)
@@ -387,26 +321,11 @@ def standard_maps(dataset, *, random_state=DEFAULT_SEED, start: int | None = Non
                       f"is in a hex layout; add a .hexjson layout keyed by these codes to the dataset folder",
                       UserWarning, stacklevel=2)
         return []
-    window = {"start": 2010 if start is None else start, "end": 2019 if end is None else end}
-    makers = [lambda: [spending_change_map(dataset, layouts=layouts, **window)],
-              lambda: [partnerships_map(dataset, layouts=layouts)],
-              lambda: [lead_option_map(dataset, typology=typology, layouts=layouts, random_state=random_state,
-                                       start=start, end=end)]]
-    if codes.str.match(_GSS).any():
-        makers.append(lambda: membership_maps(dataset, layouts=layouts))
-    specs: list[ChartSpec] = []
-    try:
-        with chart_style():
-            for make in makers:
-                try:
-                    specs.extend(make())
-                except (MissingTableError, NoLayoutError) as exc:
-                    warnings.warn(f"skipped a map: {exc}", UserWarning, stacklevel=2)
-    except BaseException:
-        for spec in specs:
-            plt.close(spec.fig)
-        raise
-    return specs
+    measures = compute_council_measures(dataset, start=start, end=end, random_state=random_state,
+                                        typology=typology, memberships=bool(codes.str.match(_GSS).any()))
+    for reason in measures.skipped.values():
+        warnings.warn(f"skipped a map: {reason}", UserWarning, stacklevel=2)
+    return council_map_charts(measures, layouts=layouts)
 
 
 def standard_charts(dataset, *, random_state=DEFAULT_SEED, start: int | None = None,
