@@ -15,6 +15,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
 from analysis import charts  # noqa: E402
@@ -545,3 +547,22 @@ def test_a_map_titled_with_dollars_exports(small, tmp_path):
                  source="$ source", data=data, out_dir=tmp_path, formats=("svg",))
     svg = (tmp_path / "dollars.svg").read_text()
     assert "Cash $^$ Borough is highest" in svg
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.sets(st.tuples(st.integers(-20, 20), st.integers(-20, 20)), min_size=1, max_size=40),
+       layout=st.sampled_from(["odd-r", "even-r", "odd-q", "even-q"]),
+       names=st.lists(st.text(min_size=1, max_size=12), min_size=40, max_size=40))
+def test_any_layout_round_trips_and_no_two_hexagons_overlap(tmp_path, cells, layout, names):
+    cells = sorted(cells)
+    frame = pd.DataFrame({"code": [f"C{i}" for i in range(len(cells))], "name": names[: len(cells)],
+                          "q": [c[0] for c in cells], "r": [c[1] for c in cells]})
+    path = tmp_path / "any.hexjson"
+    path.write_text(hexjson_text(frame, kind=layout), encoding="utf-8")
+    lay = read_hexjson(path)
+    assert lay.layout == layout
+    assert lay.hexes[["code", "name", "q", "r"]].to_dict("list") == frame.to_dict("list")
+    pts = lay.hexes[["x", "y"]].to_numpy()
+    if len(pts) > 1:
+        d = np.sqrt(((pts[:, None] - pts[None]) ** 2).sum(-1))
+        assert d[~np.eye(len(pts), dtype=bool)].min() >= 1 - 1e-9  # distinct cells never overlap
