@@ -566,3 +566,30 @@ def test_any_layout_round_trips_and_no_two_hexagons_overlap(tmp_path, cells, lay
     if len(pts) > 1:
         d = np.sqrt(((pts[:, None] - pts[None]) ** 2).sum(-1))
         assert d[~np.eye(len(pts), dtype=bool)].min() >= 1 - 1e-9  # distinct cells never overlap
+
+
+def test_without_deflators_the_spending_map_says_cash_and_reorganised_councils_drop_out(real_coded):
+    from analysis.council_measures import compute_council_measures
+    from analysis.figures.council_maps import council_map_charts, dataset_layouts
+
+    councils = pd.concat([real_coded["councils"], pd.DataFrame(
+        {"council_code": ["E07000999"], "council_name": ["Gone District Council"], "tier": "district",
+         "region": "North East"})], ignore_index=True)
+    councils["end_date"] = [None, None, None, None, "2019-04-01"]
+    finance = pd.DataFrame({"council_code": ["E06000001", "E06000001", "E06000002", "E06000002"],
+                            "year": [2010, 2019, 2010, 2019], "spending_power_gbp_m": [100.0, 90.0, 50.0, 55.0],
+                            "population": [1000, 1000, 500, 500]})
+    partnerships = real_coded["partnerships"].drop(columns="lead_council_code")
+    data = _Tables(councils=councils, partnerships=partnerships, memberships=real_coded["memberships"],
+                   finance=finance)
+    with pytest.warns(UserWarning, match="no deflators table"):
+        measures = compute_council_measures(data, typology=pd.DataFrame(columns=["partnership_id", "option"]))
+    assert not measures.real
+    assert "lead_council_code" in measures.skipped["lead_option"]  # said, not a crash
+    assert measures.spending.set_index("council_code")["change_pct"].to_dict() == {"E06000001": -10.0,
+                                                                                   "E06000002": 10.0}
+    assert "E07000999" not in set(measures.partnerships["council_code"])  # abolished: not a current council
+    specs = {s.name: s for s in council_map_charts(measures, layouts=dataset_layouts(data))}
+    spending = specs["map_spending_change"]
+    assert spending.title == "Change in spending power per head, 2010-11 to 2019-20, cash"
+    assert "not adjusted for inflation" in spending.subtitle and "cash" in spending.alt_text

@@ -171,26 +171,32 @@ def _what(infos) -> str:
 
 
 def spending_change_map(measures: CouncilMeasures, *, layouts) -> ChartSpec:
-    """Map of the real-terms change in spending power per head (``measures.spending``)."""
+    """Map of the change in spending power per head (``measures.spending``): real terms, or
+    cash when the dataset had no deflators (said in the title, legend and alt text)."""
     frame = measures.spending
     start, end = measures.start, measures.end
     span = f"{start}-{str(start + 1)[-2:]} to {end}-{str(end + 1)[-2:]}"
+    terms = "real-terms" if measures.real else "cash (not adjusted for inflation)"
     fig, infos, panels = _draw(frame, value="change_pct", layouts=layouts, year=end, units="%",
-                               legend_title=f"Real-terms change in spending power per head, {span}")
+                               legend_title=f"{'Real-terms' if measures.real else 'Cash'} change in spending "
+                                            f"power per head, {span}")
     valued = frame.dropna(subset=["change_pct"])
     by_region = valued.groupby("region")["change_pct"].median().sort_values(kind="stable")
     falls = (valued["change_pct"] < 0).mean()
     title = (f"Spending power per head fell most in {_the(by_region.index[0])}: median "
-             f"{by_region.iloc[0]:+.0f}% in real terms" if len(by_region) and by_region.iloc[0] < 0
-             else f"Real-terms change in spending power per head, {span}")
+             f"{by_region.iloc[0]:+.0f}% in {'real terms' if measures.real else 'cash'}"
+             if len(by_region) and by_region.iloc[0] < 0
+             else f"Change in spending power per head, {span}, {'real terms' if measures.real else 'cash'}")
     darker = ("Darker hexagons fell further." if valued["change_pct"].max() <= 0
               else "Pink hexagons fell, blue hexagons rose.")
-    alt = (_what(infos) + f"the real-terms change in spending power per head from {span}; {falls:.0%} of "
+    alt = (_what(infos) + f"the {terms} change in spending power per head from {span}; {falls:.0%} of "
            f"councils fell. " + _continuous_alt(valued, "change_pct", what="The change", units="%", darker=darker))
+    subtitle = (f"Real-terms change in spending power per head by council, {span}, prices of "
+                f"{end}-{str(end + 1)[-2:]}" if measures.real
+                else f"Cash change in spending power per head by council, {span} (no deflators: not "
+                     f"adjusted for inflation)")
     return _spec("map_spending_change", fig, infos, panels, title=title, alt=alt,
-                 data=_map_data(infos, panels, frame, "change_pct"), measures=measures,
-                 subtitle=f"Real-terms change in spending power per head by council, {span}, "
-                          f"prices of {end}-{str(end + 1)[-2:]}")
+                 data=_map_data(infos, panels, frame, "change_pct"), measures=measures, subtitle=subtitle)
 
 
 def partnerships_map(measures: CouncilMeasures, *, layouts) -> ChartSpec:
