@@ -45,6 +45,7 @@ CHART_MODULES = (
     "analysis.figures.typology",
     "analysis.figures.austerity",
     "analysis.figures.coding",
+    "analysis.figures.council_maps",
 )
 
 

@@ -181,6 +181,7 @@ class _Annotations:
                 fig.text(
                     _PAD_IN / width, 1 - y_in / height, wrapped, ha="left", va="top",
                     fontsize=size, fontweight=weight, color=colour, fontfamily="DejaVu Sans",
+                    parse_math=False,  # a '$' in a council's name is a dollar sign, not maths
                 )
             )
             y_in += (wrapped.count("\n") + 1) * size * 1.3 / 72
@@ -193,6 +194,7 @@ class _Annotations:
                 fig.text(
                     _PAD_IN / width, _PAD_IN / height, wrapped, ha="left", va="bottom",
                     fontsize=_SOURCE_PT, color=MUTED_COLOUR, fontfamily="DejaVu Sans",
+                    parse_math=False,
                 )
             )
             bottom = (_PAD_IN + (wrapped.count("\n") + 1) * _SOURCE_PT * 1.3 / 72 + 0.05) / height

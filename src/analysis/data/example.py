@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,7 @@ import pandas as pd
 
 from analysis.data.schema import INDICATOR_OPTIONS, OPTIONS
 
-__all__ = ["ACTIVITY_SLOPE", "generate_example", "write_example"]
+__all__ = ["ACTIVITY_SLOPE", "HEXMAP_FILES", "example_hexmaps", "generate_example", "write_example"]
 
 #: Planted effect: log change in meetings per partnership (2010 to 2019) per unit of
 #: real-terms per-head cut (a cut of 0.30 gives exp(-0.6), about 45% fewer meetings).
@@ -401,6 +402,104 @@ def _documents(rng, partnerships, truth, n_docs):
     return pd.DataFrame.from_records(index), texts, pd.DataFrame.from_records(doc_truth)
 
 
+#: Where each region's councils gather on the example's hex maps (cartesian hex units),
+#: roughly where the region lies in England.
+_REGION_ANCHORS = {
+    "North East": (11.0, 31.0), "North West": (5.5, 25.5), "Yorkshire and The Humber": (12.0, 25.0),
+    "West Midlands": (6.0, 18.0), "East Midlands": (12.5, 18.5), "East of England": (18.5, 14.0),
+    "London": (13.5, 10.5), "South East": (16.0, 5.5), "South West": (5.0, 8.0),
+}
+#: The example's hex layouts: lower tier in the codes of 2010 and of 2019 (after the two
+#: district mergers), and the upper tier.
+HEXMAP_FILES = ("hexmap-districts-2010.hexjson", "hexmap-districts-2019.hexjson", "hexmap-upper-tier.hexjson")
+
+
+def _pack(groups: list[tuple[str, list[tuple[str, str]]]]) -> dict[str, tuple[int, int]]:
+    """Place councils on an odd-r hex grid, deterministically: each region grows around its
+    anchor on the cells nearest to it, and the members of a group (a county's districts)
+    gather around each other. ``groups`` is [(region, [(code, name), ...]), ...]."""
+    from analysis.data.hexjson import hex_centres
+
+    qs, rs = np.meshgrid(np.arange(-4, 30), np.arange(-4, 42))
+    q, r = qs.ravel(), rs.ravel()
+    x, y = hex_centres(q, r, "odd-r")
+    # the anchors drawn together (or apart) so that regions of this many councils just touch
+    raw = np.array([_REGION_ANCHORS[reg] for reg in REGIONS])
+    centre = raw.mean(axis=0)
+    scale = 0.62 * math.sqrt(sum(len(m) for _, m in groups) / 300)
+    anchors = centre + (raw - centre) * scale
+    owner = np.argmin(((x[:, None] - anchors[None, :, 0]) ** 2 + (y[:, None] - anchors[None, :, 1]) ** 2), axis=1)
+    free = np.ones(len(q), dtype=bool)
+    placed: dict[str, tuple[int, int]] = {}
+    for region, members in groups:
+        home = owner == REGIONS.index(region)
+        ax_, ay_ = anchors[REGIONS.index(region)]
+        cells: list[int] = []
+        for code, _name in members:
+            if cells:
+                tx, ty = float(np.mean(x[cells])), float(np.mean(y[cells]))
+            else:
+                tx, ty = ax_, ay_
+            ok = free & home if (free & home).any() else free
+            dist = np.round((x - tx) ** 2 + (y - ty) ** 2 + 0.05 * ((x - ax_) ** 2 + (y - ay_) ** 2), 9)
+            dist = np.where(ok, dist, np.inf)
+            best = int(np.lexsort((q, r, dist))[0])
+            free[best] = False
+            cells.append(best)
+            placed[code] = (int(q[best]), int(r[best]))
+    return placed
+
+
+def example_hexmaps(councils: pd.DataFrame, predecessors: pd.DataFrame) -> dict[str, str]:
+    """The example world's hex layouts (HexJSON text by file name; see :data:`HEXMAP_FILES`).
+
+    Made from the councils table alone, with no randomness, so they never disturb the
+    other files. Lower tier: districts gathered by county, with the single-tier councils
+    (unitary, metropolitan, London boroughs), region by region; in 2019 each merged pair of
+    districts gives way to its successor on the first one's cell. Upper tier: counties and
+    the single-tier councils.
+    """
+    from analysis.data.hexjson import hexjson_text
+
+    successors = set(predecessors["successor_code"])
+    frame = councils[~councils["council_code"].isin(successors)]
+    lower_groups, upper_groups = [], []
+    for region in REGIONS:
+        here = frame[frame["region"] == region]
+        counties = here[here["tier"] == "county"]
+        single = here[~here["tier"].isin(["county", "district"])]
+        lower, upper = [], []
+        for county in counties.itertuples():
+            lower += [(d.council_code, d.council_name)
+                      for d in here[here["county_code"] == county.council_code].itertuples()]
+            upper.append((county.council_code, county.council_name))
+        lower += [(c.council_code, c.council_name) for c in single.itertuples()]
+        upper += [(c.council_code, c.council_name) for c in single.itertuples()]
+        lower_groups.append((region, lower))
+        upper_groups.append((region, upper))
+    region_of = councils.set_index("council_code")["region"]
+    name_of = councils.set_index("council_code")["council_name"]
+
+    def table(cells: dict) -> pd.DataFrame:
+        rows = [{"code": c, "name": name_of[c], "q": q, "r": r, "region": region_of[c]}
+                for c, (q, r) in cells.items()]
+        return pd.DataFrame.from_records(rows).sort_values("code", kind="stable").reset_index(drop=True)
+
+    lower_2010 = _pack(lower_groups)
+    lower_2019 = dict(lower_2010)
+    for successor, part in predecessors.groupby("successor_code", sort=True):
+        first, *rest = sorted(part["predecessor_code"])
+        lower_2019[successor] = lower_2019.pop(first)
+        for code in rest:
+            lower_2019.pop(code)
+    upper = _pack(upper_groups)
+    return {
+        HEXMAP_FILES[0]: hexjson_text(table(lower_2010)),
+        HEXMAP_FILES[1]: hexjson_text(table(lower_2019)),
+        HEXMAP_FILES[2]: hexjson_text(table(upper)),
+    }
+
+
 def generate_example(*, seed: int = 2010, n_documents: int = 300) -> dict:
     """Generate the example world; returns a dict of file name to DataFrame or text.
 
@@ -440,6 +539,7 @@ def generate_example(*, seed: int = 2010, n_documents: int = 300) -> dict:
          "survival_log_hazard_ratio_per_10_points_of_cut": SURVIVAL_LOG_HR_PER_10PP,
          "seed": seed}, indent=2, sort_keys=True) + "\n"
     files.update(texts)
+    files.update(example_hexmaps(councils, predecessors))
     return files
 
 
