@@ -405,10 +405,13 @@ def build_lineages(snapshots: list[Snapshot], *, history: pd.DataFrame | None = 
         vanished = sorted(set(before) - set(after))
         new = sorted(set(after) - set(before))
 
-        def mapped(ms):
+        here = set(cur.data["council_code"])
+
+        def mapped(ms, here=here):
+            # a council gone by the later snapshot is followed to its successor(s)
             out = set()
             for c in ms:
-                out |= set(successors.get(c, [c]))
+                out |= {c} if c in here else set(successors.get(c, [c]))
             return out
 
         def same_name(a, b, labels=labels):
@@ -507,6 +510,12 @@ def _history_links(codes, history: pd.DataFrame | None):
     return links, events
 
 
+#: Types whose membership a council can change by its own decision (with its partners):
+#: LEPs, combined authorities and joint community safety partnerships. The others follow
+#: NHS, Home Office or statutory boundaries, so their changes are ``boundary_change``.
+CHOICE_TYPES = ("lep", "combined_authority", "community_safety")
+
+
 def derive_memberships(snapshots: list[Snapshot], *, kind: str, councils: pd.DataFrame,
                        history: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Partnerships, membership spells and events of one kind of body from its snapshots.
@@ -520,7 +529,12 @@ def derive_memberships(snapshots: list[Snapshot], *, kind: str, councils: pd.Dat
     leaving. The reasons are kept apart:
 
     * ``joined``/``left``: the council and the body both exist on both sides of the
-      bracket; the only change is the council's membership (``is_choice`` True);
+      bracket; the only change is the council's membership (``is_choice`` True, for the
+      types in :data:`CHOICE_TYPES`);
+    * ``overlap_removed``: the council left one of two bodies it sat in at once and stayed
+      in the other (the LEP overlaps removed after the 2018 LEP review);
+    * ``boundary_change``: a join or leave in a type whose boundaries are set by the NHS,
+      the Home Office or statute (not the council's choice);
     * ``reorganisation``: the council was created or abolished (2019-2023 mergers);
     * ``merged``, ``wound_up``: the body merged into another or ended;
     * ``founding``, ``in_first_snapshot``, ``first_observed``: no change is claimed.
@@ -585,10 +599,15 @@ def derive_memberships(snapshots: list[Snapshot], *, kind: str, councils: pd.Dat
     presence: dict[tuple[str, str], dict[int, float]] = {}
     observed = []
     lin_present = []
+    bodies_of: list[dict[str, set]] = []
     for i, s in enumerate(snapshots):
         observed.append(set(s.data["council_code"]) if s.complete else set())
         m = s.data[s.data["member"]]
         lin_present.append({lineage[b] for b in m["body_code"]})
+        per: dict[str, set] = {}
+        for b, c in m[["body_code", "council_code"]].itertuples(index=False):
+            per.setdefault(c, set()).add(lineage[b])
+        bodies_of.append(per)
         for b, c, sh in m[["body_code", "council_code", "share"]].itertuples(index=False):
             key = (lineage[b], c)
             presence.setdefault(key, {})[i] = max(sh, presence.get(key, {}).get(i, 0.0))
@@ -642,16 +661,26 @@ def derive_memberships(snapshots: list[Snapshot], *, kind: str, councils: pd.Dat
                     was_merged = any((lin2, jb) in merged_into for lin2 in lin_present[i0 - 1]
                                      if (lin2, c) in presence and i0 - 1 in presence[(lin2, c)])
                     joined, jwhy = years[i0], ("merged" if was_merged else "joined")
+            if jwhy == "joined" and kind not in CHOICE_TYPES:
+                jwhy = "boundary_change"
             if sp["end"] is not None:
                 e = sp["end"]
-                lb = f"{years[e - 1]}-{years[e]}"
+                lb = f"{years[sp['last']]}-{years[e]}"
+                # in two bodies at once just before (the last two snapshots of the spell: one file
+                # may list one body per council only), and still in the other one after
+                before = set().union(*(bodies_of[j].get(c, set()) for j in range(max(sp["start"], sp["last"] - 1),
+                                                                                 sp["last"] + 1)))
+                if sp["why"] == "left" and len(before) >= 2 and bodies_of[e].get(c, set()) & (before - {lin}):
+                    sp["why"] = "overlap_removed"
                 if sp["why"] == "reorganisation":
                     left = int(last_alive) + 1
-                elif sp["why"] in ("merged", "wound_up") and pd.notna(dis_of[lin]):
+                elif sp["why"] == "wound_up" and pd.notna(dis_of[lin]):
                     left = int(dis_of[lin]) + 1
                 else:
                     left = years[e]
                 lwhy = sp["why"]
+                if lwhy == "left" and kind not in CHOICE_TYPES:
+                    lwhy = "boundary_change"
             elif last_alive < np.inf:
                 left, lb, lwhy = int(last_alive) + 1, f"{years[-1]}-{int(last_alive) + 1}", "reorganisation"
             elif pd.notna(dis_of[lin]):
