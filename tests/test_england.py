@@ -165,3 +165,22 @@ def test_bad_raw_folder_exits_2_and_writes_nothing(tmp_path, capsys, case, messa
 
     assert re.search(message, capsys.readouterr().err)
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_activity_on_england_reports_what_the_memberships_show(tmp_path, capsys):
+    out = tmp_path / "act"
+    assert main(["activity", str(ENGLAND), "--out", str(out), "--n-boot", "100"]) == 0
+    text = capsys.readouterr().out
+    assert "mostly statutory geographies" in text and "cash terms" in text
+    ca = pd.read_csv(out / "ca_cuts.csv").set_index("group")
+    assert ca.loc["combined authority", "councils"] >= 50
+    assert ca.loc["combined authority", "median_cut"] < ca.loc["other", "median_cut"]   # 11% against 16% (cash)
+    logit = pd.read_csv(out / "logit.csv")
+    assert logit["verdict"].str.startswith("too few events").all()   # a handful of real choices
+
+
+def test_typology_on_england_says_the_evidence_is_thin(tmp_path, capsys):
+    out = tmp_path / "typ"
+    assert main(["typology", str(ENGLAND), "--out", str(out), "--no-charts", "--bootstrap", "10"]) == 0
+    assert "evidence too thin for a stable typology" in capsys.readouterr().out
+    assert "evidence too thin" in (out / "typology_summary.md").read_text(encoding="utf-8")
