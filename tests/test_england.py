@@ -184,3 +184,31 @@ def test_typology_on_england_says_the_evidence_is_thin(tmp_path, capsys):
     assert main(["typology", str(ENGLAND), "--out", str(out), "--no-charts", "--bootstrap", "10"]) == 0
     assert "evidence too thin for a stable typology" in capsys.readouterr().out
     assert "evidence too thin" in (out / "typology_summary.md").read_text(encoding="utf-8")
+
+
+def test_import_finance_in_one_step(tmp_path, capsys):
+    out = tmp_path / "finance.csv"
+    rs = REAL / "bbc_council_cuts_revenue_outturn" / "RS_2017-18_data_by_LA.xlsx"
+    assert main(["import-finance", str(REAL / "spending_power_pike_robinson"), "--out", str(out),
+                 "--outturn", str(rs)]) == 0
+    assert "median cash change 2010 to 2019: -14.0% over 332 councils" in capsys.readouterr().out
+    f = pd.read_csv(out)
+    assert f["year"].min() == 2010 and f["year"].max() == 2019
+    spend = f.loc[f["year"] == 2017, "revenue_expenditure_gbp_m"]
+    assert spend.notna().sum() >= 300 and 40_000 < spend.sum() < 100_000   # GBP million, English councils
+
+
+def test_deflators_need_a_named_source(tmp_path, capsys):
+    defl = tmp_path / "deflators.csv"
+    defl.write_text("year,deflator\n2010-11,90.0\n2019-20,100.0\n", encoding="utf-8")
+    out = tmp_path / "eng"
+    assert main(["build-england", str(REAL), "--out", str(out), "--deflators", str(defl)]) == 2
+    assert "--deflators-source" in capsys.readouterr().err
+    from analysis.data.england import read_deflators
+
+    assert read_deflators(defl)["year"].tolist() == [2010, 2019]
+    defl.write_text("year,deflator\n2010-11,-1\n", encoding="utf-8")
+    from analysis.errors import InputError
+
+    with pytest.raises(InputError, match="deflators.csv, row 2"):
+        read_deflators(defl)

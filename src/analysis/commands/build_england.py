@@ -27,6 +27,11 @@ def register(subparsers) -> None:
     )
     p.add_argument("raw_dir", type=Path, help="folder of raw files, laid out like ../shared/data/real")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="dataset folder to write")
+    p.add_argument("--deflators", type=Path, metavar="FILE.csv",
+                   help="a deflator table (year, deflator), for example HM Treasury's GDP deflators, "
+                        "to include as the dataset's deflators table")
+    p.add_argument("--deflators-source", default="", metavar="TEXT",
+                   help="the publication the deflators come from (required with --deflators)")
     p.add_argument("--force", action="store_true", help="replace DIR if it already holds a dataset")
     p.set_defaults(func=run)
 
@@ -38,10 +43,12 @@ def run(args) -> int:
     out: Path = args.out
     if out.exists() and any(out.iterdir()) and not args.force:
         raise InputError(f"{out} is not empty; pass --force to replace the dataset in it")
+    if args.deflators is not None and not args.deflators_source.strip():
+        raise InputError("--deflators needs --deflators-source naming the publication the values come from")
     t0 = time.perf_counter()
-    tables = build_england(args.raw_dir)
+    tables = build_england(args.raw_dir, deflators=args.deflators)
     payload = {f"{name}.csv": csv_bytes(frame) for name, frame in tables.items()}
-    payload["README.md"] = england_readme(tables).encode("utf-8")
+    payload["README.md"] = england_readme(tables, deflators_source=args.deflators_source.strip()).encode("utf-8")
     check_output_dir(out, inputs=[args.raw_dir])
     # write everything into a sibling temporary folder first, then move the files in:
     # a failure leaves DIR as it was

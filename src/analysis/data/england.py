@@ -31,7 +31,13 @@ from analysis.data.geographies import (
 from analysis.data.importers import import_la_register, import_spending_power_changes
 from analysis.errors import InputError
 
-__all__ = ["SNAPSHOTS", "EVENT_INDICATORS", "build_england", "finance_from_spending_power"]
+__all__ = ["SNAPSHOTS", "EVENT_INDICATORS", "OUTTURN_FILES", "add_outturn", "build_england",
+           "finance_from_spending_power", "read_deflators"]
+
+#: MHCLG revenue outturn workbooks read when present: revenue expenditure (RS line 800).
+OUTTURN_FILES = ("bbc_council_reserves/RS_2015-16_data_by_LA_-_Revision.xlsx",
+                 "bbc_council_reserves/RS_2016-17_data_by_LA.xlsx",
+                 "bbc_council_cuts_revenue_outturn/RS_2017-18_data_by_LA.xlsx")
 
 _LEP = "ons_lep_lookups"
 _CA1 = "ons_combined_authority_lookups_2017_2023"
@@ -295,6 +301,55 @@ def finance_from_spending_power(percentage, levels, *, start: int = 2010, end: i
     return out.sort_values(["council_code", "year"]).reset_index(drop=True)
 
 
+def add_outturn(finance: pd.DataFrame, workbooks, *, line: int = 800) -> pd.DataFrame:
+    """Add ``revenue_expenditure_gbp_m`` (MHCLG revenue outturn, RS ``line``) to finance rows.
+
+    Each workbook gives one financial year; authorities are matched on their ONS code and
+    only council-years already in ``finance`` get a value (a copy is returned).
+    """
+    from analysis.data.importers import import_outturn
+
+    frames = []
+    for wb in workbooks:
+        o = import_outturn(wb)
+        o = o[(o["line"] == line) & o["ons_code"].notna()]
+        frames.append(pd.DataFrame({"council_code": o["ons_code"].astype(str).str.strip().str.upper(),
+                                    "year": o["year"].astype(int),
+                                    "revenue_expenditure_gbp_m": (o["value_gbp_k"] / 1000).round(4)}))
+    out = finance.copy()
+    if not frames:
+        return out
+    rs = pd.concat(frames, ignore_index=True).drop_duplicates(["council_code", "year"])
+    return out.merge(rs, on=["council_code", "year"], how="left")
+
+
+def read_deflators(path) -> pd.DataFrame:
+    """A deflator table (``year``, ``deflator``) from a CSV; ``2010-11`` style years are understood.
+
+    Raises :class:`InputError` naming the file and row for a year or value it cannot read.
+    """
+    import re
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p} does not exist")
+    raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    cols = {c.strip().lower(): c for c in raw.columns}
+    if "year" not in cols or "deflator" not in cols:
+        raise InputError(f"{p.name} needs columns 'year' and 'deflator'; columns: {', '.join(raw.columns)}")
+    rows = []
+    for i, (y, d) in enumerate(zip(raw[cols["year"]], raw[cols["deflator"]], strict=True), start=2):
+        m = re.fullmatch(r"\s*(\d{4})(?:\s*[-/]\s*\d{2,4})?\s*", y)
+        v = pd.to_numeric(d.replace(",", ""), errors="coerce")
+        if not m or pd.isna(v) or v <= 0:
+            raise InputError(f"{p.name}, row {i}: cannot read year {y!r} and deflator {d!r} (a positive number)")
+        rows.append((int(m.group(1)), float(v)))
+    out = pd.DataFrame(rows, columns=["year", "deflator"])
+    if out["year"].duplicated().any():
+        raise InputError(f"{p.name}: year {int(out.loc[out['year'].duplicated(), 'year'].iloc[0])} appears twice")
+    return out.sort_values("year").reset_index(drop=True)
+
+
 def _evidence(events: pd.DataFrame, partnerships: pd.DataFrame) -> pd.DataFrame:
     """Counts of membership events per partnership, as evidence indicators."""
     ev = events[events["council_code"] != ""].copy()
@@ -313,14 +368,23 @@ def _evidence(events: pd.DataFrame, partnerships: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def build_england(raw_dir) -> dict[str, pd.DataFrame]:
+def build_england(raw_dir, *, deflators=None) -> dict[str, pd.DataFrame]:
     """Assemble the real England dataset's tables from a folder like ``../shared/data/real``.
+
+    Parameters
+    ----------
+    raw_dir : path-like
+        The folder of official files.
+    deflators : path-like, optional
+        A deflator table (``year``, ``deflator``), for example HM Treasury's GDP deflators;
+        it becomes the dataset's ``deflators`` table.
 
     Returns
     -------
     dict of DataFrame
         ``councils``, ``finance``, ``partnerships``, ``memberships``,
-        ``membership_events``, ``evidence`` and ``snapshots`` (one row per file read).
+        ``membership_events``, ``evidence``, ``snapshots`` (one row per file read) and,
+        with ``deflators``, ``deflators``.
 
     Raises
     ------
@@ -375,6 +439,7 @@ def build_england(raw_dir) -> dict[str, pd.DataFrame]:
               .reset_index(drop=True))
     sp = raw / "spending_power_pike_robinson"
     finance = finance_from_spending_power(sp / "SpendingPercentage.csv", sp / "SpendingMillions.csv")
+    finance = add_outturn(finance, [raw / f for f in OUTTURN_FILES if (raw / f).is_file()])
     unknown = sorted(set(finance["council_code"]) - set(councils["council_code"]))
     if unknown:
         raise InputError(f"spending_power_pike_robinson/SpendingPercentage.csv: council code(s) {', '.join(unknown[:5])} "
@@ -384,7 +449,7 @@ def build_england(raw_dir) -> dict[str, pd.DataFrame]:
     for c in ("joined", "left"):
         memberships[c] = memberships[c].astype("Int64")
     events["year"] = events["year"].astype("Int64")
-    return {
+    tables = {
         "councils": councils.drop(columns=["register_code"]).reset_index(drop=True),
         "finance": finance,
         "partnerships": partnerships,
@@ -393,6 +458,9 @@ def build_england(raw_dir) -> dict[str, pd.DataFrame]:
         "evidence": _evidence(events, partnerships),
         "snapshots": pd.DataFrame(listing),
     }
+    if deflators is not None:
+        tables["deflators"] = read_deflators(deflators)
+    return tables
 
 
 _TABLE_SOURCES = {
@@ -418,10 +486,11 @@ _TABLE_SOURCES = {
     "membership_events": ("derived from consecutive snapshots and the code history", "as partnerships"),
     "evidence": ("counts of membership events per partnership (derived)", "as partnerships"),
     "snapshots": ("the list of files read, one row per snapshot", "as partnerships"),
+    "deflators": ("the deflator file given to build-england with --deflators (see its --deflators-source)", ""),
 }
 
 
-def england_readme(tables: dict[str, pd.DataFrame]) -> str:
+def england_readme(tables: dict[str, pd.DataFrame], *, deflators_source: str = "") -> str:
     """The ``README.md`` of the built dataset: what each table holds, its source and licence."""
     p, m, f = tables["partnerships"], tables["memberships"], tables["finance"]
     lines = [
@@ -448,8 +517,12 @@ def england_readme(tables: dict[str, pd.DataFrame]) -> str:
         "- Majority rule: a council is a member of an LSOA-based body (LEP 2014/2017, STP/ICB) when at least "
         "half of its LSOAs lie in it (or, failing that, the body with the largest share); `share` keeps the "
         "part. A county is a member where at least half of its districts are.",
-        "- Real terms: no deflator table is bundled (see the toolkit README); use `--cash`, or add HM Treasury's "
-        "GDP deflators as `deflators.csv`.",
+        ("- Real terms: deflators from " + deflators_source + "." if "deflators" in tables else
+         "- Real terms: no deflator table is bundled, because no copy of HM Treasury's GDP deflators was "
+         "available to take the values from; `austerity` needs `--cash` and `activity` works in cash terms "
+         "(it says so). Rebuild with `--deflators FILE --deflators-source TEXT` to add them."),
+        "- `finance.revenue_expenditure_gbp_m` is MHCLG revenue outturn (RS line 800, total revenue "
+        "expenditure, GBP million) for the years whose workbook is in the raw folder.",
         "",
         "## Tables",
         "",
@@ -458,6 +531,8 @@ def england_readme(tables: dict[str, pd.DataFrame]) -> str:
     ]
     for name, frame in tables.items():
         src, lic = _TABLE_SOURCES.get(name, ("", ""))
+        if name == "deflators" and deflators_source:
+            src = deflators_source
         lines.append(f"| `{name}.csv` | {len(frame)} | {src} | {lic} |")
     counts = p["type"].value_counts().sort_index()
     lines += [
