@@ -212,3 +212,13 @@ def test_deflators_need_a_named_source(tmp_path, capsys):
 
     with pytest.raises(InputError, match="deflators.csv, row 2"):
         read_deflators(defl)
+
+
+def test_report_on_england_runs_06_and_names_what_it_skips(tmp_path):
+    import json
+
+    out = tmp_path / "rep"
+    assert main(["report", str(ENGLAND), "--out", str(out), "--notebooks", "03,06", "--no-charts"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert list(manifest["notebooks"]) == ["06_england.ipynb"]
+    assert "deflators" in manifest["notebooks_skipped"]["03_austerity_activity.ipynb"]

@@ -93,3 +93,17 @@ def test_missing_columns_are_named(bad):
 
     with pytest.raises(InputError, match="missing column"):
         membership_years(bad, start=2010, end=2011)
+
+
+def test_notebook_06_is_skipped_on_a_dataset_without_dated_memberships(tmp_path):
+    import json
+    from pathlib import Path
+
+    from analysis.cli import main
+
+    example = Path(__file__).resolve().parents[1] / "data" / "example"
+    out = tmp_path / "rep"
+    assert main(["report", str(example), "--out", str(out), "--notebooks", "06", "--no-charts"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["notebooks"] == {}
+    assert "membership_events" in manifest["notebooks_skipped"]["06_england.ipynb"]
