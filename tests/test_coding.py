@@ -272,13 +272,14 @@ def test_code_command(tmp_path, capsys):
     (docs / "empty.txt").write_bytes(b"")
     (docs / "fake.txt").write_bytes(b"\x00\x01binary")
     out = tmp_path / "out" / "codes.csv"
-    assert main(["code", str(docs), "--out", str(out)]) == 0
+    # Unreadable documents are bad input (exit 2); the readable one is still coded and written.
+    assert main(["code", str(docs), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert "2 document(s) not coded" in err and "empty.txt" in err and "binary content" in err
     codes = pd.read_csv(out)
     assert codes["document_id"].tolist() == ["minutes"]
     assert codes.loc[0, "fight"] == 0.5 and codes.loc[0, "primary"] == "fight"
-    assert main(["code", str(docs), "--out", str(out), "--by", "paragraph", "--force"]) == 0
+    assert main(["code", str(docs), "--out", str(out), "--by", "paragraph", "--force"]) == 2
     assert pd.read_csv(out)["primary"].tolist() == ["fight", "collaborate"]
 
 

@@ -75,5 +75,7 @@ def run(args) -> int:
     print(f"coded {len(codes)} {unit} from {n_docs} document(s) -> {args.out}")
     print(f"primary option: {mix}")
     if skipped:
-        print(f"{skipped} document(s) could not be read and were left out (listed above)")
+        print(f"{skipped} document(s) could not be read and were left out (listed above); "
+              "the others were coded and written")
+        return 2  # bad input, reported; the readable documents' codes stand
     return 0
