@@ -481,7 +481,11 @@ _TABLE_SOURCES = {
                      "partnerships and police force areas (2017-2024), local resilience forums (2015-2019), "
                      "STPs/ICBs (2017-2024, LSOA level) and LSIPs (2023); the DfE local skills dashboard's LEP "
                      "lookups for 2020 and 2021; start and end dates from the ONS Code History Database (July "
-                     "2024)", "Open Government Licence v3 (ONS, DfE); the DfE dashboard repository is MIT"),
+                     "2024). Copies: ONS CSVs as scraped by jtrim-ons/ons-lookups; later lookups as exported by "
+                     "the geographr R package (humaniverse/geographr, MIT); the code history as split by "
+                     "open-innovations/geography-code-adder (no licence stated: credited with the ONS Code "
+                     "History Database it compiles)", "Open Government Licence v3 (ONS, DfE); geographr and the "
+                     "DfE dashboard repository are MIT"),
     "memberships": ("derived from the same lookups: one row per council and membership spell", "as partnerships"),
     "membership_events": ("derived from consecutive snapshots and the code history", "as partnerships"),
     "evidence": ("counts of membership events per partnership (derived)", "as partnerships"),

@@ -151,9 +151,8 @@ def read_lookup(path, *, body: str, area: str = "LAD|ltla", columns: dict | None
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "lad_fra.csv"
     >>> _ = f.write_text("FID,LAD19CD,LAD19NM,FRA19CD,FRA19NM\\n1,E06000022,Bath,E31000001 ,Avon\\n")
-    >>> read_lookup(f, body="FRA")[["area_code", "body_code", "vintage", "row"]]
-      area_code  body_code  vintage  row
-    0  E06000022  E31000001       19    2
+    >>> read_lookup(f, body="FRA")[["area_code", "body_code", "vintage", "row"]].to_dict("records")
+    [{'area_code': 'E06000022', 'body_code': 'E31000001', 'vintage': 19, 'row': 2}]
     """
     p = Path(path)
     raw = _read_csv(p)
