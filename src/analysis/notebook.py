@@ -39,25 +39,27 @@ def _fmt(value) -> str:
     return str(value)
 
 
-#: Characters that HTML or Markdown would read as markup rather than text.
-_MARKUP = re.compile(r"[\\`*_\[\]<>&|~]")
+#: Characters that HTML would read as markup rather than text.
+_MARKUP = re.compile(r"[<>&]")
 
 
 def escape_markdown(text: str) -> str:
-    r"""Make a value from the data safe to put into Markdown: it shows as typed, never as markup.
+    r"""Make a value from the data safe to put into a Markdown sentence: no HTML can come alive.
 
-    Angle brackets and ampersands become HTML entities (so ``<script>`` or an ``<img onerror=...>``
-    in a partnership id can never run in a report); Markdown punctuation gets a backslash.
+    Angle brackets and ampersands become HTML entities, so ``<script>`` or an
+    ``<img onerror=...>`` in a partnership id is shown as typed and can never run in a report.
+    Markdown itself is left alone: notebooks pass ready-made lists and emphasis as values
+    (links to ``javascript:`` are refused by the Markdown renderer itself).
 
     Examples
     --------
     >>> escape_markdown("<img src=x onerror=alert(1)>")
     '&lt;img src=x onerror=alert(1)&gt;'
-    >>> print(escape_markdown("SP_01 *draft*"))
-    SP\_01 \*draft\*
+    >>> escape_markdown("Health & Wellbeing: **3** boards")
+    'Health &amp; Wellbeing: **3** boards'
     """
     entities = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
-    return _MARKUP.sub(lambda m: entities.get(m.group(), "\\" + m.group()), str(text))
+    return _MARKUP.sub(lambda m: entities[m.group()], str(text))
 
 
 def say(template: str, **values):

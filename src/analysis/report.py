@@ -161,16 +161,17 @@ _SAFE_TAGS = frozenset({"a", "b", "br", "caption", "code", "div", "em", "h1", "h
                         "li", "ol", "p", "pre", "span", "strong", "style", "sub", "sup", "table",
                         "tbody", "td", "tfoot", "th", "thead", "tr", "ul"})
 _SAFE_ATTRIBUTES = {"*": ["class", "colspan", "rowspan", "title", "id"], "a": ["href"], "table": ["border"]}
+_SAFE_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 
 def sanitise_outputs(notebook):
     """Neutralise markup from the data in a notebook's outputs before it becomes HTML.
 
-    Markdown outputs keep their Markdown but any HTML in them is escaped (shown as text);
-    HTML outputs keep only table and text tags, without scripts or event handlers. Values
-    are already escaped where they are written (:func:`analysis.notebook.say`); this is the
-    report's own guarantee for every output, whatever produced it. Changes ``notebook`` in
-    place and returns it.
+    Markdown outputs are turned into HTML here and cleaned like HTML outputs: only table and
+    text tags stay, with no scripts, no event handlers and no links other than ``http``,
+    ``https``, ``mailto`` and in-page anchors. Values are already escaped where they are written
+    (:func:`analysis.notebook.say`); this is the report's own guarantee for every output,
+    whatever produced it. Changes ``notebook`` in place and returns it.
 
     Examples
     --------
@@ -178,25 +179,36 @@ def sanitise_outputs(notebook):
     >>> nb = nbformat.v4.new_notebook()
     >>> cell = nbformat.v4.new_code_cell("")
     >>> cell.outputs = [nbformat.v4.new_output("display_data", data={
-    ...     "text/markdown": "Partnership <img src=x onerror=alert(1)> has **3** members",
+    ...     "text/markdown": "Partnership <img src=x onerror=alert(1)> has **3** [members](javascript:x())",
     ...     "text/html": "<table><tr><td onclick='steal()'>a</td></tr></table><script>x()</script>"})]
     >>> nb.cells = [cell]
     >>> out = sanitise_outputs(nb).cells[0].outputs[0].data
-    >>> out["text/markdown"]
-    'Partnership &lt;img src=x onerror=alert(1)&gt; has **3** members'
-    >>> out["text/html"]
-    '<table><tbody><tr><td>a</td></tr></tbody></table>x()'
+    >>> sorted(out)
+    ['text/html']
+    >>> print(out["text/html"])
+    <p>Partnership  has <strong>3</strong> <a>members</a></p>
+    <BLANKLINE>
+    <table><tbody><tr><td>a</td></tr></tbody></table>x()
     """
     import bleach
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    def clean(html_text: str) -> str:
+        return bleach.clean(html_text, tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES,
+                            protocols=_SAFE_PROTOCOLS, strip=True)
 
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
+            parts = []
             if "text/markdown" in data:
-                data["text/markdown"] = bleach.clean(_text(data["text/markdown"]), tags=set(), strip=False)
+                # Markdown in a value (a link to javascript:, raw HTML) only becomes dangerous once
+                # rendered, so render it here and clean the result.
+                parts.append(clean(markdown2html_mistune(_text(data.pop("text/markdown")))))
             if "text/html" in data:
-                data["text/html"] = bleach.clean(_text(data["text/html"]), tags=_SAFE_TAGS,
-                                                 attributes=_SAFE_ATTRIBUTES, strip=True)
+                parts.append(clean(_text(data["text/html"])))
+            if parts:
+                data["text/html"] = "\n".join(parts)
     return notebook
 
 
