@@ -244,17 +244,18 @@ def _add_counties(data: pd.DataFrame, councils: pd.DataFrame, year: int, alive: 
     county_of = {c: k for c, k in zip(councils["council_code"], councils["county_code"], strict=True)
                  if isinstance(k, str) and k}
     d = data[data["council_code"].isin(county_of.keys())].assign(county=lambda f: f["council_code"].map(county_of))
-    rows = []
-    for county, g in d.groupby("county", sort=True):
-        first, last = alive.get(county, (-np.inf, np.inf))
-        if not (first <= year <= last):
-            continue
-        n = g["council_code"].nunique()
-        for (body, name), gb in g[g["member"]].groupby(["body_code", "body_name"], sort=True):
-            share = gb["council_code"].nunique() / n
-            rows.append({"council_code": county, "body_code": body, "body_name": name, "share": share,
-                         "member": share >= 0.5, "row": int(gb["row"].min()), "source": gb["source"].iloc[0]})
-    return pd.concat([data, pd.DataFrame(rows, columns=data.columns)], ignore_index=True)
+    d = d[[alive.get(k, (-np.inf, np.inf))[0] <= year <= alive.get(k, (-np.inf, np.inf))[1] for k in d["county"]]]
+    if d.empty:
+        return data
+    n = d.groupby("county")["council_code"].nunique()
+    m = d[d["member"]]
+    g = m.groupby(["county", "body_code", "body_name"], sort=True)
+    rows = g.agg(k=("council_code", "nunique"), row=("row", "min"), source=("source", "first")).reset_index()
+    rows["share"] = rows["k"] / rows["county"].map(n)
+    rows = pd.DataFrame({"council_code": rows["county"], "body_code": rows["body_code"],
+                         "body_name": rows["body_name"], "share": rows["share"], "member": rows["share"] >= 0.5,
+                         "row": rows["row"].astype(int), "source": rows["source"]})
+    return pd.concat([data, rows[data.columns]], ignore_index=True)
 
 
 def finance_from_spending_power(percentage, levels, *, start: int = 2010, end: int = 2019) -> pd.DataFrame:

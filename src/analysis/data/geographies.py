@@ -492,15 +492,18 @@ def _history_links(codes, history: pd.DataFrame | None):
     if history is None:
         return {}, []
     h = history.set_index("code")
+    names = {c: {normalise_name(n) for n in ns.split(";")} for c, ns in zip(h.index, h["names"], strict=True)}
+    by_end: dict = {}
+    for c, ent, end in zip(h.index, h["entity"], h["end_date"], strict=True):
+        if pd.notna(end):
+            by_end.setdefault((ent, end), []).append(c)
     links, events = {}, []
     for b in codes:
         if b not in h.index:
             continue
         start = h.at[b, "start_date"]
-        ent = h.at[b, "entity"]
-        ended = h[(h["entity"] == ent) & (h["end_date"] == start - pd.Timedelta(days=1))]
-        nb = {normalise_name(n) for n in h.at[b, "names"].split(";")}
-        same = [a for a in ended.index if nb & {normalise_name(n) for n in ended.at[a, "names"].split(";")}]
+        ended = h.loc[sorted(by_end.get((h.at[b, "entity"], start - pd.Timedelta(days=1)), []))]
+        same = [a for a in ended.index if names[b] & names[a]]
         if len(same) == 1:
             links[b] = same[0]
         elif 2 <= len(ended) <= 3 and not same and h.at[b, "start_year"] > 2009:
