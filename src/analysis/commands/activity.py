@@ -16,7 +16,12 @@ def register(subparsers) -> None:
             "two years, partnership survival (Kaplan-Meier, Cox with the lead council's cut) and the "
             "membership network, and relate the change to austerity (Spearman with a bootstrap "
             "interval, OLS with robust errors and controls, a fixed-effects panel, quadrants). "
-            "Writes one CSV per table into DIR."
+            "Writes one CSV per table into DIR. A dataset with dated memberships (joined, left) and no "
+            "activity table, such as the real England built by build-england, gets what its memberships "
+            "show instead: members by year, joins and exits, overlaps, partnerships per council, and the "
+            "cut against the partnerships councils sat on, against leaving or joining by choice "
+            "(logistic, with tier, region, deprivation and population), and for combined-authority "
+            "councils against the others."
         ),
     )
     p.add_argument("dataset", type=Path, help="the dataset folder")
@@ -31,7 +36,30 @@ def register(subparsers) -> None:
                    help="austerity per council (default) or per county area")
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default 1000)")
     p.add_argument("--seed", type=int, default=2010, help="random seed for the bootstrap (default 2010)")
+    p.add_argument("--cash", action="store_true",
+                   help="for datasets with dated memberships: the cut in cash terms even when there are deflators "
+                        "(without deflators it is in cash terms anyway, and the output says so)")
     p.set_defaults(func=run)
+
+
+def _dated_memberships_only(ds) -> bool:
+    return (not ds.has("activity") and ds.has("memberships")
+            and "joined" in ds["memberships"].columns and ds["memberships"]["joined"].notna().any())
+
+
+def run_memberships(args, ds, out) -> int:
+    from analysis.membership import membership_austerity
+    from analysis.writers import write_csv
+
+    tables = membership_austerity(ds, start=args.start, end=args.end, real=False if args.cash else None,
+                                  n_boot=args.n_boot, random_state=args.seed)
+    for name, frame in tables.items():
+        write_csv(frame, out / f"{name}.csv")
+    print(f"{ds.name}: no activity table, so activity is what the dated memberships show")
+    for row in tables["verdicts"].itertuples():
+        print(f"- {row.verdict}")
+    print(f"wrote {len(tables)} tables to {args.out}")
+    return 0
 
 
 def run(args) -> int:
@@ -46,6 +74,8 @@ def run(args) -> int:
         raise InputError("--n-boot must be at least 100")
     out = check_output_dir(args.out, inputs=[args.dataset])
     ds = load_dataset(args.dataset)
+    if _dated_memberships_only(ds):
+        return run_memberships(args, ds, out)
     result = austerity_against_activity(ds, start=args.start, end=args.end, measure=args.measure, by=args.by,
                                         basis=args.basis.replace("-", "_"), n_boot=args.n_boot,
                                         random_state=args.seed)

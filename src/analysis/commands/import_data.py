@@ -53,6 +53,24 @@ def register(subparsers) -> None:
     p.add_argument("--force", action="store_true", help="overwrite the output file")
     p.set_defaults(func=run_spending_power)
 
+    p = subparsers.add_parser(
+        "import-finance",
+        help="turn the spending power files (and revenue outturn workbooks) into a finance table, in one step",
+        description=("Read SpendingPercentage.csv and SpendingMillions.csv from FOLDER and write a finance table: "
+                     "spending power per council and year, each council's latest published level with the "
+                     "earlier years back-cast from the published year-on-year changes (so cash changes equal "
+                     "the chained published changes). With --outturn, add revenue expenditure (RS line 800) "
+                     "from MHCLG revenue outturn workbooks."),
+    )
+    p.add_argument("folder", type=Path, help="folder with SpendingPercentage.csv and SpendingMillions.csv")
+    p.add_argument("--out", type=Path, required=True, metavar="DATASET_DIR/finance.csv", help="file to write")
+    p.add_argument("--from", dest="start", type=int, default=2010, metavar="YEAR", help="first year (default 2010)")
+    p.add_argument("--to", dest="end", type=int, default=2019, metavar="YEAR", help="last year (default 2019)")
+    p.add_argument("--outturn", type=Path, nargs="*", default=[], metavar="RS.xlsx",
+                   help="revenue outturn workbooks to add")
+    p.add_argument("--force", action="store_true", help="overwrite the output file")
+    p.set_defaults(func=run_finance)
+
 
 def _target(out: Path, source: Path, force: bool) -> Path:
     from analysis.writers import check_output_dir
@@ -106,4 +124,26 @@ def run_spending_power(args) -> int:
               f"{len(frame.attrs['excluded'])} without every yearly change left out")
     write_csv(frame, out)
     print(f"wrote {len(frame)} rows to {out}")
+    return 0
+
+
+def run_finance(args) -> int:
+    from analysis.data.england import add_outturn, finance_from_spending_power
+    from analysis.writers import write_csv
+
+    folder = args.folder
+    pct, lv = folder / "SpendingPercentage.csv", folder / "SpendingMillions.csv"
+    for f in (pct, lv):
+        if not f.is_file():
+            raise InputError(f"{f} does not exist; give the folder holding SpendingPercentage.csv and "
+                             "SpendingMillions.csv")
+    out = _target(args.out, pct, args.force)
+    finance = finance_from_spending_power(pct, lv, start=args.start, end=args.end)
+    finance = add_outturn(finance, args.outturn)
+    write_csv(finance, out)
+    both = finance[finance["year"].isin([args.start, args.end])].pivot(
+        index="council_code", columns="year", values="spending_power_gbp_m").dropna()
+    change = (both[args.end] / both[args.start] - 1).median() if len(both) else float("nan")
+    print(f"wrote {len(finance)} rows ({finance['council_code'].nunique()} councils, {args.start}-{args.end}) to "
+          f"{out}; median cash change {args.start} to {args.end}: {change:+.1%} over {len(both)} councils")
     return 0

@@ -72,9 +72,19 @@ def run(args) -> int:
 
         documents = document_scores(dataset)
     features = features_for(dataset, documents=documents)
+    # evidence derived from membership events (real England) maps to options through its own
+    # data file beside the codebook; and thin evidence is said plainly
+    from analysis.membership import evidence_strength, membership_indicator_options
+    from analysis.typology import indicator_options
+
+    extra = membership_indicator_options()
+    mapping = ({**indicator_options(), **extra}
+               if set(dataset["evidence"]["indicator"].dropna()) & set(extra) else None)
+    strength = evidence_strength(dataset["evidence"])
     try:
         model = KahaneTypology(k=args.k, transformation=args.transform, scaling=args.scaling,
-                               n_boot=args.bootstrap, random_state=args.seed).fit(features)
+                               n_boot=args.bootstrap, random_state=args.seed,
+                               indicator_options=mapping).fit(features)
     except TypologyInputError as exc:  # the API names parameters; say the options instead
         raise InputError(str(exc).replace("lower k or use k='auto'", "lower --k or use --k auto")
                          .replace("lower k", "lower --k")) from None
@@ -82,11 +92,14 @@ def run(args) -> int:
     diagnostics = model.diagnostics()
     diagnostics["dataset"] = str(args.dataset)
     diagnostics["window"] = features.attrs.get("window")
+    diagnostics["evidence_strength"] = strength
     write_csv(placements, out / "typology.csv")
     atomic_write_text(out / "typology_diagnostics.json",
                       json.dumps(diagnostics, indent=2, sort_keys=True) + "\n")
-    atomic_write_text(out / "typology_summary.md", summary_markdown(model, dataset_name=dataset.name,
-                                                                    window=features.attrs.get("window")))
+    summary = summary_markdown(model, dataset_name=dataset.name, window=features.attrs.get("window"))
+    if strength["thin"]:
+        summary = summary.replace("\n\n", f"\n\n**Warning: {strength['verdict']}.**\n\n", 1)
+    atomic_write_text(out / "typology_summary.md", summary)
     if not args.no_charts:
         from analysis.export import export_charts
 
@@ -96,5 +109,7 @@ def run(args) -> int:
     print(f"{len(placements)} partnerships placed in {model.k_} clusters: "
           + ", ".join(f"{o} {int(counts.get(o, 0))}" for o in ("fight", "adapt", "exit", "collaborate", "mixed")))
     print(model.k_reason_)
+    if strength["thin"]:
+        print(f"warning: {strength['verdict']}")
     print(f"wrote {out / 'typology.csv'}, typology_diagnostics.json and typology_summary.md")
     return 0

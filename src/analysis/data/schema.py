@@ -37,6 +37,11 @@ PARTNERSHIP_TYPES = (
     "shared_service",
     "combined_authority",
     "forum",
+    "fire_rescue_authority",
+    "local_resilience_forum",
+    "integrated_care_system",
+    "police_force_area",
+    "local_skills_improvement_plan",
     "other",
 )
 
@@ -240,6 +245,13 @@ TABLES: dict[str, Table] = {
                 Column("role", "category", "Role of the member on the partnership.", choices=ROLES),
                 Column("council_code", "code", "Council code where the member is a council.",
                        required=False, nullable=True, upper=True),
+                Column("joined", "year", "Year the member joined (for memberships derived from official "
+                       "snapshots: the first year it is seen as a member; see joined_bracket).",
+                       required=False, nullable=True, aliases=("start_year", "from_year"), **_year),
+                Column("left", "year", "First year it was no longer a member (blank while it still is).",
+                       required=False, nullable=True, aliases=("end_year", "to_year"), **_year),
+                Column("share", "fraction", "Part of the council's area inside the partnership (0 to 1; "
+                       "for example the share of its LSOAs).", required=False, nullable=True, min=0, max=1),
             ),
             key=("partnership_id", "member_id"),
             references=(
