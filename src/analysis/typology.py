@@ -161,15 +161,12 @@ def indicator_options() -> dict:
 
 @functools.lru_cache(maxsize=1)
 def _indicator_options_cached() -> tuple:
-    try:
-        from analysis.codebook import load_codebook
+    # The shipped codebook must load: a broken one is an installation error, reported as
+    # such (an InputError naming the file and line) rather than hidden by a fallback.
+    from analysis.codebook import load_codebook
 
-        mapping = dict(load_codebook().indicator_options)
-        if mapping:
-            return tuple(mapping.items())
-    except Exception:  # noqa: BLE001 - the schema's mapping is the documented fallback
-        pass
-    return tuple(INDICATOR_OPTIONS.items())
+    mapping = dict(load_codebook().indicator_options)
+    return tuple(mapping.items()) if mapping else tuple(INDICATOR_OPTIONS.items())
 
 
 def feature_options(columns, mapping: dict | None = None) -> dict:

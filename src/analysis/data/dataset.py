@@ -161,12 +161,11 @@ def _load_config(folder: Path, report: ValidationReport) -> dict:
 @functools.lru_cache(maxsize=1)
 def _codebook_indicators() -> dict[str, str] | None:
     """The indicators of the shipped codebook (read once per process: parsing it is slow)."""
-    try:
-        from analysis.codebook import load_codebook  # the codebook may add indicators
+    # No fallback: a shipped codebook that does not load is an installation error, and its
+    # InputError (naming the file and line) says so.
+    from analysis.codebook import load_codebook  # the codebook may add indicators
 
-        return dict(load_codebook().indicator_options)
-    except Exception:  # noqa: BLE001 - fall back to the standard indicators
-        return None
+    return dict(load_codebook().indicator_options) or None
 
 
 @contextlib.contextmanager
