@@ -48,7 +48,7 @@ def _primary(coder, text):
     ("Collections will return to each authority in April.", "exit", "counted"),
     ("Members resolved not to renew the joint post.", "exit", "counted"),
     ("The council did not leave the partnership.", "exit", "negated"),
-    ("Rather than closing the museum, opening hours were reduced.", "exit", "negated"),
+    ("Rather than closing all its libraries, the council reduced opening hours.", "exit", "negated"),
     ("Parents are battling to stop the county from withdrawing from the transport scheme.", "exit", "opposed"),
     ("Members asked whether the council would leave the partnership.", "exit", "hypothetical"),
     ("Five village libraries will be handed to volunteer groups.", "exit", "counted"),
@@ -131,11 +131,18 @@ def test_split_passages_cuts_long_paragraphs():
     assert [len(p.split()) for _, p in split_passages(salad)] == [120, 120, 120, 120, 20]
 
 
-def test_ties_go_to_the_earlier_option(rule_coder):
-    # one fight rule and one collaborate rule of the same weight: fight comes first
-    out = rule_coder.code_passages(["We lobbied the minister. Residents co-designed the plan."])
-    row = out.iloc[0]
-    assert row["fight"] == row["collaborate"] and row["primary"] == "fight"
+def test_ties_go_to_the_earlier_option():
+    from analysis.coder.engine import primary
+
+    options = ("fight", "adapt", "exit", "collaborate")
+    assert primary({"fight": 6.0, "adapt": 0.0, "exit": 0.0, "collaborate": 6.0}, options) == "fight"
+    assert primary({"fight": 0.0, "adapt": 2.0, "exit": 2.0, "collaborate": 0.0}, options) == "adapt"
+    assert primary(dict.fromkeys(options, 0.0), options) == "none"
+
+
+def test_an_action_on_an_object_outranks_the_object_alone(rules):
+    hits = rules.find("The council gave notice to leave the shared legal service.")
+    assert [h.option for h in hits] == ["exit"]
 
 
 def test_learned_coder_is_deterministic_and_calibrated():

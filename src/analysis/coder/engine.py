@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.coder.rules import PhraseRules, RuleHit
+from analysis.coder.rules import PhraseRules
 
 __all__ = ["Analysis", "RuleCoder", "LearnedCoder", "combine", "rule_probabilities", "NONE",
            "RULE_BOOST", "COMBINE_WEIGHT"]
@@ -266,10 +266,6 @@ def _learned_class():
             ])
 
         def fit(self, X, y):
-            from sklearn.calibration import CalibratedClassifierCV
-            from sklearn.linear_model import LogisticRegression
-            from sklearn.model_selection import StratifiedKFold
-            from sklearn.pipeline import Pipeline
 
             X = self._passages(X)
             y = np.asarray(list(y), dtype=object)

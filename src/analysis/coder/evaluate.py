@@ -62,7 +62,13 @@ def learning_curve(gold: pd.DataFrame, sizes=(50, 100, 150, None), seeds=(0, 1, 
     from sklearn.metrics import f1_score
     from sklearn.model_selection import train_test_split
 
-    from analysis.coder.engine import LearnedCoder, RuleCoder, _Passages, combine, rule_probabilities
+    from analysis.coder.engine import (
+        LearnedCoder,
+        RuleCoder,
+        _Passages,
+        combine,
+        rule_probabilities,
+    )
 
     train, test = gold[gold["split"] == "train"], gold[gold["split"] == "test"]
     rules = RuleCoder()
@@ -93,6 +99,16 @@ def label_agreement(gold: pd.DataFrame, second: pd.DataFrame) -> dict:
             "kappa": float(cohen_kappa_score(m["code"], m["code2"]))}
 
 
+def markdown(frame: pd.DataFrame, index: bool = False) -> str:
+    """A frame as a Markdown table (numbers as shown by pandas)."""
+    frame = frame.reset_index() if index else frame
+    head = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row) + " |"
+            for row in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
 def main() -> None:  # pragma: no cover - prints the docs tables
     import sys
     from pathlib import Path
@@ -102,20 +118,22 @@ def main() -> None:  # pragma: no cover - prints the docs tables
     gold = load_gold()
     test = gold[gold["split"] == "test"]
     pred = predictions(test)
-    print(scores(pred).round(3).to_markdown(index=False))
+    print(markdown(scores(pred)))
     print()
-    print(per_option(pred).round(3).to_markdown(index=False))
+    print(markdown(per_option(pred)))
     print()
-    print(confusion(pred).to_markdown())
+    print(markdown(confusion(pred), index=True))
     print()
     by_hard = pred[pred["hard"]].assign(kind=test.loc[test["hard_type"].fillna("") != "", "hard_type"].to_numpy())
-    print(by_hard.groupby("kind").apply(lambda g: pd.Series({"n": len(g), "combined": (g["combined"] == g["code"]).mean()}),
-                                        include_groups=False).round(2).to_markdown())
+    kinds = by_hard.groupby("kind").agg(n=("code", "size"),
+                                        combined=("combined", "size"))
+    kinds["combined"] = by_hard.assign(ok=by_hard["combined"] == by_hard["code"]).groupby("kind")["ok"].mean()
+    print(markdown(kinds, index=True))
     second = Path(__file__).resolve().parents[3] / "tests" / "gold" / "second_pass_labels.csv"
     if second.exists():
         print(label_agreement(gold, pd.read_csv(second)))
     if "--curve" in sys.argv:
-        print(learning_curve(gold).round(3).to_markdown(index=False))
+        print(markdown(learning_curve(gold).reset_index()))
 
 
 if __name__ == "__main__":  # pragma: no cover

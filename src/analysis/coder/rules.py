@@ -537,4 +537,8 @@ class PhraseRules:
             span = doc[s:e]
             hits.append(RuleHit(option, weight, name, span.start_char + offset, span.end_char + offset,
                                 span.text, status, note))
-        return hits
+        # A rule inside the span of a longer rule of another option is dropped: "gave notice to
+        # leave the shared legal service" is about leaving, not about sharing.
+        return [h for h in hits if not any(
+            o.option != h.option and o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)
+            for o in hits)]
