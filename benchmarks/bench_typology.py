@@ -5,7 +5,7 @@
 Times, on the same synthetic features (four planted options, rates as in the example
 generator):
 
-1. the whole fit, ``KahaneTypology(k=4, n_bootstrap=100)``, with its steps;
+1. the whole fit, ``KahaneTypology(k=4, n_boot=100)``, with its steps;
 2. the bootstrap stability step alone (``clusterboot``, warm start and fresh k-means++ starts);
 3. with ``--naive``: the loop a researcher would write with scikit-learn (KMeans with
    10 restarts on every full resample);
@@ -86,14 +86,14 @@ def main(argv=None) -> int:
     results: dict = {"n": args.n, "features": X.shape[1], "bootstrap": args.bootstrap,
                      "cpus": __import__("os").cpu_count(), "python": platform.python_version()}
     model = timed(f"fit k=4, {args.bootstrap} bootstrap resamples (all steps)",
-                  lambda: KahaneTypology(k=4, n_bootstrap=args.bootstrap, random_state=args.seed).fit(X),
+                  lambda: KahaneTypology(k=4, n_boot=args.bootstrap, random_state=args.seed).fit(X),
                   results)
     results["fit_steps"] = model.timings_
     results["ari_vs_planted"] = round(adjusted_rand_score(truth, model.labels_), 4)
     print(f"  steps: {model.timings_}; ARI with the planted truth {results['ari_vs_planted']}")
     if args.auto:
         auto = timed("fit k='auto' (k panel 2..8 with gap statistic)",
-                     lambda: KahaneTypology(n_bootstrap=args.bootstrap, random_state=args.seed).fit(X), results)
+                     lambda: KahaneTypology(n_boot=args.bootstrap, random_state=args.seed).fit(X), results)
         results["auto_k"] = auto.k_
         results["auto_steps"] = auto.timings_
         print(f"  chose k = {auto.k_}; steps: {auto.timings_}")

@@ -271,3 +271,19 @@ def test_standard_charts_draw_computed_frames(example):
             plt.close(c.fig)
     dom = dominant_option(example["partnerships"], typology)
     assert dom["council_code"].is_unique and len(dom) > 250
+
+
+def test_the_result_holds_the_lowess_band_only_when_asked_and_the_chart_says_so(example):
+    from analysis.austerity import AusterityResult, austerity_against_activity
+    from analysis.figures.austerity import austerity_charts
+
+    plain = austerity_against_activity(example, start=2011, end=2018, n_boot=100, random_state=4)
+    assert isinstance(plain, AusterityResult) and plain.lowess is None
+    assert (plain.start, plain.end, plain.n_boot, plain.random_state) == (2011, 2018, 100, 4)
+    assert "lowess" not in plain.tables() and len(plain.tables()) == 18
+    assert plain["data"] is plain.data
+    with pytest.raises(ValueError, match="lowess=True"):
+        austerity_charts(plain)
+    banded = austerity_against_activity(example, start=2011, end=2018, n_boot=100, random_state=4, lowess=True)
+    assert set(banded.lowess["tier"]) == set(banded.data.dropna(subset=["cut", "log_change"])["tier"])
+    pd.testing.assert_frame_equal(banded.spearman, plain.spearman)  # the band draws after the interval

@@ -66,7 +66,7 @@ def _fake_module(name, make):
     return module
 
 
-def _evil_charts(dataset, *, random_state):
+def _evil_charts(dataset, *, random_state, start=None, end=None):
     data = dataset["partnerships"][["partnership_id", "name", "established"]].copy()
     data["seed"] = random_state
     fig, ax = subplots(size="govuk")
@@ -76,7 +76,7 @@ def _evil_charts(dataset, *, random_state):
                       source="tiny dataset")]
 
 
-def _missing_charts(dataset, *, random_state):
+def _missing_charts(dataset, *, random_state, start=None, end=None):
     raise MissingTableError("evidence", "the coding needs evidence indicators")
 
 
@@ -85,8 +85,7 @@ def fake_modules(monkeypatch):
     monkeypatch.setitem(sys.modules, "fake_charts_ok", _fake_module("fake_charts_ok", _evil_charts))
     monkeypatch.setitem(sys.modules, "fake_charts_missing",
                         _fake_module("fake_charts_missing", _missing_charts))
-    monkeypatch.setitem(sys.modules, "fake_charts_none", _fake_module("fake_charts_none", None))
-    modules = ("fake_charts_ok", "fake_charts_missing", "fake_charts_none", "analysis.not_written_yet")
+    modules = ("fake_charts_ok", "fake_charts_missing")
     monkeypatch.setattr(charts, "CHART_MODULES", modules)
     return modules
 
@@ -126,13 +125,52 @@ def test_standard_charts_modules(dataset_dir, fake_modules):
 
 
 def test_broken_module_is_not_silently_skipped(dataset_dir, monkeypatch):
-    def broken(dataset, *, random_state):
+    def broken(dataset, *, random_state, start=None, end=None):
         raise ZeroDivisionError("bug")
 
     monkeypatch.setitem(sys.modules, "fake_charts_broken", _fake_module("fake_charts_broken", broken))
     with pytest.raises(ZeroDivisionError):
         charts.standard_charts(load_dataset(dataset_dir), modules=("fake_charts_broken",))
     assert plt.get_fignums() == []  # the overview figures were closed
+
+
+@pytest.mark.parametrize("module", ["analysis.network", "fake_charts_none"])
+def test_a_registered_module_that_is_missing_or_draws_nothing_is_an_error(dataset_dir, monkeypatch, module):
+    monkeypatch.setitem(sys.modules, "fake_charts_none", _fake_module("fake_charts_none", None))
+    with pytest.raises(charts.ChartRegistryError, match=f"chart module '{module}'"):
+        charts.standard_charts(load_dataset(dataset_dir), modules=(module,))
+    assert plt.get_fignums() == []  # refused before anything was drawn
+    with pytest.raises(charts.ChartRegistryError, match="does not exist|has no standard_charts"):
+        charts.register_chart_module(module)
+    assert module not in charts.CHART_MODULES
+
+
+def test_the_window_reaches_every_family(dataset_dir, fake_modules, monkeypatch):
+    seen = {}
+
+    def spy(dataset, *, random_state, start=None, end=None):
+        seen.update(random_state=random_state, start=start, end=end)
+        return []
+
+    monkeypatch.setitem(sys.modules, "fake_charts_spy", _fake_module("fake_charts_spy", spy))
+    specs = charts.standard_charts(load_dataset(dataset_dir), random_state=3, start=2012, end=2019,
+                                   modules=("fake_charts_spy",))
+    for spec in specs:
+        plt.close(spec.fig)
+    assert seen == {"random_state": 3, "start": 2012, "end": 2019}
+
+
+def test_command_passes_the_years_and_the_default_seed(dataset_dir, monkeypatch, tmp_path):
+    seen = {}
+
+    def spy(dataset, *, random_state, start=None, end=None):
+        seen.update(random_state=random_state, start=start, end=end)
+        return []
+
+    monkeypatch.setitem(sys.modules, "fake_charts_spy", _fake_module("fake_charts_spy", spy))
+    monkeypatch.setattr(charts, "CHART_MODULES", ("fake_charts_spy",))
+    assert _run_charts(dataset_dir, tmp_path / "out", "--formats", "svg", "--from", "2012", "--to", "2019") == 0
+    assert seen == {"random_state": 2010, "start": 2012, "end": 2019}
 
 
 def _snapshot(folder):
@@ -209,7 +247,7 @@ def test_command_failure_leaves_nothing(dataset_dir, fake_modules, tmp_path, mon
     monkeypatch.setattr(Figure, "savefig", failing)
     out = tmp_path / "out"
     assert _run_charts(dataset_dir, out, "--formats", "svg") == 1
-    assert list(out.iterdir()) == []
+    assert not out.exists(), "a failed run leaves no output folder behind"
 
 
 def _chromium():

@@ -289,8 +289,8 @@ def test_train_coder_command(tmp_path, capsys):
 
 def test_shipped_codebook_failure_is_an_error_not_a_fallback(monkeypatch):
     import analysis.codebook as codebook
-    from analysis import typology
     from analysis.data import dataset
+    from analysis.typology import features as typology
 
     def broken(*a, **k):
         raise InputError("codebook analysis/codebook.yml (shipped), line 3: broken")

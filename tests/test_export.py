@@ -280,3 +280,17 @@ def test_source_line_is_not_doubled():
         assert ann.texts[-1].get_text() == "Source: ONS"
     finally:
         plt.close(fig)
+
+
+def test_dollar_signs_in_labels_are_drawn_as_written(tmp_path):
+    """A region called '$\\frac{1}{0$' (unbalanced mathtext) exports, and is not read as maths."""
+    name = r"$\frac{1}{0$ West"
+    fig, ax = plt.subplots()
+    ax.bar([name, "$5m$ North"], [3, 4])
+    ax.set_title(name)
+    entry = export_chart(fig, "dollars", title="Councils by region", alt_text="Two bars.",
+                         source="test", data=pd.DataFrame({"region": [name], "n": [3]}), out_dir=tmp_path,
+                         formats=("svg",))
+    plt.close(fig)
+    assert (tmp_path / entry["files"]["svg"]).stat().st_size > 0
+    assert [t.get_parse_math() for t in fig.findobj(matplotlib.text.Text) if t.get_text() == name] == [False] * 3  # title and tick label (annotate adds a copy)

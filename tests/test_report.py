@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import nbformat
 import pytest
@@ -150,3 +151,51 @@ def test_select_notebooks_by_number_or_name():
 
     names = [nb.stem for nb in select_notebooks(NOTEBOOKS, ["4", "01", "03_austerity_activity"])]
     assert names == ["01_data_overview", "03_austerity_activity", "04_staffordshire"]
+
+
+def test_report_charts_cover_the_years_asked_for(tmp_path, monkeypatch):
+    """``report --from 2012 --to 2019`` exports charts for 2012-2019, not the austerity default 2010-2019."""
+    import pandas as pd
+    from conftest import EXAMPLE
+
+    from analysis import charts
+
+    monkeypatch.setattr(charts, "CHART_MODULES", ("analysis.figures.austerity",))  # the family with years
+    build_report(EXAMPLE, tmp_path / "out", start=2012, end=2019, notebooks=["01_data_overview"], charts=True)
+    exported = tmp_path / "out" / "charts"
+    series = pd.read_csv(exported / "austerity_activity_quintiles.csv")
+    assert sorted(series["year"].unique()) == list(range(2012, 2020))
+    survival = (exported / "austerity_survival.svg").read_text(encoding="utf-8")
+    assert "2012-13 to 2019-20" in survival and "2010-11" not in survival
+
+
+def test_values_from_the_data_never_become_live_markup_in_the_report(tmp_path):
+    """A partnership id holding HTML reaches the report only as text (issue 21: stored XSS)."""
+    import nbformat
+
+    from analysis.notebook import say
+    from analysis.report import _html_report
+
+    hostile = "<img src=x onerror=alert(1)>"
+    sentence = say("The largest partnership is {pid}.", pid=hostile)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("say(...)")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": sentence.data, "text/plain": ""}),
+        # what any other code could display: raw Markdown and raw HTML with script in them
+        nbformat.v4.new_output("display_data", data={"text/markdown": f"Raw: {hostile} [see](javascript:steal())",
+                                                     "text/plain": ""}),
+        nbformat.v4.new_output("display_data", data={
+            "text/html": f"<table><tr><td onmouseover='steal()'>{hostile}</td></tr></table>"
+                         "<script>steal()</script><a href='javascript:steal()'>x</a>",
+            "text/plain": ""}),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Overview"), cell]
+    path = tmp_path / "01_overview.ipynb"
+    nbformat.write(nb, path)
+    header = {"dataset": "d", "checksum": "0", "parameters": {}, "versions": {}}
+    page = _html_report([path], header, show_code=False, title="t")
+    as_text = "&lt;img src=x onerror=alert(1)&gt;"
+    live = re.findall(r"<(?:img|script)\b|\bon(?:error|mouseover)=|javascript:", page.replace(as_text, ""))
+    assert live == []
+    assert page.count(as_text) == 1  # say() shows it as text; raw markup from elsewhere is removed

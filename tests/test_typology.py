@@ -20,7 +20,6 @@ from analysis.typology import (
     MIXED,
     SCORE_COLUMNS,
     KahaneTypology,
-    _assign_options,
     clusterboot,
     compute_features,
     council_features,
@@ -29,8 +28,9 @@ from analysis.typology import (
     stability_label,
     years_active,
 )
+from analysis.typology.options import _assign_options
 
-FAST = dict(n_init=5, n_bootstrap=5, n_seeds=2, n_subsamples=2, n_gap_refs=3, alternatives=False)
+FAST = dict(n_init=5, n_boot=5, n_seeds=2, n_subsamples=2, n_gap_refs=3, alternatives=False)
 BY_OPTION = {o: [i for i, opt in INDICATOR_OPTIONS.items() if opt == o] for o in OPTIONS}
 
 
@@ -45,7 +45,7 @@ def example():
 @pytest.fixture(scope="module")
 def fitted(example):
     _, features, _ = example
-    return KahaneTypology(n_init=10, n_bootstrap=10, n_seeds=2, n_subsamples=3, n_gap_refs=3,
+    return KahaneTypology(n_init=10, n_boot=10, n_seeds=2, n_subsamples=3, n_gap_refs=3,
                           random_state=0).fit(features)
 
 
@@ -91,7 +91,7 @@ def test_placements_have_the_documented_columns(fitted):
 
 def test_example_clusters_are_stable_and_alternatives_agree(example):
     _, features, _ = example
-    model = KahaneTypology(k=4, n_init=5, n_bootstrap=10, n_seeds=2, n_subsamples=2,
+    model = KahaneTypology(k=4, n_init=5, n_boot=10, n_seeds=2, n_subsamples=2,
                            random_state=1).fit(features)
     assert (model.stability_["jaccard_mean"] >= 0.85).all()
     assert set(model.stability_["stability"]) == {"highly stable"}
@@ -201,11 +201,11 @@ def test_hand_checkable_eight_partnerships():
         "value": [10, 8, 9, 9] * 4})
     partnerships = pd.DataFrame({"partnership_id": list("ABCDEFGH"), "established": 2014,
                                  "dissolved": [None, None, None, None, None, 2018, None, None]})
-    X = compute_features(evidence, partnerships, end_year=2023)
+    X = compute_features(evidence, partnerships, end=2023)
     # A: 10 / 10 years = 1.0; F was dissolved in 2018: 9 / 5 years = 1.8.
     assert X.loc["A", "lobbying_campaigns"] == pytest.approx(1.0)
     assert X.loc["F", "partnerships_left"] == pytest.approx(1.8)
-    model = KahaneTypology(k=4, n_bootstrap=0, n_seeds=0, n_subsamples=0, alternatives=False,
+    model = KahaneTypology(k=4, n_boot=0, n_seeds=0, n_subsamples=0, alternatives=False,
                            random_state=0).fit(X)
     assert model.placements_["option"].tolist() == ["fight", "fight", "adapt", "adapt", "exit", "exit",
                                                     "collaborate", "collaborate"]
@@ -297,9 +297,9 @@ def test_features_refuse_negative_counts_and_missing_columns():
     p = pd.DataFrame({"partnership_id": ["A"], "established": [2015], "dissolved": [None]})
     with pytest.raises(InputError, match="negative evidence value"):
         compute_features(pd.DataFrame({"partnership_id": ["A"], "indicator": ["pooled_budgets"], "value": [-1]}),
-                         p, end_year=2020)
+                         p, end=2020)
     with pytest.raises(InputError, match=r"missing column\(s\) \['value'\] in evidence"):
-        compute_features(pd.DataFrame({"partnership_id": ["A"], "indicator": ["x"]}), p, end_year=2020)
+        compute_features(pd.DataFrame({"partnership_id": ["A"], "indicator": ["x"]}), p, end=2020)
 
 
 # --------------------------------------------------------------------------- features
@@ -308,8 +308,8 @@ def test_features_refuse_negative_counts_and_missing_columns():
 def test_years_active_counts_the_window_inclusively():
     p = pd.DataFrame({"partnership_id": ["A", "B", "C", "D"], "established": [2004, 2015, 2023, 2012],
                       "dissolved": [None, 2016, None, 2030]})
-    assert years_active(p, start_year=2010, end_year=2023).tolist() == [14, 2, 1, 12]
-    assert years_active(p, end_year=2023).tolist() == [20, 2, 1, 12]
+    assert years_active(p, start=2010, end=2023).tolist() == [14, 2, 1, 12]
+    assert years_active(p, end=2023).tolist() == [20, 2, 1, 12]
 
 
 def test_features_window_comes_from_activity(example):
@@ -326,7 +326,7 @@ def test_document_shares_join_as_features():
     ev = pd.DataFrame({"partnership_id": ["A", "B", "C"], "indicator": ["pooled_budgets"] * 3, "value": [1, 2, 3]})
     p = pd.DataFrame({"partnership_id": ["A", "B", "C"], "established": [2020] * 3, "dissolved": [None] * 3})
     docs = pd.DataFrame({"partnership_id": ["A", "B"], "fight": [0.2, 0.4], "collaborate": [0.8, 0.6]})
-    X = compute_features(ev, p, end_year=2020, documents=docs)
+    X = compute_features(ev, p, end=2020, documents=docs)
     assert list(X.columns) == ["pooled_budgets", "doc_fight", "doc_collaborate"]
     # C has no coded documents: the mean share, not zero.
     assert X.loc["C", "doc_fight"] == pytest.approx(0.3)
@@ -401,7 +401,7 @@ def test_sklearn_estimator_checks():
     """The scikit-learn checks that bear on a clusterer (the whole suite takes ~50 s; it passes)."""
     from sklearn.utils.estimator_checks import estimator_checks_generator
 
-    est = KahaneTypology(k=2, n_init=1, n_bootstrap=2, n_seeds=0, n_subsamples=0, alternatives=False,
+    est = KahaneTypology(k=2, n_init=1, n_boot=2, n_seeds=0, n_subsamples=0, alternatives=False,
                          min_presence=0.0, random_state=0)
     ran, failed = set(), {}
     with warnings.catch_warnings():
@@ -436,3 +436,12 @@ def test_nearest_neighbours_and_drivers():
     assert model.nearest_neighbours(councils, "X", n=1)["id"].tolist() in (["Y"], ["Z"])
     with pytest.raises(InputError, match="'Q' is not in the index"):
         model.nearest_neighbours(X, "Q")
+
+
+def test_the_former_window_names_still_work_with_a_deprecation_warning():
+    p = pd.DataFrame({"partnership_id": ["A", "B"], "established": [2004, 2015], "dissolved": [None, 2016]})
+    with pytest.warns(DeprecationWarning, match=r"years_active\(start_year=...\) is deprecated; use start="):
+        old = years_active(p, start_year=2010, end_year=2023)
+    assert old.tolist() == years_active(p, start=2010, end=2023).tolist() == [14, 2]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'stop'"):
+        years_active(p, end=2023, stop=2020)

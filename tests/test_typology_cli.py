@@ -72,7 +72,7 @@ def test_charts_draw_what_the_model_computed():
     from analysis.data import load_dataset
 
     features = features_for(load_dataset(EXAMPLE))
-    model = KahaneTypology(k=4, n_init=3, n_bootstrap=3, n_seeds=0, n_subsamples=0, alternatives=False,
+    model = KahaneTypology(k=4, n_init=3, n_boot=3, n_seeds=0, n_subsamples=0, alternatives=False,
                            random_state=0).fit(features)
     specs = typology_charts(model, features)
     try:
@@ -87,6 +87,28 @@ def test_charts_draw_what_the_model_computed():
     finally:
         import matplotlib.pyplot as plt
 
+        for s in specs:
+            plt.close(s.fig)
+
+
+def test_fit_typology_holds_its_window_and_seed_and_the_charts_draw_that_result():
+    import matplotlib.pyplot as plt
+
+    from analysis.data import load_dataset
+    from analysis.typology import TypologyResult, fit_typology
+
+    ds = load_dataset(EXAMPLE)
+    result = fit_typology(ds, start=2012, end=2019, random_state=5, k=4, n_init=3, n_boot=3, n_seeds=0,
+                          n_subsamples=0, alternatives=False)
+    assert isinstance(result, TypologyResult)
+    assert (result.start, result.end, result.random_state) == (2012, 2019, 5)
+    assert result.features.attrs["window"] == {"start_year": 2012, "end_year": 2019}
+    specs = typology_charts(result)
+    try:
+        pd.testing.assert_frame_equal(specs[0].data, result.principal_map["data"].round(6))
+        assert specs[3].subtitle.startswith("Mean Jaccard similarity over 3 bootstrap resamples")
+        assert specs[0].source == f"{ds.name}, evidence table"
+    finally:
         for s in specs:
             plt.close(s.fig)
 

@@ -9,6 +9,8 @@
 * :func:`survival_data`, :func:`kaplan_meier`, :func:`cox_model` — how long partnerships
   lasted, by type, and whether those led by harder-hit councils were dissolved sooner
   (lifelines).
+* :func:`compute_activity` — the first three for a dataset at once, as an
+  :class:`ActivityResult` with the parameters used.
 * :func:`membership_network`, :func:`network_measures`, :func:`network_change` — councils
   linked by the partnerships they share (networkx), and how that changed.
 
@@ -18,6 +20,8 @@ reads or writes files or changes its arguments.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -26,6 +30,8 @@ from analysis.errors import InputError
 
 __all__ = [
     "ACTIVITY_MEASURES",
+    "ActivityResult",
+    "compute_activity",
     "activity_change",
     "council_activity",
     "cox_model",
@@ -497,3 +503,40 @@ def network_change(memberships: pd.DataFrame, partnerships: pd.DataFrame, *, sta
         "mean_degree": 2 * g.number_of_edges() / g.number_of_nodes() if g.number_of_nodes() else 0.0,
     } for y, g in graphs.items()])
     return per, summary
+
+
+# ----------------------------------------------------------------------------- a dataset at once
+
+
+@dataclass(frozen=True)
+class ActivityResult:
+    """Partnership and council activity of a dataset over a window, with the parameters used.
+
+    ``partnership_years`` (:func:`partnership_activity`), ``council_years``
+    (:func:`council_activity`) and ``activity_change`` (:func:`activity_change` of
+    ``measure``), for the years ``start`` to ``end``, councils counted ``by`` lead or member.
+    """
+
+    partnership_years: pd.DataFrame
+    council_years: pd.DataFrame
+    activity_change: pd.DataFrame
+    start: int
+    end: int
+    measure: str = "meetings_per_partnership"
+    by: str = "lead"
+
+
+def compute_activity(dataset, *, start: int = 2010, end: int = 2019, measure: str = "meetings_per_partnership",
+                     by: str = "lead") -> ActivityResult:
+    """Activity per partnership-year and council-year of ``dataset``, and its change from ``start`` to ``end``.
+
+    Needs the ``partnerships`` and ``activity`` tables; ``memberships`` is used when present.
+    """
+    partnerships = dataset["partnerships"]
+    activity = dataset.require("activity", "to measure partnership activity")
+    memberships = dataset["memberships"] if dataset.has("memberships") else None
+    py = partnership_activity(partnerships, activity=activity, memberships=memberships, start=start, end=end)
+    cy = council_activity(py, by=by, memberships=memberships)
+    change = activity_change(cy, start=start, end=end, measure=measure)
+    return ActivityResult(partnership_years=py, council_years=cy, activity_change=change, start=start, end=end,
+                          measure=measure, by=by)

@@ -3,8 +3,10 @@
 :func:`agreement` compares two sets of document codes and reports per-option
 precision, recall and F1, the confusion matrix, Cohen's kappa, Krippendorff's alpha
 (nominal) and the list of disagreements with the coder's evidence.
-:func:`read_hand_codes` imports hand codes from a plain CSV (``document_id``,
-``code``), from Taguette's highlights export or from QualCoder's coding export.
+:func:`read_hand_codes` (from :mod:`analysis.handcodes`) imports hand codes from a
+plain CSV, Taguette and QualCoder exports (CSV and XLSX) and REFI-QDA projects.
+Kappa comes from :func:`sklearn.metrics.cohen_kappa_score` and alpha from the
+``krippendorff`` package.
 
 Chance-corrected agreement, briefly: Cohen's kappa compares the observed agreement
 with the agreement two coders would reach by chance given each one's own mix of codes;
@@ -15,15 +17,13 @@ any number of coders and with missing codes, and is 1 for perfect agreement and 
 
 from __future__ import annotations
 
-import os
-import re
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
+from analysis.handcodes import document_id_of, match_documents, option_of_code, read_hand_codes
 
 __all__ = [
     "AgreementResult",
@@ -34,156 +34,14 @@ __all__ = [
 ]
 
 _OPTIONS = ("fight", "adapt", "exit", "collaborate")
-_ID_ALIASES = ("document_id", "doc_id", "id", "document", "passage_id", "file", "filename", "file_name")
-_CODE_ALIASES = ("code", "hand_code", "option", "primary", "label", "category", "tag")
-
-
-def _norm(name) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
-
-
-def _pick(columns, aliases) -> str | None:
-    normal = {_norm(c): c for c in columns}
-    for alias in aliases:
-        if alias in normal:
-            return normal[alias]
-    return None
-
-
-def _clean_code(value) -> str | None:
-    """Lower-case a code; map tags that name exactly one option ('Kahane/Fight') to it."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    text = str(value).strip()
-    if not text:
-        return None
-    low = text.lower()
-    if low in _OPTIONS or low == "none":
-        return low
-    named = [o for o in _OPTIONS if re.search(rf"\b{o}\w*", low)]
-    if len(named) == 1:
-        return named[0]
-    return _norm(text) or None
-
-
-def _doc_id(value) -> str:
-    """Document id from a file name as exported by QDA tools: no folder, no extension."""
-    name = str(value).strip().replace("\\", "/").rsplit("/", 1)[-1]
-    stem, dot, ext = name.rpartition(".")
-    if dot and stem and ext.lower() in ("txt", "md", "docx", "pdf", "doc", "odt", "rtf", "html"):
-        return stem
-    return name
-
-
-def _majority(segments: pd.DataFrame, source: str) -> pd.DataFrame:
-    """One code per document from coded segments: the most frequent (ties: the first seen)."""
-    rows = []
-    for doc, group in segments.groupby("document_id", sort=True):
-        counts = group["code"].value_counts(sort=False)
-        best = counts.max()
-        winners = [c for c in group["code"] if counts[c] == best]
-        rows.append({"document_id": doc, "code": winners[0], "n_segments": len(group),
-                     "tied": int((counts == best).sum() > 1)})
-    out = pd.DataFrame(rows, columns=["document_id", "code", "n_segments", "tied"])
-    out.attrs["source"] = source
-    return out
-
-
-def read_hand_codes(path: str | os.PathLike, *, format: str = "auto", coder: str | None = None) -> pd.DataFrame:
-    """Read hand codes: one code per document.
-
-    Parameters
-    ----------
-    path : path-like
-        A CSV file.
-    format : {"auto", "plain", "taguette", "qualcoder"}
-        ``plain``: a ``document_id`` column (or ``id``, ``doc_id``, ``file`` ...) and a
-        ``code`` column (or ``option``, ``label``, ``primary`` ...), one row per document.
-        ``taguette``: Taguette's highlights export, columns ``id``, ``document``,
-        ``tag`` and ``content`` (newer versions add ``tag_parent``, ``tag_full_path``
-        and ``tag_description``). ``qualcoder``: a QualCoder coding export; the
-        importer looks for a code-name column (``codename``, ``code name``, ``code``)
-        and a file column (``file``, ``filename``, ``file name``), and an optional
-        ``coder`` column. ``auto`` decides from the columns.
-    coder : str, optional
-        Keep only this coder's codes (QualCoder exports can hold several coders).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``document_id`` and ``code`` (lower-case; a tag that names exactly one option,
-        such as ``Kahane/Fight``, becomes that option). For segment exports (Taguette,
-        QualCoder) a document's code is its most frequent tag, ``n_segments`` counts its
-        coded segments and ``tied`` flags a tie (the first tag seen is kept).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> f = pathlib.Path(tempfile.mkdtemp()) / "hand.csv"
-    >>> _ = f.write_text("id,document,tag,content\\n1,minutes.txt,Fight,we lobbied\\n"
-    ...                  "2,minutes.txt,Fight,a petition\\n3,blog.txt,Kahane/Collaborate,pooled\\n")
-    >>> read_hand_codes(f)[["document_id", "code", "n_segments"]]
-      document_id         code  n_segments
-    0        blog  collaborate           1
-    1     minutes        fight           2
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"hand codes file {path} not found")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"hand codes file {path} is not a readable CSV: {exc}") from None
-    cols = {_norm(c): c for c in frame.columns}
-    if format == "auto":
-        if {"document", "tag"} <= set(cols) and ("content" in cols or "id" in cols):
-            format = "taguette"
-        elif _pick(frame.columns, ("codename", "code_name")) or (
-            _pick(frame.columns, ("file", "filename", "file_name")) and _pick(frame.columns, ("coder",))
-        ):
-            format = "qualcoder"
-        else:
-            format = "plain"
-    if coder is not None:
-        coder_col = _pick(frame.columns, ("coder", "owner", "coder_name"))
-        if coder_col is None:
-            raise InputError(f"--coder given, but {path.name} has no coder column; columns: {list(frame.columns)}")
-        frame = frame[frame[coder_col].str.strip() == coder]
-        if frame.empty:
-            raise InputError(f"no codes by coder '{coder}' in {path.name}")
-    if format == "taguette":
-        seg = pd.DataFrame({"document_id": frame[cols["document"]].map(_doc_id),
-                            "code": frame[cols["tag"]].map(_clean_code)})
-        return _majority(seg.dropna(subset=["code"]), "taguette")
-    if format == "qualcoder":
-        code_col = _pick(frame.columns, ("codename", "code_name", "code", "codes"))
-        file_col = _pick(frame.columns, ("file", "filename", "file_name", "source", "document"))
-        if code_col is None or file_col is None:
-            raise InputError(f"{path.name} does not look like a QualCoder export: need a code name column "
-                             f"and a file column; columns present: {list(frame.columns)}")
-        seg = pd.DataFrame({"document_id": frame[file_col].map(_doc_id), "code": frame[code_col].map(_clean_code)})
-        return _majority(seg.dropna(subset=["code"]), "qualcoder")
-    if format != "plain":
-        raise InputError(f"format must be auto, plain, taguette or qualcoder, got {format!r}")
-    id_col = _pick(frame.columns, _ID_ALIASES)
-    code_col = _pick(frame.columns, _CODE_ALIASES)
-    if id_col is None or code_col is None:
-        raise InputError(
-            f"{path.name} needs a document id column ({', '.join(_ID_ALIASES[:3])} ...) and a code column "
-            f"({', '.join(_CODE_ALIASES[:4])} ...); columns present: {', '.join(map(str, frame.columns))}"
-        )
-    out = pd.DataFrame({"document_id": frame[id_col].str.strip(), "code": frame[code_col].map(_clean_code)})
-    out = out[(out["document_id"] != "") & out["code"].notna()]
-    dup = out["document_id"].duplicated(keep=False)
-    if dup.any():
-        return _majority(out, "plain")
-    return out.reset_index(drop=True)
 
 
 def cohen_kappa(a, b) -> float:
     """Cohen's kappa for two coders' nominal codes of the same units.
+
+    Computed by :func:`sklearn.metrics.cohen_kappa_score`. When chance agreement is
+    already perfect (both coders gave every unit one and the same code) kappa is 0/0;
+    it is returned as 1.0 when the coders agree on every unit.
 
     Examples
     --------
@@ -195,27 +53,29 @@ def cohen_kappa(a, b) -> float:
     >>> round(cohen_kappa(a, b), 3)
     0.4
     """
-    a, b = np.asarray(a, dtype=object), np.asarray(b, dtype=object)
+    from sklearn.metrics import cohen_kappa_score
+
+    a = [str(v) for v in a]
+    b = [str(v) for v in b]
     if len(a) != len(b) or len(a) == 0:
         raise ValueError("kappa needs two equally long, non-empty sequences of codes")
-    labels = sorted(set(a) | set(b))
-    observed = float(np.mean(a == b))
-    pa = np.array([np.mean(a == lab) for lab in labels])
-    pb = np.array([np.mean(b == lab) for lab in labels])
-    expected = float(pa @ pb)
-    if expected == 1.0:
-        return 1.0 if observed == 1.0 else 0.0
-    return (observed - expected) / (1.0 - expected)
+    if len(set(a) | set(b)) == 1:
+        return 1.0
+    return float(cohen_kappa_score(a, b))
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
 
 
 def krippendorff_alpha(data) -> float:
-    """Krippendorff's alpha for nominal codes.
+    """Krippendorff's alpha for nominal codes, from the ``krippendorff`` package.
 
     Parameters
     ----------
     data : 2-D array-like
         One row per coder and one column per unit; missing codes as ``None`` or NaN.
-        Units coded by fewer than two coders do not count.
+        Units coded by fewer than two coders do not count. Codes may be strings.
 
     Examples
     --------
@@ -230,34 +90,20 @@ def krippendorff_alpha(data) -> float:
     >>> round(krippendorff_alpha(data), 3)
     0.743
     """
+    import krippendorff
+
     rows = [list(r) for r in data]
     if not rows:
         raise ValueError("alpha needs at least one coder")
-    n_units = len(rows[0])
-
-    def missing(v):
-        return v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA
-
-    values = sorted({v for r in rows for v in r if not missing(v)}, key=str)
-    index = {v: i for i, v in enumerate(values)}
-    k = len(values)
-    coincidence = np.zeros((k, k))
-    for u in range(n_units):
-        codes = [index[r[u]] for r in rows if not missing(r[u])]
-        m = len(codes)
-        if m < 2:
-            continue
-        counts = np.bincount(codes, minlength=k).astype(float)
-        coincidence += (np.outer(counts, counts) - np.diag(counts)) / (m - 1)
-    n_c = coincidence.sum(axis=1)
-    n = n_c.sum()
-    if n <= 1:
+    values = sorted({v for r in rows for v in r if not _missing(v)}, key=str)
+    index = {v: float(i) for i, v in enumerate(values)}
+    matrix = np.array([[np.nan if _missing(v) else index[v] for v in r] for r in rows], dtype=float)
+    pairable = (~np.isnan(matrix)).sum(axis=0) >= 2
+    if not pairable.any():
         raise ValueError("alpha needs at least one unit coded by two coders")
-    observed_disagreement = coincidence.sum() - np.trace(coincidence)
-    expected_pairs = n_c.sum() ** 2 - (n_c**2).sum()
-    if expected_pairs == 0:
-        return 1.0
-    return float(1.0 - (n - 1) * observed_disagreement / expected_pairs)
+    if len({v for v in matrix[:, pairable].ravel() if not np.isnan(v)}) == 1:
+        return 1.0  # one value only: no disagreement possible (the package refuses this case)
+    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal"))
 
 
 @dataclass(frozen=True)
@@ -277,6 +123,13 @@ class AgreementResult:
     n, accuracy, macro_f1, kappa, alpha : numbers
     only_coded, only_hand : list of str
         Documents that only one side has (left out of the measures).
+    documents : pandas.DataFrame
+        Every compared document: ``document_id``, ``hand_document`` (its name in the
+        hand codes), ``hand``, ``coded`` and ``agree``.
+    matches : pandas.DataFrame
+        How each hand-coded document was paired with a coded one (see
+        :func:`analysis.handcodes.match_documents`): ``hand_document``,
+        ``document_id``, ``match`` and ``note``.
     """
 
     per_option: pd.DataFrame
@@ -289,6 +142,8 @@ class AgreementResult:
     alpha: float
     only_coded: list
     only_hand: list
+    matches: pd.DataFrame = field(default_factory=pd.DataFrame)
+    documents: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self) -> pd.DataFrame:
         """The headline measures as a two-column frame (``measure``, ``value``)."""
@@ -299,19 +154,48 @@ class AgreementResult:
                       round(self.alpha, 4), len(self.only_coded), len(self.only_hand)], dtype=object),
         })
 
+    def format_matches(self) -> str:
+        """Every document match made other than by exact id, and every unmatched document."""
+        m = self.matches
+        if m.empty:
+            return ""
+        made = m[m["match"] != "unmatched"]
+        counts = made["match"].value_counts()
+        lines = ["documents matched: " + (", ".join(f"{n} by {how}" for how, n in counts.items()) or "none")]
+        for row in made[made["match"] != "exact"].itertuples(index=False):
+            lines.append(f"  {row.hand_document} -> {row.document_id} ({row.match})")
+        hand_left = m[(m["match"] == "unmatched") & (m["hand_document"] != "")]
+        coded_left = m[(m["match"] == "unmatched") & (m["hand_document"] == "")]
+        if len(hand_left):
+            lines.append(f"hand-coded documents not matched ({len(hand_left)}):")
+            lines += [f"  {r.hand_document}" + (f"  ({r.note})" if r.note else "")
+                      for r in hand_left.itertuples(index=False)]
+        if len(coded_left):
+            lines.append(f"coded documents without hand codes ({len(coded_left)}):")
+            lines += [f"  {r.document_id}" for r in coded_left.itertuples(index=False)]
+        return "\n".join(lines)
+
     def format(self, *, max_disagreements: int = 20) -> str:
-        """A readable report of the measures, the table per option and the disagreements."""
+        """A readable report of the measures, the table per option and the disagreements.
+
+        ``max_disagreements=0`` lists every disagreement.
+        """
         lines = [f"{m}: {v}" for m, v in self.summary().itertuples(index=False)]
+        if not self.matches.empty:
+            lines += ["", self.format_matches()]
         lines += ["", "per option:", self.per_option.round(3).to_string(index=False), "",
                   "confusion matrix (rows: hand, columns: coder):", self.confusion.to_string()]
         if len(self.disagreements):
             lines += ["", f"disagreements ({len(self.disagreements)}):"]
-            for row in self.disagreements.head(max_disagreements).itertuples(index=False):
+            shown = self.disagreements if max_disagreements <= 0 else self.disagreements.head(max_disagreements)
+            for row in shown.itertuples(index=False):
                 evidence = getattr(row, "evidence", "")
                 evidence = evidence if isinstance(evidence, str) else ""
-                lines.append(f"  {row.document_id}: hand {row.hand}, coder {row.coded}"
+                name = getattr(row, "hand_document", "")
+                name = f" (hand: {name})" if isinstance(name, str) and name and name != row.document_id else ""
+                lines.append(f"  {row.document_id}{name}: hand {row.hand}, coder {row.coded}"
                              + (f"  <- {evidence[:200]}" if evidence else ""))
-            if len(self.disagreements) > max_disagreements:
+            if max_disagreements > 0 and len(self.disagreements) > max_disagreements:
                 lines.append(f"  ... and {len(self.disagreements) - max_disagreements} more")
         return "\n".join(lines)
 
@@ -326,11 +210,11 @@ def _codes_of(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         raise InputError(f"the {name} codes are per paragraph; agreement compares document codes "
                          "(run the coder with --by document)")
     out = frame.assign(document_id=frame["document_id"].astype(str).str.strip(),
-                       _code=frame[col].map(_clean_code))
+                       _code=frame[col].map(option_of_code))
     return out[out["_code"].notna()]
 
 
-def agreement(coded: pd.DataFrame, hand: pd.DataFrame, *, options=_OPTIONS) -> AgreementResult:
+def agreement(coded: pd.DataFrame, hand: pd.DataFrame, *, options=_OPTIONS, match: dict | None = None) -> AgreementResult:
     """Compare the coder's document codes with hand codes.
 
     Parameters
@@ -342,6 +226,10 @@ def agreement(coded: pd.DataFrame, hand: pd.DataFrame, *, options=_OPTIONS) -> A
         ``document_id`` and ``code`` (see :func:`read_hand_codes`). Not modified.
     options : sequence of str
         Listed first in the tables; any other code found is added after them.
+    match : dict, optional
+        Hand document id -> coded document id pairs, used before the automatic
+        matching (exact id, file name without extension, unique containment; see
+        :func:`analysis.handcodes.match_documents`).
 
     Returns
     -------
@@ -361,14 +249,30 @@ def agreement(coded: pd.DataFrame, hand: pd.DataFrame, *, options=_OPTIONS) -> A
     h = _codes_of(hand, "hand")
     if c["document_id"].duplicated().any() or h["document_id"].duplicated().any():
         raise InputError("each document may appear once in each file; found repeated document_id values")
-    merged = h[["document_id", "_code"]].rename(columns={"_code": "hand"}).merge(
+    names = h["document"].astype(str) if "document" in h.columns else h["document_id"]
+    # --match may name a hand document as the tool exported it (with its extension)
+    by_name = dict(zip(names, h["document_id"], strict=True))
+    match = {by_name.get(k, document_id_of(k) if document_id_of(k) in by_name.values() else k): v
+             for k, v in (match or {}).items()}
+    matches = match_documents(h["document_id"], c["document_id"], mapping=match)
+    paired = matches[matches["match"] != "unmatched"]
+    to_coded = dict(zip(paired["hand_document"], paired["document_id"], strict=True))
+    shown = dict(zip(h["document_id"], names, strict=True))
+    h = h.assign(hand_document=names, document_id=h["document_id"].map(to_coded))
+    matches = matches.assign(hand_document=matches["hand_document"].map(lambda d: shown.get(d, d)))
+    renamed = (matches["match"] == "exact") & (matches["hand_document"] != matches["document_id"])
+    matches.loc[renamed, "match"] = "file name"
+    hand_cols = ["document_id", "hand_document", "_code"] + (["n_segments"] if "n_segments" in h.columns else [])
+    merged = h.loc[h["document_id"].notna(), hand_cols].rename(columns={"_code": "hand"}).merge(
         c.rename(columns={"_code": "coded"}), on="document_id", how="inner")
-    only_coded = sorted(set(c["document_id"]) - set(h["document_id"]))
-    only_hand = sorted(set(h["document_id"]) - set(c["document_id"]))
+    unmatched = matches[matches["match"] == "unmatched"]
+    only_coded = sorted(unmatched.loc[unmatched["hand_document"] == "", "document_id"])
+    only_hand = sorted(unmatched.loc[unmatched["hand_document"] != "", "hand_document"])
     if merged.empty:
         raise InputError(
             "no document appears in both files; check that the ids match (hand codes: "
-            f"{', '.join(h['document_id'].head(3))} ...; coded: {', '.join(c['document_id'].head(3))} ...)"
+            f"{', '.join(map(str, hand['document_id'].head(3)))} ...; coded: {', '.join(c['document_id'].head(3))} ...), "
+            "or pair them with --match FILE (columns hand,coded)"
         )
     y_hand = merged["hand"].to_numpy(dtype=object)
     y_coded = merged["coded"].to_numpy(dtype=object)
@@ -391,8 +295,9 @@ def agreement(coded: pd.DataFrame, hand: pd.DataFrame, *, options=_OPTIONS) -> A
                             dropna=False)
     confusion.index = pd.Index(labels, name="hand")
     confusion.columns = pd.Index(labels, name="coded")
-    keep = ["document_id", "hand", "coded"] + [col for col in coded.columns
-                                               if col in (*labels, "evidence") and col in merged.columns]
+    keep = ["document_id", "hand_document", "hand", "coded"] + [
+        col for col in ("n_segments", *coded.columns) if col in (*labels, "evidence", "n_segments") and col in merged.columns]
+    keep = list(dict.fromkeys(keep))
     disagreements = merged.loc[merged["hand"] != merged["coded"], keep].sort_values("document_id").reset_index(drop=True)
     return AgreementResult(
         per_option=per_option,
@@ -405,4 +310,8 @@ def agreement(coded: pd.DataFrame, hand: pd.DataFrame, *, options=_OPTIONS) -> A
         alpha=float(krippendorff_alpha([list(y_hand), list(y_coded)])),
         only_coded=only_coded,
         only_hand=only_hand,
+        matches=matches.reset_index(drop=True),
+        documents=merged[["document_id", "hand_document", "hand", "coded"]]
+        .assign(agree=(merged["hand"] == merged["coded"]).astype(int))
+        .sort_values("document_id").reset_index(drop=True),
     )

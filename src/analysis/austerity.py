@@ -6,7 +6,8 @@ and in real terms, in total and per head, and the rank and quintile of the cut.
 :func:`austerity_panel` gives the same measure year by year (the cumulative change since
 the start year), for panel models. :func:`check_plausibility` compares national
 aggregates with the published figures (NAO, IFS) and warns when they stray far.
-:func:`standard_charts` builds the austerity-against-activity charts.
+:func:`austerity_against_activity` runs the whole analysis once and returns an
+:class:`AusterityResult`; its charts are drawn in :mod:`analysis.figures.austerity`.
 
 Conventions
 -----------
@@ -18,11 +19,17 @@ Conventions
   end year gets no change and is listed in ``result.attrs["excluded"]`` with the reason.
 
 Nothing here reads or writes files or changes its arguments.
+
+Why this module is over 600 lines: the index, the year-by-year panel and the plausibility
+checks share one preparation of the finance table (mergers, county areas, deflators), and
+the whole analysis is the short pipeline at the end. Its charts are in
+:mod:`analysis.figures.austerity`; splitting the rest into a package is left for later.
 """
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -32,13 +39,18 @@ from analysis.errors import InputError
 
 __all__ = [
     "AusterityCheckWarning",
+    "AusterityResult",
+    "DEFAULT_SEED",
     "PUBLISHED_FIGURES",
     "austerity_against_activity",
     "austerity_index",
     "austerity_panel",
     "check_plausibility",
-    "standard_charts",
+    "standard_charts",  # noqa: F822 - from analysis.figures.austerity, see __getattr__
 ]
+
+#: The toolkit's default seed (the report's).
+DEFAULT_SEED = 2010
 
 VALUE = "spending_power_gbp_m"
 BASES = ("council", "county_area")
@@ -96,7 +108,7 @@ def _deflator_lookup(deflators, years) -> pd.Series:
     if deflators is None:
         raise InputError(
             "real terms were asked for but no deflators were given; pass deflators= (the dataset's "
-            "'deflators' table, columns year and deflator), or ask for cash terms (real=False, --cash)"
+            "'deflators' table, columns year and deflator), or ask for cash terms (real=False)"
         )
     _check_columns(deflators, ["year", "deflator"], "deflators")
     d = pd.Series(pd.to_numeric(deflators["deflator"], errors="coerce").to_numpy(),
@@ -571,6 +583,74 @@ def check_plausibility(
     return table
 
 
+@dataclass(frozen=True)
+class AusterityResult:
+    """Every table of the austerity-against-activity analysis, with the parameters used.
+
+    The tables are those listed in :func:`austerity_against_activity`; ``lowess`` is the
+    LOWESS line with its bootstrap band per tier (what the scatter chart draws; None
+    unless asked for with ``lowess=True``);
+    ``network_councils`` and ``network_summary`` are None without a ``memberships``
+    table. ``result["data"]`` still works (dict-style access, for existing notebooks).
+    """
+
+    austerity: pd.DataFrame
+    austerity_excluded: pd.DataFrame
+    checks: pd.DataFrame
+    partnership_years: pd.DataFrame
+    council_years: pd.DataFrame
+    activity_change: pd.DataFrame
+    data: pd.DataFrame
+    spearman: pd.DataFrame
+    ols: pd.DataFrame
+    panel: pd.DataFrame
+    quadrants: pd.DataFrame
+    quadrant_summary: pd.DataFrame
+    survival: pd.DataFrame
+    survival_km: pd.DataFrame
+    survival_km_cut: pd.DataFrame
+    survival_cox: pd.DataFrame
+    lowess: pd.DataFrame | None = None
+    network_councils: pd.DataFrame | None = None
+    network_summary: pd.DataFrame | None = None
+    start: int = 2010
+    end: int = 2019
+    measure: str = "meetings_per_partnership"
+    by: str = "lead"
+    basis: str = "council"
+    n_boot: int = 1000
+    random_state: int | None = DEFAULT_SEED
+    dataset_name: str = ""
+
+    #: The tables the ``activity`` command writes, one CSV each, in this order.
+    TABLES = ("austerity", "austerity_excluded", "checks", "partnership_years", "council_years",
+              "activity_change", "data", "spearman", "ols", "panel", "quadrants", "quadrant_summary",
+              "survival", "survival_km", "survival_km_cut", "survival_cox", "network_councils",
+              "network_summary")
+
+    def tables(self) -> dict:
+        """The tables by name, as the ``activity`` command writes them (the network tables
+        only when there are memberships; the LOWESS band is the attribute ``lowess``)."""
+        return {name: getattr(self, name) for name in self.TABLES if getattr(self, name) is not None}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name == "lowess":
+            return self.lowess
+        tables = self.tables()
+        if name not in tables:
+            raise KeyError(name)
+        return tables[name]
+
+    def items(self):
+        return self.tables().items()
+
+    def __contains__(self, name) -> bool:
+        return name in self.tables()
+
+    def keys(self):
+        return self.tables().keys()
+
+
 # ----------------------------------------------------------------------------- the whole analysis
 
 
@@ -583,8 +663,9 @@ def austerity_against_activity(
     by: str = "lead",
     basis: str = "council",
     n_boot: int = 1000,
-    random_state=0,
-) -> dict:
+    random_state=DEFAULT_SEED,
+    lowess: bool = False,
+) -> AusterityResult:
     """Every table of the austerity-against-activity analysis for a dataset, by name.
 
     Austerity is the real-terms per-head change (:func:`austerity_index`; successors of
@@ -593,15 +674,20 @@ def austerity_against_activity(
     partnerships each council leads (``by="lead"``) or sits on (``by="member"``); the
     statistics come from :mod:`analysis.stats`.
 
+    The random generator is made once from ``random_state``; the Spearman interval and
+    then, with ``lowess=True``, the LOWESS line and bootstrap band per tier that the
+    scatter chart draws (``n_boot`` resamples each) draw from it in that order. The band
+    is off by default: at ``n_boot=1000`` it costs more than the rest of the analysis.
+
     Returns
     -------
-    dict of str to DataFrame
+    AusterityResult
         ``austerity``, ``austerity_excluded``, ``checks``, ``partnership_years``,
         ``council_years``, ``activity_change``, ``data`` (one row per council with ``cut``
         and ``log_change``), ``spearman``, ``ols`` (without and with controls),
         ``panel``, ``quadrants``, ``quadrant_summary``, ``survival``, ``survival_km``
         (by type), ``survival_km_cut`` (by fifth of cut), ``survival_cox``,
-        ``network_councils``, ``network_summary``.
+        ``network_councils``, ``network_summary``, ``lowess`` and the parameters.
     """
     from analysis import activity as act
     from analysis import stats
@@ -611,7 +697,7 @@ def austerity_against_activity(
     finance = dataset.require("finance", "to measure austerity")
     deflators = dataset.require("deflators", "to measure austerity in real terms")
     partnerships = dataset["partnerships"]
-    activity = dataset.require("activity", "to measure partnership activity")
+    dataset.require("activity", "to measure partnership activity")
     memberships = dataset["memberships"] if dataset.has("memberships") else None
     predecessors = dataset["predecessors"] if dataset.has("predecessors") else None
     out: dict = {}
@@ -621,9 +707,8 @@ def austerity_against_activity(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", AusterityCheckWarning)
         out["checks"] = check_plausibility(finance, deflators=deflators, councils=councils, warn=False)
-    py = act.partnership_activity(partnerships, activity=activity, memberships=memberships, start=start, end=end)
-    cy = act.council_activity(py, by=by, memberships=memberships)
-    change = act.activity_change(cy, start=start, end=end, measure=measure)
+    activity_result = act.compute_activity(dataset, start=start, end=end, measure=measure, by=by)
+    py, cy, change = activity_result.partnership_years, activity_result.council_years, activity_result.activity_change
     out["partnership_years"], out["council_years"], out["activity_change"] = py, cy, change
     extra = [c for c in ("council_name", "region", "deprivation", "population") if c in councils.columns]
     data = idx[["council_code", "tier", "cut", "cut_quintile"] if "tier" in idx.columns
@@ -651,7 +736,15 @@ def austerity_against_activity(
     if memberships is not None and "council_code" in memberships.columns:
         out["network_councils"], out["network_summary"] = act.network_change(memberships, partnerships,
                                                                             start=start, end=end)
-    return out
+    out["lowess"] = None
+    if lowess:
+        drawn = data.dropna(subset=["cut", "log_change"]).reset_index(drop=True)
+        out["lowess"] = stats.lowess_band(drawn, x="cut", y="log_change",
+                                          by="tier" if "tier" in drawn.columns else None,
+                                          n_boot=n_boot, random_state=rng)
+    return AusterityResult(**out, start=start, end=end, measure=measure, by=by, basis=basis, n_boot=n_boot,
+                           random_state=random_state if not isinstance(random_state, np.random.Generator) else None,
+                           dataset_name=str(getattr(dataset, "name", "") or ""))
 
 
 # ----------------------------------------------------------------------------- charts
@@ -692,138 +785,11 @@ def dominant_option(partnerships: pd.DataFrame, typology: pd.DataFrame) -> pd.Da
     return best.rename(columns={"lead_council_code": "council_code"})[["council_code", "option"]].reset_index(drop=True)
 
 
-def standard_charts(dataset, *, random_state=0, start: int = 2010, end: int = 2019, typology=None,
-                    n_boot: int = 200) -> list:
-    """The austerity-against-activity charts for a dataset, ready for :func:`analysis.export.export_chart`.
+def __getattr__(name):
+    # The charts live in analysis.figures.austerity; imported on first use so that the
+    # analysis never imports plotting.
+    if name == "standard_charts":
+        from analysis.figures.austerity import standard_charts
 
-    Returns a list of :class:`analysis.export.ChartSpec`: the scatter of pressure (real
-    per-head cut) against the log change in meetings per partnership, faceted by tier,
-    with a LOWESS line and bootstrap band; the quadrant chart; small multiples of
-    activity for the most and least cut fifths; and the survival curves by fifth of cut.
-    ``typology`` (a frame with ``partnership_id`` and ``option``) colours councils by the
-    dominant Kahane option of the partnerships they lead; without it they are coloured
-    by tier. All statistics are computed here; the plot functions only draw.
-    """
-    from analysis import plots
-    from analysis import stats as st
-    from analysis.export import ChartSpec
-    from analysis.style import subplots
-
-    rng = np.random.default_rng(random_state)
-    t = austerity_against_activity(dataset, start=start, end=end, n_boot=max(n_boot, 100), random_state=rng)
-    data = t["data"].dropna(subset=["cut", "log_change"]).reset_index(drop=True)  # the points drawn
-    span = f"{start}-{str(start + 1)[-2:]} to {end}-{str(end + 1)[-2:]}"
-    source = f"{dataset.name}; analysis.austerity"
-    if typology is not None:
-        data = data.merge(dominant_option(dataset["partnerships"], typology), on="council_code", how="left")
-        data["option"] = data["option"].fillna("none")
-        hue = "option"
-    else:
-        hue = "tier" if "tier" in data.columns else None
-    charts = []
-
-    # 1. Scatter, faceted by tier, LOWESS + bootstrap band per facet.
-    facet = "tier" if "tier" in data.columns else None
-    band = st.lowess_band(data, x="cut", y="log_change", by=facet, n_boot=n_boot, random_state=rng)
-    levels = sorted(data[facet].dropna().unique()) if facet else [None]
-    ncols = min(3, len(levels))
-    nrows = int(np.ceil(len(levels) / ncols))
-    fig, axes = subplots(size=(6.3, 1.6 + 2.6 * nrows), nrows=nrows, ncols=ncols, sharey=True, squeeze=False)
-    point_hue = None if hue == facet else hue  # colour by a facet's own variable says nothing
-    flat = list(axes.ravel())
-    for i, (ax, level) in enumerate(zip(flat, levels, strict=False)):
-        points = data if level is None else data[data[facet] == level]
-        plots.plot_scatter(points, x="cut", y="log_change", hue=point_hue, ax=ax, s=10)
-        lines = band if level is None else band[band[facet] == level]
-        if len(lines):
-            plots.plot_lines(lines, x="x", y="fit", band=("ci_low", "ci_high"), color="black", ax=ax)
-        ax.set_title(str(level).replace("_", " ").capitalize() if level is not None else "", fontsize="medium")
-        ax.set_xlabel("real cut per head" if i >= len(levels) - ncols else "")
-        ax.set_ylabel("log change in meetings" if i % ncols == 0 else "")
-        if i and ax.get_legend() is not None:
-            ax.get_legend().remove()
-    for ax in flat[len(levels):]:
-        ax.set_visible(False)
-    fit = t["ols"].iloc[1]
-    rho = t["spearman"].iloc[0]
-    charts.append(ChartSpec(
-        name="austerity_activity_scatter", fig=fig,
-        title=(("Where cuts were deeper, partnership meetings fell further" if fit["ci_high"] < 0 else
-                "Where cuts were deeper, partnership meetings held up better" if fit["ci_low"] > 0 else
-                "No detectable link between cuts and partnership meetings")
-               if pd.notna(fit["ci_low"]) else "Austerity pressure against the change in partnership meetings"),
-        subtitle=f"Real-terms cut in spending power per head against log change in meetings, {span}",
-        alt_text=(f"Scatter of {int(data['log_change'].notna().sum())} councils in {len(levels)} panels by tier: "
-                  f"real-terms cut per head across, log change in meetings of the partnerships each leads "
-                  f"up. Least-squares slope: {fit['verdict']}. Spearman: {rho['verdict']}. Each panel has a "
-                  f"LOWESS line with a bootstrap band."),
-        data=data, source=source))
-
-    # 2. Quadrant chart at the medians.
-    q = t["quadrants"]
-    xm, ym = float(q["x_median"].iloc[0]), float(q["y_median"].iloc[0])
-    fig, ax = subplots(size=(6.3, 5.0))
-    plots.plot_quadrant(q, x="cut", y="log_change", x_mid=xm, y_mid=ym, ax=ax, s=12,
-                        quadrant_labels={"top_right": "harder cut, activity held up",
-                                         "bottom_right": "harder cut, activity fell",
-                                         "top_left": "milder cut, activity held up",
-                                         "bottom_left": "milder cut, activity fell"})
-    ax.set_xlabel("real cut per head")
-    ax.set_ylabel("log change in meetings")
-    counts = q["quadrant"].value_counts()
-    charts.append(ChartSpec(
-        name="austerity_activity_quadrants", fig=fig,
-        title="Most needed, most vulnerable: councils by cut and activity",
-        subtitle=f"Split at the medians (cut {xm:.1%}, log change {ym:.2f}), {span}",
-        alt_text=("Quadrant chart of councils split at the median cut and the median change in meetings. "
-                  + "; ".join(f"{k}: {int(v)}" for k, v in counts.items()) + "."),
-        data=q, source=source))
-
-    # 3. Small multiples: activity over time in the most and least cut fifths.
-    cy = t["council_years"].merge(t["austerity"][["council_code", "cut_quintile"]], on="council_code")
-    cy = cy[cy["cut_quintile"].isin([1, 5])].assign(
-        group=lambda d: np.where(d["cut_quintile"] == 5, "most cut fifth", "least cut fifth"))
-    series = cy.groupby(["group", "year"]).agg(meetings_per_partnership=("meetings_per_partnership", "mean"),
-                                               partnerships=("partnerships", "mean")).reset_index()
-    fig, axes = subplots(size=(6.3, 4.6), ncols=2)
-    plots.plot_lines(series, x="year", y="meetings_per_partnership", hue="group", ax=axes[0], marker="o")
-    axes[0].set_title("meetings per partnership")
-    plots.plot_lines(series, x="year", y="partnerships", hue="group", ax=axes[1], marker="o")
-    axes[1].set_title("partnerships led per council")
-    for ax in axes:
-        ax.set_ylabel("")
-    if axes[1].get_legend() is not None:
-        axes[1].get_legend().remove()
-    first, last = series["year"].min(), series["year"].max()
-    w = series.set_index(["group", "year"])["meetings_per_partnership"]
-    charts.append(ChartSpec(
-        name="austerity_activity_quintiles", fig=fig,
-        title="Partnership activity in the most and least cut councils",
-        subtitle=f"Mean per council, fifths of real-terms cut per head, {span}",
-        alt_text=(f"Two line charts by year. Meetings per partnership went from {w[('most cut fifth', first)]:.1f} "
-                  f"to {w[('most cut fifth', last)]:.1f} in the most cut fifth of councils and from "
-                  f"{w[('least cut fifth', first)]:.1f} to {w[('least cut fifth', last)]:.1f} in the least cut "
-                  f"fifth."),
-        data=series, source=source))
-
-    # 4. Survival curves by fifth of cut.
-    km = t["survival_km_cut"]
-    km = km[km["group"].isin(["1", "5"])].assign(
-        group=lambda d: d["group"].map({"1": "least cut fifth", "5": "most cut fifth"}))
-    fig, ax = subplots(size=(6.3, 5.0))
-    plots.plot_survival(km, hue="group", band=("ci_low", "ci_high"), ax=ax)
-    ax.set_xlabel(f"years from {start} (or set-up)")
-    ax.set_ylabel("share of partnerships still running")
-    cox = t["survival_cox"].iloc[0]
-    ends = km.groupby("group")["survival"].last()
-    charts.append(ChartSpec(
-        name="austerity_survival", fig=fig,
-        title="Survival of partnerships by how hard their lead council was cut",
-        subtitle=f"Kaplan-Meier survival, least and most cut fifths of lead councils, {span}",
-        alt_text=(f"Two step curves. By the end, {ends.get('least cut fifth', float('nan')):.0%} of partnerships "
-                  f"led by the least cut fifth were still running against "
-                  f"{ends.get('most cut fifth', float('nan')):.0%} in the most cut fifth. Cox hazard ratio per 10 "
-                  f"points of cut {cox['hr']:.2f} (95% CI {cox['hr_ci_low']:.2f} to {cox['hr_ci_high']:.2f}): "
-                  f"{stats_verdict(cox)}."),
-        data=km, source=source))
-    return charts
+        return standard_charts
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

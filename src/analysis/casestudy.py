@@ -61,7 +61,7 @@ def _short(name: str) -> str:
     return name.replace("Staffordshire ", "").replace("Local Enterprise Partnership", "LEP")
 
 
-def network_frames(graph: nx.Graph, *, random_state: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+def network_frames(graph: nx.Graph, *, random_state: int = 2010) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Nodes (with x, y, degree) and edges (with end coordinates) of a deterministic layout.
 
     Boards are laid out on an inner ring and organisations on an outer ring, with a

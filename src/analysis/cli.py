@@ -74,14 +74,27 @@ def _show_warning(message, category, filename, lineno, file=None, line=None):
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except InputError as exc:  # an option's own check, run by argparse while parsing
+        print(f"error: {exc.format()}", file=sys.stderr)
+        return exc.exit_code
+    except SystemExit as exc:  # argparse has printed its message (or the help)
+        return exc.code if isinstance(exc.code, int) else 2
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    seed = getattr(args, "seed", None)
+    if seed is not None and not 0 <= seed < 2**32:
+        print(f"error: --seed must be a whole number from 0 to {2**32 - 1}, not {seed}", file=sys.stderr)
+        return 2
+    from analysis.writers import output_transaction
+
     previous = warnings.showwarning
     warnings.showwarning = _show_warning
     try:
-        code = args.func(args)
+        with output_transaction():  # a failed run leaves no output behind
+            code = args.func(args)
         return 0 if code is None else int(code)
     except InputError as exc:
         print(f"error: {exc.format()}", file=sys.stderr)

@@ -13,7 +13,8 @@ Two coders and what connects them to the rest of the toolkit:
   regression); :func:`compare_coders` scores both coders on the same held-out
   documents.
 - :func:`aggregate_codes` turns document codes into partnership or council features,
-  and :func:`standard_charts` draws the toolkit's coding charts.
+  and :func:`code_dataset` codes a dataset's documents into a :class:`CodingResult`
+  (drawn by :mod:`analysis.figures.coding`).
 
 The output of :func:`code_texts` has the columns ``document_id``, one score column per
 code (``fight``, ``adapt``, ``exit``, ``collaborate`` for the shipped codebook: shares
@@ -37,15 +38,17 @@ from analysis.errors import InputError
 
 __all__ = [
     "CoderComparison",
+    "CodingResult",
     "DictionaryCoder",
     "SupervisedCoder",  # noqa: F822 - built on first use, see __getattr__
     "aggregate_codes",
     "document_scores",
     "code_texts",
     "compare_coders",
+    "code_dataset",
     "extract_evidence",
     "split_paragraphs",
-    "standard_charts",
+    "standard_charts",  # noqa: F822 - from analysis.figures.coding, see __getattr__
 ]
 
 NONE = "none"
@@ -703,6 +706,10 @@ _SUPERVISED = None
 def __getattr__(name):
     if name == "SupervisedCoder":
         return _supervised_class()
+    if name == "standard_charts":  # drawn in analysis.figures.coding; imported on first use
+        from analysis.figures.coding import standard_charts
+
+        return standard_charts
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -776,45 +783,43 @@ def compare_coders(texts: pd.DataFrame, hand: pd.DataFrame, *, test_size: float 
     return CoderComparison(pd.DataFrame(rows), preds)
 
 
-# ------------------------------------------------------------------------ charts
+# ------------------------------------------------------------------------ a dataset's coding
 
 
-def _draw_bars(data: pd.DataFrame, *, x: str, y: str, hue: str | None = None, xlabel: str, ylabel: str):
-    """Draw (stacked) bars with the house plotting functions on a new figure; return it."""
-    from analysis import plots
-    from analysis.style import subplots
+@dataclass(frozen=True)
+class CodingResult:
+    """The dictionary coding of a dataset's documents, with what the charts draw.
 
-    fig, ax = subplots(size="a4")
-    order = list(dict.fromkeys(data[x]))
-    plots.plot_bar(data, x=x, y=y, hue=hue, order=order, stacked=hue is not None, ax=ax)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    return fig
+    ``codes``: one row per document read (see :func:`code_texts`). ``share``: documents
+    and share of documents by primary option (``primary``, ``documents``, ``share``).
+    ``mix``: mean option shares by partnership type, long (``type``, ``option``,
+    ``share``), or None when documents name no partnerships. ``options``: the codebook's
+    codes in order. ``n_problems``: documents that could not be read. ``dataset_name``
+    and ``codebook`` (None: the shipped codebook) are the parameters used.
+    """
+
+    codes: pd.DataFrame
+    share: pd.DataFrame
+    mix: pd.DataFrame | None
+    options: tuple
+    n_problems: int
+    dataset_name: str
+    codebook: object = None
 
 
-def standard_charts(dataset, *, random_state=0, codebook=None) -> list:
-    """The coding charts for a dataset with a ``documents`` table (otherwise an empty list).
+def code_dataset(dataset, *, codebook=None) -> CodingResult | None:
+    """Code every readable document of ``dataset`` with the dictionary coder.
 
-    1. ``coding_primary_share``: share of documents by primary option.
-    2. ``coding_mix_by_partnership_type`` (when documents name partnerships and the
-       dataset has a ``partnerships`` table): mean option shares by partnership type.
-
-    ``random_state`` is accepted for a uniform interface; the dictionary coder is
-    deterministic.
-
-    Returns
-    -------
-    list of analysis.export.ChartSpec
+    Returns None when the dataset has no ``documents`` table or no document could be read.
     """
     from analysis.data.documents import read_documents
-    from analysis.export import ChartSpec
 
     if not dataset.has("documents"):
-        return []
+        return None
     docs = dataset["documents"]
     read = read_documents(docs, dataset.path)
     if read.texts.empty:
-        return []
+        return None
     coder = DictionaryCoder(codebook)
     codes = coder.code(read.texts)
     options = list(coder.codes)
@@ -824,42 +829,14 @@ def standard_charts(dataset, *, random_state=0, codebook=None) -> list:
                           "share": (counts / counts.sum()).round(4).to_numpy()})
     n_problems = len(read.problems[read.problems["severity"] == "error"])
     name = getattr(dataset, "name", None) or Path(dataset.path).name
-    source = f"{name}; analysis.coding (dictionary coding of {len(codes)} documents)"
-    if n_problems:
-        source += f"; {n_problems} document(s) could not be read"
-    fig = _draw_bars(share, x="primary", y="share", xlabel="Primary option", ylabel="Share of documents")
-    top = share.iloc[share["share"].to_numpy().argmax()]
-    charts = [ChartSpec(
-        name="coding_primary_share",
-        fig=fig,
-        title="Which option do the documents speak for?",
-        subtitle="Share of documents by their primary Kahane option",
-        alt_text=(f"Bar chart of the share of {len(codes)} documents by primary option. "
-                  + ", ".join(f"{r.primary} {r.share:.0%}" for r in share.itertuples())
-                  + f". The largest group is {top['primary']}."),
-        data=share,
-        source=source,
-    )]
+    mix = None
     if "partnership_id" in docs.columns and dataset.has("partnerships"):
         parts = dataset["partnerships"][["partnership_id", "type"]]
         agg = aggregate_codes(codes, docs, by="partnership_id").merge(parts, on="partnership_id", how="inner")
         agg = agg[agg["n_coded"] > 0]
         if len(agg):
-            mix = agg.groupby("type", sort=True)[options].mean().reset_index()
-            mix = mix.assign(**{o: mix[o].round(4) for o in options})
-            long = mix.melt(id_vars="type", value_vars=options, var_name="option", value_name="share")
-            fig2 = _draw_bars(long, x="type", y="share", hue="option", xlabel="Partnership type",
-                              ylabel="Mean share of coded evidence")
-            charts.append(ChartSpec(
-                name="coding_mix_by_partnership_type",
-                fig=fig2,
-                title="Option mix by partnership type",
-                subtitle="Mean share of each option in the documents of each partnership, by type",
-                alt_text=("Stacked bar chart of the mean share of fight, adapt, exit and collaborate "
-                          f"evidence for {len(mix)} partnership types. "
-                          + "; ".join(f"{r['type']}: " + ", ".join(f"{o} {r[o]:.0%}" for o in options)
-                                      for _, r in mix.iterrows()) + "."),
-                data=long,
-                source=source,
-            ))
-    return charts
+            wide = agg.groupby("type", sort=True)[options].mean().reset_index()
+            wide = wide.assign(**{o: wide[o].round(4) for o in options})
+            mix = wide.melt(id_vars="type", value_vars=options, var_name="option", value_name="share")
+    return CodingResult(codes=codes, share=share, mix=mix, options=tuple(options), n_problems=n_problems,
+                        dataset_name=str(name), codebook=codebook)

@@ -263,7 +263,13 @@ def _render_figure(fig: Figure, fmt: str, *, title: str, alt_text: str, source: 
             metadata["Source"] = source
     # Only the settings that make files reproducible: applying the whole style here would
     # change the layout of a figure made without it.
-    rc = {"svg.hashsalt": f"analysis-{key}", "svg.fonttype": "path", "pdf.fonttype": 42}
+    # Text from the data is drawn as written: a '$' in a council or region name must not be
+    # read as mathematics (an unbalanced one would stop the export). Texts made before this
+    # point are switched over; tick labels made while saving follow the rc setting.
+    for text in fig.findobj(mpl.text.Text):
+        text.set_parse_math(False)
+    rc = {"svg.hashsalt": f"analysis-{key}", "svg.fonttype": "path", "pdf.fonttype": 42,
+          "text.parse_math": False}
     with mpl.rc_context(rc):
         fig.savefig(
             buf, format=fmt, dpi=PNG_DPI, metadata=metadata,

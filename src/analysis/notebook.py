@@ -7,11 +7,12 @@ in the prose is typed by hand; ``table()`` sorts and rounds a frame for stable o
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import pandas as pd
 
-__all__ = ["figure", "setup", "say", "table"]
+__all__ = ["escape_markdown", "figure", "setup", "say", "table"]
 
 
 def setup(*, precision: int = 3) -> None:
@@ -38,17 +39,45 @@ def _fmt(value) -> str:
     return str(value)
 
 
+#: Characters that HTML would read as markup rather than text.
+_MARKUP = re.compile(r"[<>&]")
+
+
+def escape_markdown(text: str) -> str:
+    r"""Make a value from the data safe to put into a Markdown sentence: no HTML can come alive.
+
+    Angle brackets and ampersands become HTML entities, so ``<script>`` or an
+    ``<img onerror=...>`` in a partnership id is shown as typed and can never run in a report.
+    Markdown itself is left alone: notebooks pass ready-made lists and emphasis as values
+    (links to ``javascript:`` are refused by the Markdown renderer itself).
+
+    Examples
+    --------
+    >>> escape_markdown("<img src=x onerror=alert(1)>")
+    '&lt;img src=x onerror=alert(1)&gt;'
+    >>> escape_markdown("Health & Wellbeing: **3** boards")
+    'Health &amp; Wellbeing: **3** boards'
+    """
+    entities = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+    return _MARKUP.sub(lambda m: entities[m.group()], str(text))
+
+
 def say(template: str, **values):
     """A Markdown sentence with computed numbers formatted consistently.
+
+    The values come from the data, so they are escaped (:func:`escape_markdown`): a name or id
+    is shown as written and can never become markup or script in the report.
 
     Examples
     --------
     >>> say("The dataset holds {n} councils.", n=318).data
     'The dataset holds 318 councils.'
+    >>> say("Largest: {p}.", p="<b>SP1</b>").data
+    'Largest: &lt;b&gt;SP1&lt;/b&gt;.'
     """
     from IPython.display import Markdown
 
-    return Markdown(template.format(**{k: _fmt(v) for k, v in values.items()}))
+    return Markdown(template.format(**{k: escape_markdown(_fmt(v)) for k, v in values.items()}))
 
 
 def table(data: pd.DataFrame, *, by=None, decimals: int = 3, head: int | None = None) -> pd.DataFrame:

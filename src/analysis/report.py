@@ -30,7 +30,7 @@ from analysis import __version__
 from analysis.errors import InputError
 from analysis.writers import atomic_write_text, check_output_dir
 
-__all__ = ["NOTEBOOK_DIR", "KERNEL_NAME", "build_report", "check_parameters", "notebook_parameters",
+__all__ = ["NOTEBOOK_DIR", "KERNEL_NAME", "build_report", "check_parameters", "notebook_parameters", "sanitise_outputs",
            "package_versions", "select_notebooks", "strip_volatile"]
 
 #: The project's notebooks (installed checkouts: ``notebooks/`` beside ``src/``).
@@ -155,6 +155,67 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+#: What a notebook's HTML output (a table, mostly) may hold in the report; everything else is
+#: removed (scripts, event handlers, links to ``javascript:``), whatever the data put into it.
+_SAFE_TAGS = frozenset({"a", "b", "br", "caption", "code", "div", "em", "h1", "h2", "h3", "h4", "i",
+                        "li", "ol", "p", "pre", "span", "strong", "style", "sub", "sup", "table",
+                        "tbody", "td", "tfoot", "th", "thead", "tr", "ul"})
+_SAFE_ATTRIBUTES = {"*": ["class", "colspan", "rowspan", "title", "id"], "a": ["href"], "table": ["border"]}
+_SAFE_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+
+def sanitise_outputs(notebook):
+    """Neutralise markup from the data in a notebook's outputs before it becomes HTML.
+
+    Markdown outputs are turned into HTML here and cleaned like HTML outputs: only table and
+    text tags stay, with no scripts, no event handlers and no links other than ``http``,
+    ``https``, ``mailto`` and in-page anchors. Values are already escaped where they are written
+    (:func:`analysis.notebook.say`); this is the report's own guarantee for every output,
+    whatever produced it. Changes ``notebook`` in place and returns it.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> cell = nbformat.v4.new_code_cell("")
+    >>> cell.outputs = [nbformat.v4.new_output("display_data", data={
+    ...     "text/markdown": "Partnership <img src=x onerror=alert(1)> has **3** [members](javascript:x())",
+    ...     "text/html": "<table><tr><td onclick='steal()'>a</td></tr></table><script>x()</script>"})]
+    >>> nb.cells = [cell]
+    >>> out = sanitise_outputs(nb).cells[0].outputs[0].data
+    >>> sorted(out)
+    ['text/html']
+    >>> print(out["text/html"])
+    <p>Partnership  has <strong>3</strong> <a>members</a></p>
+    <BLANKLINE>
+    <table><tbody><tr><td>a</td></tr></tbody></table>x()
+    """
+    import bleach
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    def clean(html_text: str) -> str:
+        return bleach.clean(html_text, tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES,
+                            protocols=_SAFE_PROTOCOLS, strip=True)
+
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            parts = []
+            if "text/markdown" in data:
+                # Markdown in a value (a link to javascript:, raw HTML) only becomes dangerous once
+                # rendered, so render it here and clean the result.
+                parts.append(clean(markdown2html_mistune(_text(data.pop("text/markdown")))))
+            if "text/html" in data:
+                parts.append(clean(_text(data["text/html"])))
+            if parts:
+                data["text/html"] = "\n".join(parts)
+    return notebook
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
 def _html_report(executed: list[Path], header: dict, *, show_code: bool, title: str,
                  skipped: dict | None = None) -> str:
     import nbformat
@@ -169,7 +230,7 @@ def _html_report(executed: list[Path], header: dict, *, show_code: bool, title: 
         nb = nbformat.read(path, as_version=4)
         nb.cells = [c for c in nb.cells if "parameters" not in c.get("metadata", {}).get("tags", [])
                     and "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
-        body, _ = exporter.from_notebook_node(nb)
+        body, _ = exporter.from_notebook_node(sanitise_outputs(nb))
         anchor = f"nb{i}"
         first = next((c.source.splitlines()[0].lstrip("# ").strip() for c in nb.cells
                       if c.cell_type == "markdown" and c.source.strip()), path.stem)
@@ -306,7 +367,7 @@ def build_report(
             from analysis.charts import standard_charts
             from analysis.export import export_charts, write_gallery
 
-            specs = standard_charts(ds, random_state=seed)
+            specs = standard_charts(ds, random_state=seed, start=start, end=end)
             export_charts(specs, staging / "charts")
             write_gallery(staging / "charts", title=f"Charts: {ds.name}")
             chart_entries = {p.name: _sha256(p) for p in sorted((staging / "charts").iterdir()) if p.is_file()}

@@ -65,7 +65,7 @@ def spearman(
     y: str,
     ci: float = 0.95,
     n_boot: int = 2000,
-    random_state=0,
+    random_state=2010,
 ) -> pd.DataFrame:
     """Spearman's rank correlation with a percentile bootstrap interval.
 
@@ -275,7 +275,7 @@ def lowess_band(
     ci: float = 0.95,
     grid: int = 40,
     it: int = 1,
-    random_state=0,
+    random_state=2010,
 ) -> pd.DataFrame:
     """A LOWESS line with a percentile bootstrap band, on a grid of ``x`` (per ``by`` group).
 

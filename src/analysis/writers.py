@@ -11,6 +11,8 @@ import contextlib
 import io
 import os
 import re
+import secrets
+import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,6 +29,7 @@ __all__ = [
     "csv_bytes",
     "excel_bytes",
     "neutralise_formulas",
+    "output_transaction",
     "safe_filename",
     "write_csv",
     "write_excel",
@@ -36,14 +39,100 @@ __all__ = [
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
+class _Journal:
+    """What one run has written: new files, replaced files (with a backup), new folders."""
+
+    def __init__(self):
+        self.files: list[tuple[Path, Path | None]] = []
+        self.folders: list[Path] = []
+
+    def made_folders(self, folder: Path) -> None:
+        """Record the folders that ``folder.mkdir(parents=True)`` is about to create."""
+        missing = []
+        for candidate in (folder, *folder.parents):
+            if candidate.exists():
+                break
+            missing.append(candidate)
+        self.folders.extend(reversed(missing))
+
+    def undo(self) -> None:
+        for path, backup in reversed(self.files):
+            with contextlib.suppress(OSError):
+                if backup is None:
+                    path.unlink()
+                else:
+                    os.replace(backup, path)
+        for folder in reversed(self.folders):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty: never removes anything the run did not make
+
+    def forget(self) -> None:
+        for _, backup in self.files:
+            if backup is not None:
+                with contextlib.suppress(OSError):
+                    backup.unlink()
+
+
+_journal: _Journal | None = None
+
+
+@contextlib.contextmanager
+def output_transaction():
+    """Make a run's outputs all-or-nothing.
+
+    Inside the block, every file written through this module and every folder it creates
+    is recorded. If the block raises, the run is undone: files it created are deleted,
+    files it replaced get their old contents back and folders it created are removed when
+    empty. The command line runs every command inside one transaction.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "run"
+    >>> try:
+    ...     with output_transaction():
+    ...         _ = atomic_write_text(out / "a.csv", "x\\n")
+    ...         raise InputError("the second output failed")
+    ... except InputError:
+    ...     pass
+    >>> out.exists()
+    False
+    """
+    global _journal
+    outer, _journal = _journal, _Journal()
+    journal = _journal
+    try:
+        yield journal
+    except BaseException:
+        journal.undo()
+        raise
+    else:
+        journal.forget()
+    finally:
+        _journal = outer
+
+
+def _make_parent(path: Path) -> None:
+    if path.is_dir():
+        raise InputError(f"output path {path} is a folder; give the name of a file to write")
+    if _journal is not None:
+        _journal.made_folders(path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(f"cannot write {path}: a part of its folder path is a file, not a folder") from None
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file and an atomic rename.
 
     The file is either complete or untouched; a failure leaves no temporary file behind.
+    Inside :func:`output_transaction` the write is recorded so that a failed run is undone.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_parent(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    backup = None
     try:
         # mkstemp makes the file private (0600); give it the usual permissions instead
         os.chmod(tmp, 0o666 & ~_umask())
@@ -51,11 +140,22 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        if _journal is not None and path.is_file():
+            backup = path.with_name(f".{path.name}.{secrets.token_hex(6)}.bak")
+            try:
+                os.link(path, backup)  # keeps the old contents; the file itself is never absent
+            except OSError:
+                shutil.copy2(path, backup)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if backup is not None:
+            with contextlib.suppress(OSError):
+                os.replace(backup, path)
         raise
+    if _journal is not None:
+        _journal.files.append((path, backup))
     return path
 
 
@@ -221,6 +321,8 @@ def check_output_dir(out_dir: str | os.PathLike, *, inputs: Iterable[str | os.Pa
             )
     if out.exists() and not out.is_dir():
         raise InputError(f"output path {out_dir} exists and is not a folder")
+    if _journal is not None:
+        _journal.made_folders(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -365,6 +365,58 @@ case("analysis_validates_first", "rejected: an analysis command runs the validat
                                                                 "'spending_power_gbp_m'", severity="stderr")])
 
 
+# --- round two: commands, documents, report (issue 21) -----------------------------------
+XSS_ID = "<img src=x onerror=alert(1)>"
+case("report_script_in_an_id", "accepted: a partnership id and a region holding HTML are shown as text "
+     "in report.html, never as live markup", build="xss_id",
+     command=["report", "{dataset}", "--out", "{out}", "--notebooks", "01", "--no-charts"], exit=0,
+     check="no_live_markup", slow=True, issue="21")
+case("code_document_absolute_path", "rejected: a document path to a system file is reported, never read",
+     files={"documents.csv": _base("documents.csv").replace("documents/d001.txt", "/etc/passwd")},
+     command=["code", "{dataset}", "--out", "{out}/codes.csv"], exit=2,
+     expect=[E("path leaves the dataset folder", severity="stderr")], absent=["root:"], issue="21")
+case("code_document_dotdot_path", "rejected: a document path with '..' is reported, never read",
+     files={"documents.csv": _base("documents.csv").replace("documents/d001.txt", "../extra/secret.txt")},
+     build="secret_outside", command=["code", "{dataset}", "--out", "{out}/codes.csv"], exit=2,
+     expect=[E("path leaves the dataset folder", severity="stderr")], absent=["TOP-SECRET"], issue="21")
+case("code_document_link_outside", "rejected: a document that is a link to a file outside the folder",
+     build="document_link_outside", command=["code", "{dataset}", "--out", "{out}/codes.csv"], exit=2,
+     expect=[E("outside the dataset folder", severity="stderr")], absent=["TOP-SECRET"], issue="21")
+case("code_document_fifo", "rejected at once (no hang): a document that is a named pipe",
+     build="document_fifo", command=["code", "{dataset}", "--out", "{out}/codes.csv"], exit=2,
+     expect=[E("not a regular file", severity="stderr")], issue="21")
+case("code_docx_zip_bomb", "rejected: a Word file of a few hundred kB whose parts unpack to 300 MB",
+     build="docx_bomb", command=["code", "{dataset}", "--out", "{out}/codes.csv"], exit=2,
+     expect=[E("unpack to", severity="stderr")], slow=True, issue="21")
+case("code_slow_pdf", "rejected in seconds: a 30 kB PDF whose one page unpacks to 10 MB of drawing "
+     "operators (minutes of text extraction)", build="slow_pdf",
+     command=["code", "{dataset}", "--out", "{out}/codes.csv"], exit=2,
+     expect=[E("too much page content", severity="stderr")], issue="21")
+for bad_k in ("0", "two"):
+    case(f"typology_k_{bad_k}", f"rejected: --k {bad_k} is named as a bad option, exit 2, no traceback",
+         command=["typology", "{dataset}", "--out", "{out}", "--k", bad_k], exit=2,
+         expect=[E("argument --k", severity="stderr")], issue="21")
+case("seed_negative", "rejected: a negative --seed is named, exit 2",
+     command=["typology", "{dataset}", "--out", "{out}", "--seed", "-1"], exit=2,
+     expect=[E("--seed must be", severity="stderr")], issue="21")
+case("austerity_output_is_a_folder", "rejected: --out names an existing folder, not a file",
+     build="output_csv_is_folder", command=["austerity", "{dataset}", "--from", "2010", "--to", "2011",
+                                            "--out", "{out}/austerity.csv", "--force"], exit=2,
+     expect=[E("is a folder", severity="stderr")], issue="21")
+case("austerity_output_parent_is_a_file", "rejected: the folder of --out is a file",
+     build="output_is_file", command=["austerity", "{dataset}", "--from", "2010", "--to", "2011",
+                                      "--out", "{out}/austerity.csv"], exit=2,
+     expect=[E("is not a folder", severity="stderr")], issue="21")
+case("austerity_second_output_fails", "fails cleanly: when a later output cannot be written, the first "
+     "(austerity.csv) is removed again, so no partial result is left", build="excluded_is_folder",
+     command=["austerity", "{dataset}", "--from", "2010", "--to", "2011", "--out", "{out}/austerity.csv"],
+     exit=2, expect=[E("is a folder", severity="stderr")], check="no_austerity_csv", issue="21")
+case("failed_run_leaves_no_folder", "rejected: a run that fails on its input leaves no empty --out folder",
+     files={"councils.csv": "council_code,council_name\nXH001,Aldermoor\n"},
+     command=["typology", "{dataset}", "--out", "{out}/typology", "--no-charts"], exit=2,
+     expect=[E("missing required column 'tier'")], check="no_out_folder", issue="21")
+
+
 def main() -> None:
     for p in HERE.iterdir():
         if p.is_dir() and not p.name.startswith(("_", ".")) and p.name not in {c["id"] for c in CASES}:

@@ -25,8 +25,12 @@ def register(subparsers) -> None:
     p.add_argument("dataset", type=Path, help="the dataset folder")
     p.add_argument("--out", type=Path, required=True, metavar="DIR",
                    help="output folder (created if needed; must not be inside DATASET)")
-    p.add_argument("--seed", type=int, default=0, metavar="N",
-                   help="random seed for bootstraps and layouts (default 0)")
+    p.add_argument("--seed", type=int, default=2010, metavar="N",
+                   help="random seed for bootstraps and layouts (default 2010)")
+    p.add_argument("--from", dest="start", type=int, default=None, metavar="YEAR",
+                   help="first year compared (default: each analysis's own, 2010 for austerity)")
+    p.add_argument("--to", dest="end", type=int, default=None, metavar="YEAR",
+                   help="last year compared (default: each analysis's own, 2019 for austerity)")
     p.add_argument("--formats", default="svg,png,pdf", metavar="LIST",
                    help="image formats, comma-separated, from svg,png,pdf (default all three)")
     p.add_argument("--excel", action="store_true", help="also write each chart's data as XLSX")
@@ -53,7 +57,7 @@ def run(args) -> int:
         check_output_dir(args.out, inputs=[args.dataset])  # raises the standard message
     dataset = load_dataset(args.dataset)
     out = check_output_dir(args.out, inputs=[args.dataset])
-    specs = standard_charts(dataset, random_state=args.seed)
+    specs = standard_charts(dataset, random_state=args.seed, start=args.start, end=args.end)
     entries = export_charts(specs, out, formats=formats, excel=args.excel, inputs=[args.dataset],
                             replace_manifest=True)
     gallery = write_gallery(out, title=f"Charts: {dataset.name}")

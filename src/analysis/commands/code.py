@@ -115,7 +115,8 @@ def run(args) -> int:
     print(f"coded {len(codes)} {unit} from {n_docs} document(s) -> {args.out}")
     print(f"primary option: {mix}")
     if skipped:
-        print(f"{skipped} document(s) could not be read and were left out (listed above)")
+        print(f"{skipped} document(s) could not be read and were left out (listed above); "
+              "the others were coded and written")
     if args.suggest:
         rows = suggestions(codes, args.suggest)
         print(f"\n{len(rows)} least certain {unit} (hand-code these next; certainty 0 = a coin toss):")
@@ -123,5 +124,5 @@ def run(args) -> int:
             where = f"{r.document_id}" + (f" paragraph {r.paragraph}" if args.by == "paragraph" else "")
             print(f"  {where}: {r.primary} (certainty {float(r.certainty):.2f})")
     # Some documents could not be read: the others are coded and written, but the run
-    # reports the problem with exit code 2 so that scripts notice.
+    # reports the problem with exit code 2 (bad input, reported; the readable documents' codes stand).
     return 2 if skipped else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -14,9 +15,9 @@ def _k(value: str):
     try:
         k = int(value)
     except ValueError:
-        raise InputError(f"--k must be 'auto' or a whole number, not {value!r}") from None
+        raise argparse.ArgumentTypeError(f"must be 'auto' or a whole number, not {value!r}") from None
     if k < 1:
-        raise InputError(f"--k must be at least 1, not {k}")
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {k}")
     return k
 
 
@@ -34,7 +35,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("dataset", type=Path, help="the dataset folder")
     p.add_argument("--out", type=Path, required=True, help="output folder (outside the dataset)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=int, default=2010, help="random seed (default 2010)")
     p.add_argument("--k", type=_k, default="auto", help="number of clusters or 'auto' (default)")
     p.add_argument("--transform", choices=("asinh", "log1p", "none"), default="asinh",
                    help="transformation of the rates (default asinh)")
@@ -59,6 +60,7 @@ def run(args) -> int:
     from analysis.data import load_dataset
     from analysis.typology import (
         KahaneTypology,
+        TypologyInputError,
         features_for,
         summary_markdown,
         typology_charts,
@@ -70,8 +72,12 @@ def run(args) -> int:
 
         documents = document_scores(dataset)
     features = features_for(dataset, documents=documents)
-    model = KahaneTypology(k=args.k, transformation=args.transform, scaling=args.scaling,
-                           n_bootstrap=args.bootstrap, random_state=args.seed).fit(features)
+    try:
+        model = KahaneTypology(k=args.k, transformation=args.transform, scaling=args.scaling,
+                               n_boot=args.bootstrap, random_state=args.seed).fit(features)
+    except TypologyInputError as exc:  # the API names parameters; say the options instead
+        raise InputError(str(exc).replace("lower k or use k='auto'", "lower --k or use --k auto")
+                         .replace("lower k", "lower --k")) from None
     placements = model.placements_.round(6)
     diagnostics = model.diagnostics()
     diagnostics["dataset"] = str(args.dataset)

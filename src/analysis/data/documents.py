@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pandas as pd
 
@@ -45,6 +45,19 @@ DOCUMENT_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 #: Files larger than this (bytes) are reported and skipped: 20 MB of text is far more
 #: than any board paper, and usually means a wrong file (a data dump or an archive).
 MAX_BYTES = 20 * 1024 * 1024
+
+#: A Word file is a zip: refuse one whose parts unpack to more than this (a "zip bomb"
+#: of a few kilobytes can declare gigabytes of XML, which the Word reader would parse).
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+#: PDF text extraction costs time in proportion to the page content it interprets (about
+#: 5 s per MB of drawing operators here), and a 30 kB PDF can unpack to many megabytes of
+#: them. Pages and documents with more content than this are reported and skipped, so no
+#: document can stall a run; the limits are deterministic (unlike a clock) and generous for
+#: text: a dense page of text holds 10-50 kB of content.
+MAX_PDF_PAGE_CONTENT = 1024 * 1024
+MAX_PDF_CONTENT = 4 * 1024 * 1024
+MAX_PDF_PAGES = 3000
 
 _PROBLEM_COLUMNS = ["document_id", "path", "severity", "problem"]
 
@@ -137,6 +150,17 @@ def _read_docx(path: Path) -> str:
     import docx
 
     try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _DocumentProblem(f"not a readable Word (.docx) file ({exc})") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _DocumentProblem(
+            f"its parts unpack to {unpacked / 1024 / 1024:,.0f} MB (the limit is "
+            f"{MAX_UNPACKED_BYTES / 1024 / 1024:.0f} MB): a damaged or deliberately inflated file; "
+            "open it in Word and save it again, or save it as text"
+        )
+    try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise _DocumentProblem(f"not a readable Word (.docx) file ({exc})") from None
@@ -162,7 +186,21 @@ def _read_pdf(path: Path) -> str:
                 reader.decrypt("")
             except Exception:  # noqa: BLE001
                 raise _DocumentProblem("encrypted PDF; remove the password and run again") from None
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise _DocumentProblem(f"{len(reader.pages):,} pages (the limit is {MAX_PDF_PAGES:,}); "
+                                   "split it or check that it is the right file")
+        pages, content = [], 0
+        for number, page in enumerate(reader.pages, start=1):
+            size = _pdf_content_size(page)
+            content += size
+            if size > MAX_PDF_PAGE_CONTENT or content > MAX_PDF_CONTENT:
+                raise _DocumentProblem(
+                    f"too much page content to read as text (page {number}: {size / 1024:,.0f} kB, "
+                    f"{content / 1024 / 1024:,.1f} MB so far; the limits are "
+                    f"{MAX_PDF_PAGE_CONTENT // 1024:,} kB a page and {MAX_PDF_CONTENT // 1024 // 1024} MB a "
+                    "document): a drawing-heavy or deliberately inflated PDF; export its text instead"
+                )
+            pages.append(page.extract_text() or "")
     except _DocumentProblem:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on broken files
@@ -174,6 +212,12 @@ def _read_pdf(path: Path) -> str:
             "Run it through OCR first"
         )
     return text
+
+
+def _pdf_content_size(page) -> int:
+    """Bytes of drawing operators on a PDF page, unpacked (what text extraction interprets)."""
+    contents = page.get_contents()
+    return 0 if contents is None else len(contents.get_data())
 
 
 def read_document(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> tuple[str, str | None]:
@@ -213,11 +257,32 @@ def read_document(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> tup
         raise InputError(f"{path.name}: {exc}") from None
 
 
+def _inside(base: Path, rel: str) -> Path:
+    """``base / rel``, refused when it leaves ``base``: an absolute path, ``..``, or a link out.
+
+    A documents table is data, and data must not make the toolkit read files elsewhere on
+    the machine; a symbolic link inside the folder counts by where it points.
+    """
+    if Path(rel).is_absolute() or PureWindowsPath(rel).drive or rel.startswith(("\\", "~")):
+        raise _DocumentProblem("path leaves the dataset folder (absolute); give it relative to the folder")
+    if ".." in PurePosixPath(rel.replace("\\", "/")).parts:
+        raise _DocumentProblem("path leaves the dataset folder (with '..'); give it relative to the folder")
+    path = base / rel
+    root = base.resolve()
+    real = path.resolve()
+    if real != root and root not in real.parents:
+        raise _DocumentProblem("is a link to a file outside the dataset folder; copy the file into the "
+                               "folder instead")
+    return path
+
+
 def _read_one(path: Path, *, max_bytes: int) -> tuple[str, str | None]:
     if not path.exists():
         raise _DocumentProblem("file not found")
     if path.is_dir():
         raise _DocumentProblem("is a folder, not a file")
+    if not path.is_file():
+        raise _DocumentProblem("is not a regular file (a device, pipe or socket); give a document file")
     suffix = path.suffix.lower()
     if suffix not in DOCUMENT_SUFFIXES:
         raise _DocumentProblem(
@@ -301,7 +366,8 @@ def read_documents(
     Parameters
     ----------
     index : pandas.DataFrame
-        Needs ``document_id`` and ``path`` (relative to ``base``, or absolute); other
+        Needs ``document_id`` and ``path`` (relative to ``base``; a path that leaves it, by
+        ``..``, as an absolute path or through a symbolic link, is reported, never read); other
         columns (``partnership_id``, ``council_code``, ``date``, ``title``) are carried
         through to ``texts``. Not modified.
     base : path-like
@@ -353,7 +419,7 @@ def read_documents(
             continue
         rel = str(rel).strip()
         try:
-            text, warning = _read_one(base / rel, max_bytes=max_bytes)
+            text, warning = _read_one(_inside(base, rel), max_bytes=max_bytes)
         except _DocumentProblem as exc:
             problems.append({"document_id": doc_id, "path": rel, "severity": "error", "problem": str(exc)})
             continue

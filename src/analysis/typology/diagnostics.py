@@ -1,0 +1,66 @@
+"""Diagnostics of a fit: the elbow of the k panel and JSON-ready values for the diagnostics file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["principal_map"]
+
+
+def _elbow(ks, wss) -> int:
+    """The k furthest from the chord joining the first and last points of the WSS curve."""
+    ks = np.asarray(ks, float)
+    w = np.asarray(wss, float)
+    if len(ks) < 3 or w[0] == w[-1]:
+        return int(ks[0])
+    x = (ks - ks[0]) / (ks[-1] - ks[0])
+    y = (w - w[-1]) / (w[0] - w[-1])
+    return int(ks[np.argmax(np.abs(1 - x - y))])
+
+def _version(module: str) -> str:
+    try:
+        return __import__(module).__version__
+    except Exception:  # noqa: BLE001
+        return "unknown"
+
+
+def _jsonable(value):
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return None if not np.isfinite(value) else round(float(value), 6)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return [_jsonable(v) for v in value.tolist()]
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
+
+
+def principal_map(model, features: pd.DataFrame) -> dict:
+    """The fitted typology's partnerships on the first two principal components of its space.
+
+    Returns a dict with ``data`` (``partnership_id``, ``pc1``, ``pc2``, ``option``,
+    ``cluster``), ``loadings`` (features x 2, scaled by the components' standard
+    deviations) and ``explained_variance`` (two shares; 0 for a missing component).
+    """
+    from sklearn.decomposition import PCA
+
+    place = model.place(features)
+    Z = model.feature_space(features)
+    n_comp = min(2, Z.shape[1])
+    pca = PCA(n_components=n_comp).fit(Z)
+    pcs = pca.transform(Z)
+    if n_comp == 1:
+        pcs = np.column_stack([pcs, np.zeros(len(pcs))])
+    var = list(pca.explained_variance_ratio_) + [0.0] * (2 - n_comp)
+    data = pd.DataFrame({"partnership_id": place["partnership_id"], "pc1": pcs[:, 0], "pc2": pcs[:, 1],
+                         "option": place["option"], "cluster": place["cluster"]})
+    load = pca.components_.T * np.sqrt(pca.explained_variance_)[None, :]
+    if n_comp == 1:
+        load = np.column_stack([load, np.zeros(len(load))])
+    return {"data": data, "loadings": load, "explained_variance": (float(var[0]), float(var[1]))}
