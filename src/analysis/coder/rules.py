@@ -26,6 +26,7 @@ joint post" and "will not continue with the shared service" are exit.
 from __future__ import annotations
 
 import functools
+import re
 from typing import NamedTuple
 
 __all__ = ["PhraseRules", "RuleHit", "RULES"]
@@ -162,6 +163,10 @@ CLAUSE_WORDS = {"but", "however", "instead", "whereas", "although", "though", "w
                 "after", "because", "since", "which", "who", "so", "then", "meaning"}
 CLAUSE_PUNCT = {",", ";", ":", ".", "!", "?", "(", ")", "\u2013", "\u2014", "-", '"', "\u201c", "\u201d"}
 
+_COUNTS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+           *[str(i) for i in range(1, 50)]]
+_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                 "twelve", "twenty", "hundred", "thousand", "million"}
 ANY = {"IS_PUNCT": False, "OP": "{0,5}"}
 GAP3 = {"IS_PUNCT": False, "OP": "{0,3}"}
 GAP8 = {"IS_PUNCT": False, "OP": "{0,8}"}
@@ -322,7 +327,7 @@ RULES: dict[str, tuple] = {
         [_in(PARTIAL), _in(["open", "in", "running", "available"])],
         [_in(["remain", "remains", "stay", "stays"]), _w("open")],
         [_in(["service", "services", "it"]), GAP3, _in(["would", "will", "to"]), _w("continue")],
-        [{"LIKE_NUM": True}, _w("of"), _in(["its", "the", "their"]), {"LIKE_NUM": True}],
+        [_in(_COUNTS), _w("of"), _in(["its", "the", "their"]), _in(_COUNTS)],
         [_in(["one", "two", "three", "four", "five", "1", "2", "3", "4", "5"]), _w("days"), _w("a"), _w("week")],
         [_w("online"), _w("only")],
         [_w("opening"), _opt(["hours"]), _in(["reduced", "cut", "hours"])],
@@ -464,6 +469,60 @@ def _nlp():
     return nlp
 
 
+# Words too common to decide, on their own, whether a sentence is worth matching.
+COMMON = set(_forms(
+    "the", "a", "an", "to", "of", "in", "on", "for", "with", "by", "and", "or", "its", "their", "be", "been",
+    "is", "was", "were", "will", "would", "has", "have", "had", "it", "them", "this", "that", "from", "up", "out",
+    "down", "back", "over", "each", "no", "not", "our", "all", "every", "council/s", "committee/s", "board/s",
+    "service/s", "team/s", "report/s", "plan/s", "member/s", "officer/s", "meeting/s", "people", "local", "staff",
+    "case", "terms", "change/s", "decision/s", "model", "option/s", "strategy", "strategies", "budget/s",
+    "authority", "authorities", "body", "bodies", "centre/s", "unit/s", "post/s", "function/s", "group/s",
+    "community", "communities", "business", "work/s/ed/ing", "agree/s/d/ing", "make/s", "made", "making",
+    "take/s/n", "took", "taking", "go/es/ing", "went", "set", "run/s/ning", "ran", "put", "present/s/ed/ing",
+    "support", "approve", "back", "one", "new", "town", "trust", "health", "sector", "partners", "single",
+    "common", "combined", "time", "year", "years", "it", "more", "than",
+))
+_FUNCTION = {"the", "a", "an", "to", "of", "in", "on", "for", "with", "by", "and", "or", "its", "their", "be",
+             "been", "is", "was", "were", "will", "would", "has", "have", "had", "it", "them", "this", "that",
+             "from", "up", "out", "down", "back", "over", "each", "no", "not", "our", "all", "every", "more", "than"}
+_SENTENCE_RX = re.compile(r"[^.!?;\n]+[.!?;]*")
+_TOKEN_RX = re.compile(r"[a-z0-9\u00a3'\u2019-]+")
+_DIGIT = re.compile(r"\d")
+
+
+def _anchor_words(rules=None) -> tuple[set, bool]:
+    """Words of which every rule needs at least one: a sentence without any cannot match.
+
+    For each pattern, the required token whose word list holds the fewest common words is
+    its anchor; the anchors of all patterns together are the set. ``True`` as the second
+    value means some pattern is anchored on a number (then any sentence with a digit or a
+    number word is matched too).
+    """
+    words: set = set()
+    numeric = False
+    for _option, _weight, patterns, _flags in (rules if rules is not None else RULES).values():
+        for pattern in patterns:
+            best = None
+            for tok in pattern:
+                if tok.get("OP") in ("?", "*") or str(tok.get("OP", "")).startswith("{0"):
+                    continue
+                if "LIKE_NUM" in tok:
+                    cand = {"#number"}
+                elif "LOWER" in tok:
+                    value = tok["LOWER"]
+                    cand = set(value["IN"]) if isinstance(value, dict) else {value}
+                else:
+                    continue
+                key = (sum(10 if w in _FUNCTION else 1 for w in cand & COMMON), "#number" in cand, len(cand))
+                if best is None or key < best[0]:
+                    best = (key, cand)
+            if best is not None:
+                if "#number" in best[1]:
+                    numeric = True
+                words |= best[1] - {"#number"}
+    return words, numeric
+
+
 class PhraseRules:
     """Match the phrase-level rules in texts (spaCy blank English tokenizer + Matcher).
 
@@ -480,10 +539,17 @@ class PhraseRules:
         from spacy.matcher import Matcher
 
         self.nlp = _nlp()
-        self.matcher = Matcher(self.nlp.vocab)
+        self.anchors, self.numeric = _anchor_words()
+        # One matcher per rule, run only on the sentences that hold one of its anchor words:
+        # spaCy tests every set predicate of a matcher on every token, so small matchers run
+        # on few sentences cost far less than one large matcher on all of them.
+        self.matchers = []
         self.meta = {}
         for name, (option, weight, patterns, flags) in RULES.items():
-            self.matcher.add(name, patterns, greedy="LONGEST")
+            matcher = Matcher(self.nlp.vocab)
+            matcher.add(name, patterns, greedy="LONGEST")
+            anchors, _ = _anchor_words({name: RULES[name]})
+            self.matchers.append((anchors, matcher))
             self.meta[self.nlp.vocab.strings[name]] = (name, option, weight, flags)
 
     @property
@@ -494,15 +560,33 @@ class PhraseRules:
         return self.find_many([text], [offset])[0]
 
     def find_many(self, texts, offsets=None) -> list[list[RuleHit]]:
-        """Rule hits for each text (positions plus the matching offset)."""
+        """Rule hits for each text (positions plus the matching offset).
+
+        Rules never cross a sentence, so only the sentences holding one of the rules' anchor
+        words (see :func:`_anchor_words`) are tokenized and matched: the others cannot match.
+        """
         offsets = offsets if offsets is not None else [0] * len(texts)
-        out = []
-        for doc, off in zip(self.nlp.tokenizer.pipe(texts, batch_size=256), offsets, strict=True):
-            out.append(self._hits(doc, off))
+        owner, pieces, starts = [], [], []
+        for k, (text, off) in enumerate(zip(texts, offsets, strict=True)):
+            for m in _SENTENCE_RX.finditer(text):
+                sentence = m.group()
+                low = sentence.lower()
+                words = set(_TOKEN_RX.findall(low))
+                if words & self.anchors or (self.numeric and (_DIGIT.search(sentence) or words & _NUMBER_WORDS)):
+                    owner.append(k)
+                    pieces.append(sentence)
+                    starts.append(off + m.start())
+        out: list[list[RuleHit]] = [[] for _ in texts]
+        for doc, k, start in zip(self.nlp.tokenizer.pipe(pieces, batch_size=256), owner, starts, strict=True):
+            words = {t.lower_ for t in doc}
+            matches = []
+            for anchors, matcher in self.matchers:
+                if words & anchors:
+                    matches += matcher(doc)
+            out[k].extend(self._hits(doc, start, matches))
         return out
 
-    def _hits(self, doc, offset: int) -> list[RuleHit]:
-        matches = self.matcher(doc)
+    def _hits(self, doc, offset: int, matches) -> list[RuleHit]:
         if not matches:
             return []
         lower = [t.lower_ for t in doc]
