@@ -272,14 +272,16 @@ def test_code_command(tmp_path, capsys):
     (docs / "empty.txt").write_bytes(b"")
     (docs / "fake.txt").write_bytes(b"\x00\x01binary")
     out = tmp_path / "out" / "codes.csv"
-    # Unreadable documents are bad input (exit 2); the readable one is still coded and written.
-    assert main(["code", str(docs), "--out", str(out)]) == 2
+    # Two documents cannot be read: the other is still coded and written, and the exit code is 2.
+    assert main(["code", str(docs), "--out", str(out), "--model", "dictionary"]) == 2
     err = capsys.readouterr().err
     assert "2 document(s) not coded" in err and "empty.txt" in err and "binary content" in err
     codes = pd.read_csv(out)
     assert codes["document_id"].tolist() == ["minutes"]
     assert codes.loc[0, "fight"] == 0.5 and codes.loc[0, "primary"] == "fight"
-    assert main(["code", str(docs), "--out", str(out), "--by", "paragraph", "--force"]) == 2
+    assert main(["code", str(docs), "--out", str(out), "--by", "paragraph", "--force", "--model", "dictionary"]) == 2
+    assert pd.read_csv(out)["primary"].tolist() == ["fight", "collaborate"]
+    assert main(["code", str(docs), "--out", str(out), "--by", "paragraph", "--force"]) == 2  # the default coder
     assert pd.read_csv(out)["primary"].tolist() == ["fight", "collaborate"]
 
 

@@ -1,0 +1,341 @@
+"""The rule coder, the learned coder and their combination, on passages.
+
+- :class:`RuleCoder` reads a passage with the phrase-level rules
+  (:mod:`analysis.coder.rules`) and the codebook's weighted phrases
+  (:class:`analysis.coding.DictionaryCoder`). A codebook phrase inside the span of a phrase
+  rule is dropped: "leave the shared audit partnership" is one exit cue, not an exit word plus
+  an adapt phrase ("shared ...") plus a partnership word.
+- :class:`LearnedCoder` is a scikit-learn estimator: word n-grams, character n-grams and the
+  rule coder's scores as features, a class-balanced logistic regression, probabilities
+  calibrated by cross-validation (sigmoid). Its classes are the options and ``none``.
+- :func:`combine` blends the two: ``w * model + (1 - w) * rules``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from analysis.coder.rules import PhraseRules
+
+__all__ = ["Analysis", "RuleCoder", "LearnedCoder", "combine", "rule_probabilities", "NONE",
+           "RULE_BOOST", "COMBINE_WEIGHT"]
+
+NONE = "none"
+# A phrase rule's weight counts this many times a codebook phrase's weight: it reads an
+# action and its object, so it outranks the single words around it. Chosen on the
+# training half (see docs/coding.md).
+RULE_BOOST = 2.0
+# Weight of the learned model in the combined coder (the rest goes to the rules); chosen
+# by cross-validation on the training half.
+COMBINE_WEIGHT = 0.7
+
+_WORD = re.compile(r"[a-z0-9£'\u2019-]+")
+
+
+@dataclass
+class Analysis:
+    """What the rule coder found in one passage."""
+
+    rule_hits: list = field(default_factory=list)
+    dict_hits: list = field(default_factory=list)
+    totals: dict = field(default_factory=dict)  # option -> counted weight
+
+    def counted(self):
+        return [h for h in self.rule_hits if h.status == "counted"], [h for h in self.dict_hits
+                                                                      if h.status == "counted" and h.code]
+
+
+@functools.lru_cache(maxsize=4)
+def _rules() -> PhraseRules:
+    return PhraseRules()
+
+
+@functools.lru_cache(maxsize=4)
+def _dictionary(codebook_key):
+    from analysis.coding import DictionaryCoder
+
+    return DictionaryCoder(codebook_key)
+
+
+class RuleCoder:
+    """Phrase-level rules plus the codebook's phrases, on passages.
+
+    Parameters
+    ----------
+    codebook : path-like or None
+        A codebook for the word-level phrases (``None``: the shipped one).
+
+    Examples
+    --------
+    >>> coder = RuleCoder()
+    >>> coder.predict(["Cabinet agreed to give notice to leave the shared audit partnership.",
+    ...                "The council did not leave the partnership.",
+    ...                "The minutes were agreed as a correct record."])
+    ['exit', 'none', 'none']
+    """
+
+    def __init__(self, codebook=None):
+        self.codebook = codebook
+        key = None if codebook is None else str(codebook)
+        self.dictionary = _dictionary(key)
+        self.rules = _rules()
+        self.options = tuple(self.dictionary.codes)
+
+    def analyse(self, texts, offsets=None) -> list[Analysis]:
+        texts = ["" if not isinstance(t, str) else t for t in texts]
+        offsets = list(offsets) if offsets is not None else [0] * len(texts)
+        rule_hits = self.rules.find_many(texts, offsets)
+        out = []
+        for text, off, rhits in zip(texts, offsets, rule_hits, strict=True):
+            from analysis.coding import _find
+
+            dhits = _find(self.dictionary._compiled, text, offset=off)
+            if rhits:
+                spans = [(h.start, h.end) for h in rhits]
+                dhits = [h for h in dhits if not any(s < h.end and h.start < e for s, e in spans)]
+            totals = dict.fromkeys(self.options, 0.0)
+            for h in rhits:
+                if h.status == "counted" and h.option in totals:
+                    totals[h.option] += h.weight * RULE_BOOST
+            for h in dhits:
+                if h.status == "counted" and h.code in totals:
+                    totals[h.code] += h.weight
+            out.append(Analysis(rhits, dhits, totals))
+        return out
+
+    def predict(self, texts) -> list[str]:
+        return [primary(a.totals, self.options) for a in self.analyse(texts)]
+
+
+def primary(totals: dict, options) -> str:
+    """The option with the largest weight; ties go to the earlier option; nothing is ``none``."""
+    best = max(options, key=lambda o: (totals.get(o, 0.0), -options.index(o)))
+    return best if totals.get(best, 0.0) > 0 else NONE
+
+
+def rule_probabilities(analyses, classes) -> np.ndarray:
+    """Rule weights as a distribution over ``classes`` (options and ``none``)."""
+    out = np.zeros((len(analyses), len(classes)))
+    index = {c: i for i, c in enumerate(classes)}
+    for r, a in enumerate(analyses):
+        total = sum(a.totals.values())
+        if total <= 0:
+            out[r, index[NONE]] = 1.0
+        else:
+            for o, v in a.totals.items():
+                if o in index:
+                    out[r, index[o]] = v / total
+    return out
+
+
+def combine(p_model: np.ndarray, p_rules: np.ndarray, weight: float = COMBINE_WEIGHT) -> np.ndarray:
+    """``weight * p_model + (1 - weight) * p_rules`` (rows sum to 1)."""
+    return weight * p_model + (1.0 - weight) * p_rules
+
+
+# ------------------------------------------------------------------------- features
+
+
+@functools.lru_cache(maxsize=200_000)
+def _word_char_ngrams(word: str) -> tuple:
+    padded = f" {word} "
+    return tuple(padded[i : i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1))
+
+
+def char_ngrams(text: str) -> list:
+    """Character 3- to 5-grams inside words (as ``char_wb``), cached per word: fast on long texts."""
+    grams: list = []
+    for word in _WORD.findall(text.lower()):
+        grams.extend(_word_char_ngrams(word))
+    return grams
+
+
+def _rule_feature_names(options) -> list[str]:
+    names = []
+    for o in options:
+        names += [f"rules:{o}", f"codebook:{o}", f"share:{o}", f"negated:{o}", f"set aside:{o}"]
+    return [*names, "cues:total", "cues:none"]
+
+
+def rule_features(analyses, options) -> np.ndarray:
+    """One row per passage: the rule coder's evidence as numbers (see :func:`_rule_feature_names`)."""
+    rows = np.zeros((len(analyses), 5 * len(options) + 2))
+    for r, a in enumerate(analyses):
+        total = sum(a.totals.values())
+        for k, o in enumerate(options):
+            rw = sum(h.weight for h in a.rule_hits if h.status == "counted" and h.option == o)
+            dw = sum(h.weight for h in a.dict_hits if h.status == "counted" and h.code == o)
+            neg = sum(1 for h in a.rule_hits if h.status == "negated" and h.option == o)
+            aside = sum(1 for h in a.rule_hits if h.status in ("opposed", "hypothetical") and h.option == o)
+            aside += sum(1 for h in a.dict_hits if h.status in ("negated", "opposed") and h.code == o)
+            rows[r, 5 * k : 5 * k + 5] = [np.log1p(rw), np.log1p(dw), a.totals[o] / total if total else 0.0,
+                                          min(neg, 2), min(aside, 2)]
+        rows[r, -2] = np.log1p(total)
+        rows[r, -1] = 1.0 if total <= 0 else 0.0
+    return rows
+
+
+class _RuleFeatures:
+    """A scikit-learn transformer: texts -> the rule coder's features (built lazily; not pickled)."""
+
+    def __init__(self, codebook=None, scale: float = 1.0):
+        self.codebook = codebook
+        self.scale = scale
+
+    def get_params(self, deep=True):
+        return {"codebook": self.codebook, "scale": self.scale}
+
+    def set_params(self, **params):
+        for k, v in params.items():
+            setattr(self, k, v)
+        return self
+
+    def fit(self, X, y=None):
+        coder = RuleCoder(self.codebook)
+        self.options_ = coder.options
+        return self
+
+    def transform(self, X):
+        from scipy import sparse
+
+        coder = RuleCoder(self.codebook)
+        analyses = X.analyses if isinstance(X, _Passages) else coder.analyse(list(X))
+        return sparse.csr_matrix(rule_features(analyses, self.options_) * self.scale)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(_rule_feature_names(self.options_), dtype=object)
+
+
+class _Passages(list):
+    """A list of texts that carries their rule analyses, so that they are computed once."""
+
+    def __init__(self, texts, analyses):
+        super().__init__(texts)
+        self.analyses = analyses
+
+
+def _one_thread():
+    """Run BLAS on one thread: on these small problems extra threads only contend (on a
+    busy 2-core machine a fit was 14 times slower with them)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
+def _learned_class():
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class LearnedCoder(ClassifierMixin, BaseEstimator):
+        """Word and character n-grams plus rule features; calibrated logistic regression.
+
+        Parameters
+        ----------
+        C : float
+            Inverse regularisation of the logistic regression.
+        rule_scale : float
+            Multiplier of the rule features against the n-gram features (each n-gram block
+            is unit-length per passage).
+        calibration_folds : int
+            Folds of the sigmoid calibration (:class:`~sklearn.calibration.CalibratedClassifierCV`).
+        random_state : int
+            Seeds the calibration folds.
+        codebook : path-like or None
+            The codebook used by the rule features.
+        """
+
+        def __init__(self, *, C=8.0, rule_scale=1.0, calibration_folds=5, random_state=0, codebook=None):
+            self.C = C
+            self.rule_scale = rule_scale
+            self.calibration_folds = calibration_folds
+            self.random_state = random_state
+            self.codebook = codebook
+
+        def _features(self):
+            from sklearn.feature_extraction.text import TfidfVectorizer
+            from sklearn.pipeline import FeatureUnion
+
+            return FeatureUnion([
+                ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
+                                          strip_accents="unicode", token_pattern=r"(?u)\b\w[\w'-]*\b")),
+                ("chars", TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2)),
+                ("rules", _RuleFeatures(self.codebook, self.rule_scale)),
+            ])
+
+        def fit(self, X, y):
+
+            X = self._passages(X)
+            y = np.asarray(list(y), dtype=object)
+            with _one_thread():
+                return self._fit(X, y)
+
+        def _fit(self, X, y):
+            from sklearn.base import clone
+            from sklearn.calibration import CalibratedClassifierCV
+            from sklearn.linear_model import LogisticRegression
+            from sklearn.model_selection import StratifiedKFold
+            from sklearn.pipeline import Pipeline
+
+            folds = StratifiedKFold(self.calibration_folds, shuffle=True, random_state=self.random_state)
+            base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=1000, tol=1e-3)
+            self.pipeline_ = Pipeline([
+                ("features", self._features()),
+                ("model", CalibratedClassifierCV(base, method="sigmoid", cv=folds)),
+            ])
+            self.pipeline_.fit(X, y)
+            self.classes_ = self.pipeline_.classes_
+            # A single logistic regression on all the data, for explanations (linear weights).
+            feats = self.pipeline_.named_steps["features"]
+            self.explainer_ = clone(base).fit(feats.transform(X), y)
+            return self
+
+        def _passages(self, X):
+            if isinstance(X, _Passages):
+                return X
+            texts = ["" if not isinstance(t, str) else t for t in X]
+            return _Passages(texts, RuleCoder(self.codebook).analyse(texts))
+
+        def predict_proba(self, X):
+            with _one_thread():
+                return self.pipeline_.predict_proba(self._passages(X))
+
+        def predict(self, X):
+            return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+        def explain(self, X, classes, top: int = 4) -> list[list[tuple[str, float]]]:
+            """For each passage, the features that push most towards its class in ``classes``."""
+            feats = self.pipeline_.named_steps["features"]
+            matrix = feats.transform(self._passages(X)).tocsr()
+            names = feats.get_feature_names_out()
+            coef = self.explainer_.coef_
+            index = {c: i for i, c in enumerate(self.explainer_.classes_)}
+            out = []
+            for r, cls in enumerate(classes):
+                row = matrix.getrow(r)
+                if cls not in index or row.nnz == 0:
+                    out.append([])
+                    continue
+                contrib = row.data * coef[index[cls], row.indices]
+                order = np.argsort(-contrib, kind="stable")[:top]
+                out.append([(_clean_name(names[row.indices[j]]), float(contrib[j])) for j in order
+                            if contrib[j] > 0])
+            return out
+
+    LearnedCoder.__module__ = __name__
+    LearnedCoder.__qualname__ = "LearnedCoder"
+    return LearnedCoder
+
+
+def _clean_name(name: str) -> str:
+    block, _, term = name.partition("__")
+    if block == "chars":
+        return f'chars "{term.strip()}"'
+    if block == "words":
+        return f'"{term}"'
+    return term
+
+
+LearnedCoder = _learned_class()

@@ -1,0 +1,628 @@
+"""Phrase-level rules: what happens to a partnership, a service or a plan.
+
+The dictionary coder (:mod:`analysis.coding`) counts words. These rules read a little
+further: a cue is an *action applied to an object* ("give notice to leave + the shared
+audit partnership", "services return + to each authority", "voted + to reject the deal"),
+matched on the tokens of spaCy's blank English pipeline (its tokenizer and rule-based
+:class:`~spacy.matcher.Matcher`; no statistical model is downloaded or needed).
+
+Each match is then checked within its own clause (the words since the last comma, semicolon,
+full stop or "but"/"however"/"instead"...):
+
+- **negated** when a negation comes shortly before it ("did not leave the partnership",
+  "rather than closing the museum"): shown, not counted;
+- **opposed** when a verb of opposition comes before it ("battling to stop the county from
+  withdrawing school transport"): shown, not counted (the opposition is a fight cue itself);
+- **hypothetical** when the clause is a question, a condition or a rumour ("asked whether it
+  would leave the partnership", "despite rumours"): shown, not counted.
+
+A few rules are written so that the negation is part of the cue: "decided not to renew the
+joint post" and "will not continue with the shared service" are exit.
+
+:class:`PhraseRules` returns :class:`RuleHit` tuples with character positions; the
+:mod:`analysis.coder` package turns them into scores, model features and explanations.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import NamedTuple
+
+__all__ = ["PhraseRules", "RuleHit", "RULES"]
+
+
+class RuleHit(NamedTuple):
+    option: str
+    weight: float
+    rule: str
+    start: int  # character positions in the text given
+    end: int
+    text: str
+    status: str  # counted, negated, opposed, hypothetical
+    note: str = ""
+
+
+def _forms(*stems: str) -> list[str]:
+    """Word forms from ``stem/ending/ending`` shorthand: ``"leav/e/es/ing"`` and plain words."""
+    out: list[str] = []
+    for item in stems:
+        if "/" in item:
+            stem, *ends = item.split("/")
+            out += [stem] + [stem + e for e in ends]  # the bare stem too: "partnership/s"
+        else:
+            out.append(item)
+    return out
+
+
+# ------------------------------------------------------------------------ vocabularies
+
+ARRANGEMENT = _forms(
+    "partnership/s", "arrangement/s", "agreement/s", "membership/s", "consortium", "consortia",
+    "venture/s", "committee/s", "post/s", "team/s", "unit/s", "service/s", "company", "companies",
+    "alliance/s", "hub/s", "scheme/s", "contract/s", "collaboration/s", "compact/s", "authority",
+    "authorities", "board/s", "centre/s", "center/s", "sla", "deal/s", "body", "bodies",
+    "trust/s", "function/s", "network/s", "forum/s", "mou", "protocol/s", "secondment/s",
+)
+EXIT_VERB = _forms(
+    "leav/e/es/ing", "left", "quit/s/ting", "exit/s/ed/ing", "withdr/aw/aws/awing/ew/awn",
+    "dissolv/e/es/ed/ing", "terminat/e/es/ed/ing", "disband/s/ed/ing", "unpick/s/ed/ing",
+    "unwind/s/ing", "unwound", "dismantl/e/es/ed/ing", "abandon/s/ed/ing", "scrap/s/ped/ping",
+    "end/s/ed/ing", "axe/s/d", "axing", "ditch/es/ed/ing", "sever/s/ed/ing", "unravel/s/led/ling",
+)
+WIND = _forms("wind/s/ing", "wound")
+PULL = _forms("pull/s/ed/ing")
+BREAK = _forms("break/s/ing", "broke", "broken")
+STEP = _forms("step/s/ped/ping", "walk/s/ed/ing", "move/s/d", "moving", "pull/s/ed/ing")
+GIVE = _forms("giv/e/es/en/ing", "gave", "serv/e/es/ed/ing", "issu/e/es/ed/ing")
+RENEW = _forms("renew/ing/al", "continu/e/ing", "extend/ing", "re-join", "rejoin/ing", "recommission")
+NOT = ["not", "n't", "never", "against"]
+PASSIVE_END = _forms(
+    "dissolved", "terminated", "disbanded", "unpicked", "dismantled", "abandoned", "scrapped",
+    "ended", "axed", "ditched", "unwound", "wound", "broken", "end", "cease", "ceased", "ceases",
+    "close", "closed", "collapse", "collapsed", "collapses", "fold", "folded", "lapse", "lapsed",
+)
+EACH_BODY = _forms("council/s", "authority", "authorities", "borough/s", "district/s", "partner/s",
+                   "county", "counties", "organisation/s", "party", "parties")
+RETURN = _forms("return/s/ed/ing", "revert/s/ed/ing", "transfer/s/red/ring", "go/es/ing", "went",
+                "pass/es/ed/ing", "mov/e/es/ed/ing", "com/e/es/ing", "came")
+BRING = _forms("bring/s/ing", "brought", "tak/e/es/en/ing", "took", "return/s/ed/ing",
+               "insourc/e/ed/ing", "mov/e/es/ed/ing")
+HAND = _forms("hand/s/ed/ing", "transfer/s/red/ring", "pass/es/ed/ing", "gift/s/ed/ing",
+              "lease/s/d", "leasing", "sell/s/ing", "sold", "devolv/e/es/ed/ing", "offload/s/ed/ing")
+COMMUNITY = _forms(
+    "volunteer/s", "parish/es", "town", "charity", "charities", "trust/s", "community", "communities",
+    "groups", "group", "associations", "association", "friends", "residents", "cic", "club/s",
+    "society", "societies", "church/es", "mutual/s", "social",
+)
+TAKE_OVER = _forms("tak/e/es/en/ing", "took")
+CLOSE = _forms("clos/e/es/ed/ing/ure/ures", "shut/s/ting", "scrap/s/ped/ping", "axe/s/d", "axing",
+               "discontinu/e/es/ed/ing", "decommission/s/ed/ing", "ceas/e/es/ed/ing", "stop/s/ped/ping",
+               "end/s/ed/ing", "abolish/es/ed/ing", "withdr/aw/aws/awing/ew/awn")
+WHOLLY = _forms("entirely", "altogether", "completely", "outright", "totally", "wholly", "permanently",
+                "fully", "for good")
+PROVIDE = _forms("provid/e/es/ed/ing", "run/s/ning", "ran", "fund/s/ed/ing", "operat/e/es/ed/ing",
+                 "offer/s/ed/ing", "maintain/s/ed/ing", "staff/s/ed/ing", "deliver/s/ed/ing",
+                 "commission/s/ed/ing", "manag/e/es/ed/ing", "support/s/ed/ing", "employ/s/ed/ing",
+                 "afford", "pay", "contribut/e/es/ed/ing", "look", "cut", "print/s/ed/ing", "subsidis/e/es/ed/ing")
+VOTE = _forms("vot/e/es/ed/ing")
+REJECT = _forms("reject/s/ed/ing", "overturn/s/ed/ing", "block/s/ed/ing", "veto/es/ed/ing",
+                "defeat/s/ed/ing", "refus/e/es/ed/ing", "refusal", "spurn/s/ed/ing")
+PLAN = _forms("plan/s", "proposal/s", "deal/s", "merger/s", "bid/s", "scheme/s", "recommendation/s",
+              "offer/s", "business", "case", "arrangement/s", "agreement/s", "terms", "motion/s",
+              "reorganisation", "reorganization", "devolution", "budget/s", "option/s", "model",
+              "mayor", "settlement/s", "strategy", "strategies", "application/s", "cuts", "cut",
+              "closure/s", "changes", "change", "decision/s", "policy", "policies", "combined")
+COLLAPSE = _forms("collaps/e/es/ed/ing", "fell", "fall/s/ing", "fallen", "dead", "off", "shelved",
+                  "scrapped", "abandoned", "sunk", "foundered", "stalled", "withdrawn")
+SIGN = _forms("back", "sign/s/ed/ing", "accept/s/ed/ing", "agree/s/d/ing", "support", "endorse",
+              "implement", "join", "enter", "approve", "take", "set", "go")
+LEGAL = _forms("judicial", "pre-action", "injunction/s", "solicitor/s", "lawyer/s", "barrister/s",
+               "counsel", "court/s", "tribunal/s", "ombudsman", "litigation", "proceedings")
+WRITE = _forms("writ/e/es/ing/ten", "wrote", "appeal/s/ed/ing", "petition/s/ed/ing", "complain/s/ed/ing",
+               "lobby", "lobbies", "lobbied", "lobbying", "press/es/ed/ing", "urg/e/es/ed/ing",
+               "demand/s/ed/ing", "call/s/ed/ing", "ask/s/ed/ing")
+TARGET = _forms("minister/s", "secretary", "chancellor", "treasury", "government", "whitehall",
+                "department", "dfe", "dluhc", "mhclg", "mps", "mp", "prime", "regulator", "commission",
+                "inspectorate", "parliament", "home")
+COMMERCIAL = _forms("commercial", "commercially", "commercialism", "commercialisation", "commercialization",
+                    "entrepreneurial", "traded", "trading", "investment", "yield", "dividend/s", "rental")
+INCOME = _forms("income/s", "revenue/s", "return/s", "surplus/es", "profit/s", "yield/s", "rent/s", "dividend/s")
+TARGETWORD = _forms("target/s", "stream/s", "strategy", "strategies", "portfolio/s", "fund/s",
+                    "company", "companies", "arm", "approach", "culture", "generation", "growth", "plan/s")
+SHARE = _forms("cost-sharing", "shar/e/es/ed/ing", "joint", "jointly", "together", "combined", "single",
+               "merg/e/es/ed/ing", "common")
+MONEY = _forms("cost-sharing", "cost-saving", "money-saving", "sav/e/es/ed/ing/ings", "cost/s", "cheaper", "economies", "efficienc/y/ies", "efficient",
+               "£", "reduc/e/es/ed/ing")
+WITH_WHOM = _forms(
+    "residents", "users", "carers", "patients", "families", "parents", "tenants", "people", "communities",
+    "community", "charities", "charity", "nhs", "health", "police", "gps", "schools", "partners",
+    "businesses", "employers", "colleges", "universities", "university", "traders", "farmers",
+    "landowners", "churches", "volunteers", "voluntary", "clubs", "the", "local", "young", "older",
+    "service", "staff", "sector", "icb", "groups",
+)
+DESIGN = _forms("design/s/ed/ing", "co-design/s/ed/ing", "codesign/ed", "plan/s/ned/ning", "develop/s/ed/ing",
+                "draw/s/n/ing", "drew", "shap/e/es/ed/ing", "produc/e/es/ed/ing", "run/s/ning", "ran",
+                "deliver/s/ed/ing", "decid/e/es/ed/ing", "agree/s/d/ing", "creat/e/es/ed/ing", "build/s/ing",
+                "built", "fund/s/ed/ing", "co-fund/s/ed/ing", "commission/s/ed/ing", "work/s/ed/ing",
+                "prepar/e/es/ed/ing", "choose", "chose", "chosen", "choosing", "spend", "spent", "solve")
+PARTIAL = _forms("remain/s/ed/ing", "stay/s/ed/ing", "kept", "keep/s/ing", "continu/e/es/ed/ing")
+
+NEGATORS = {"not", "n't", "never", "no", "without", "nor", "neither", "against", "instead"}
+NEG_PHRASES = [("rather", "than"), ("instead", "of"), ("refus",), ("declin",), ("ruled", "out"),
+               ("rule", "out"), ("avoid",), ("unwilling",), ("resisted",), ("despite",)]
+NEG_EXCEPT = {("not", "only"), ("not", "just"), ("no", "longer"), ("no", "one"), ("not", "least")}
+OPPOSERS = _forms("oppos/e/es/ed/ing/ition", "against", "resist/s/ed/ing", "challeng/e/es/ed/ing",
+                  "fight/s/ing", "fought", "battl/e/es/ed/ing", "protest/s/ed/ing", "object/s/ed/ing",
+                  "objection", "revers/e/es/ed/ing", "halt/s/ed/ing", "condemn/s/ed/ing", "prevent/s/ed/ing",
+                  "campaign/s/ed/ing")
+STOPPERS = {"stop", "stopping", "block", "blocking"}  # "to stop X" is opposition, "will stop X" is not
+HEDGES = _forms("whether", "if", "rumour/s", "rumor/s", "alleg/e/es/ed/ing", "claim/s/ed/ing",
+                "could", "might", "wish", "options", "possibility", "speculation")
+CLAUSE_WORDS = {"but", "however", "instead", "whereas", "although", "though", "while", "yet", "despite",
+                "after", "because", "since", "which", "who", "so", "then", "meaning"}
+CLAUSE_PUNCT = {",", ";", ":", ".", "!", "?", "(", ")", "\u2013", "\u2014", "-", '"', "\u201c", "\u201d"}
+
+_COUNTS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+           *[str(i) for i in range(1, 50)]]
+_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                 "twelve", "twenty", "hundred", "thousand", "million"}
+ANY = {"IS_PUNCT": False, "OP": "{0,5}"}
+GAP3 = {"IS_PUNCT": False, "OP": "{0,3}"}
+GAP8 = {"IS_PUNCT": False, "OP": "{0,8}"}
+
+
+def _in(words) -> dict:
+    return {"LOWER": {"IN": list(words)}}
+
+
+def _opt(words) -> dict:
+    return {"LOWER": {"IN": list(words)}, "OP": "?"}
+
+
+def _w(word: str) -> dict:
+    return {"LOWER": word}
+
+
+# ------------------------------------------------------------------------------- rules
+# Each rule: name -> (option, weight, patterns, flags). flags: "own_negation" means the
+# negation is part of the pattern, so the clause check for negation is skipped.
+
+RULES: dict[str, tuple] = {
+    # exit: ending or leaving an arrangement
+    "exit: leave/end + arrangement": ("exit", 3.0, [
+        [_in(EXIT_VERB), _opt(["from", "of", "out", "up", "its", "their", "the"]), ANY, _in(ARRANGEMENT)],
+        [_in(WIND), _in(["up", "down"]), ANY, _in(ARRANGEMENT)],
+        [_in(PULL), _in(["out", "the"]), _opt(["plug", "of"]), ANY, _in(ARRANGEMENT)],
+        [_in(BREAK), _in(["up", "away"]), _opt(["from", "the", "its"]), ANY, _in(ARRANGEMENT)],
+        [_in(STEP), _in(["away", "out"]), _w("from"), ANY, _in(ARRANGEMENT)],
+        [_in(["opt", "opts", "opted", "opting"]), _w("out"), _w("of"), ANY, _in(ARRANGEMENT)],
+        [_in(GIVE), _w("notice"), GAP8, _in(ARRANGEMENT)],
+        [_in(GIVE), _opt(["formal", "the", "its", "required", "twelve", "months", "months'", "'", "six"]),
+         _opt(["formal", "months", "months'", "'", "notice"]), _w("notice")],
+        [_w("notice"), _w("has"), _w("been"), _in(["served", "given"])],
+        [_in(["notice", "intention"]), _w("to"), _in(["leave", "withdraw", "quit", "exit", "terminate", "end"])],
+    ], ()),
+    "exit: arrangement + ended": ("exit", 3.0, [
+        [_in(ARRANGEMENT), GAP3, _in(["is", "are", "was", "were", "be", "been", "being", "has", "have", "will",
+                                      "to", "would", "had"]),
+         _opt(["be", "being", "been", "to"]), _opt(["formally", "quietly", "finally", "now", "simply"]),
+         _in(PASSIVE_END)],
+        [_in(ARRANGEMENT), _in(PASSIVE_END)],
+        [_in(ARRANGEMENT), GAP3, _in(["being", "be", "been", "is", "was"]), _in(WIND + PULL + BREAK),
+         _in(["up", "down", "apart"])],
+    ], ()),
+    "exit: not renewed": ("exit", 3.0, [
+        [_in(NOT), _opt(["to", "be"]), _in(RENEW)],
+        [_w("no"), _in(["plans", "plan", "intention"]), _w("to"), _in(RENEW)],
+        [_in(["decided", "decide", "decides", "agreed", "resolved", "chose"]), _w("against"), _in(RENEW)],
+        [_in(["non-renewal", "nonrenewal"])],
+        [_w("not"), _w("be"), _in(["renewing", "continuing", "renewed", "continued", "extended"])],
+        [_w("funding"), _w("was"), _w("not"), _w("renewed")],
+    ], ("own_negation",)),
+    "exit: services return to each body": ("exit", 3.0, [
+        [_in(RETURN), _opt(["back"]), _w("to"), _in(["each", "the", "their", "its"]), _opt(["four", "three", "two",
+         "five", "founding", "original", "individual", "partner", "separate", "respective"]), _opt(["founding",
+         "original", "partner"]), _in(EACH_BODY + ["employers", "employer"])],
+        [_in(BRING + RETURN + ["back"]), ANY, _opt(["back"]), _w("in"), _opt(["-"]), _w("house")],
+        [_in(BRING + RETURN + ["back"]), ANY, _opt(["back"]), _w("in-house")],
+        [_w("back"), _w("in"), _opt(["-"]), _w("house")],
+        [_w("back"), _w("under"), _in(["direct", "its", "council", "our"]), _opt(["own"]), _w("control")],
+        [_w("each"), _opt(["council", "authority", "borough", "district", "partner", "will"]), GAP8, _w("own")],
+        [_in(["stand", "stands", "standing", "stood", "go", "goes", "going", "went"]), _opt(["it"]), _w("alone")],
+        [_in(["go", "goes", "going", "went", "gone"]), _w("their"), _w("separate"), _w("ways")],
+        [_in(["separate", "separately"]), _opt(["the", "two", "three", "their"]), _opt(["councils", "councils'"]),
+         _opt(["'"]), _opt(["legal", "planning", "teams"]), _opt(["teams", "team", "services"])],
+        [_in(["recruit", "appoint", "appointing", "re-establish", "re-establishing", "reestablish", "resume",
+              "resuming", "set", "setting", "prepare", "manage", "run", "runs", "provide"]),
+         GAP3, _in(["its", "their"]), _w("own")],
+        [_w("on"), _in(["its", "their", "our"]), _w("own"), _in([".", ",", ";", "again", "instead", "from"])],
+        [_in(["split", "splitting"]), _w("the"), _opt(["shared", "joint"]), _in(ARRANGEMENT)],
+    ], ()),
+    "exit: handed to the community": ("exit", 3.0, [
+        [_in(HAND), GAP8, _w("to"), GAP3, _in(COMMUNITY)],
+        [_in(TAKE_OVER), _w("over"), _w("by"), GAP3, _in(COMMUNITY)],
+        [_in(["run", "ran", "managed", "staffed", "operated", "maintained"]), _opt(["entirely", "wholly", "solely"]),
+         _w("by"), GAP3, _in(["volunteers", "volunteer", "residents", "community", "parish", "friends", "charity", "trust"])],
+        [_in(["volunteer-run", "community-run", "community-led"])],
+        [_in(["asset", "assets"]), _in(["transfer", "transfers", "transferred"])],
+        [_in(COMMUNITY), GAP3, _in(["took", "take", "takes", "taken", "taking"]), _opt(["them", "it", "on"]),
+         _w("over")],
+        [_w("will"), _w("pass"), _w("to"), GAP3, _in(COMMUNITY)],
+        [_in(["divest", "divests", "divested", "divestment"])],
+        [_in(["stepping", "step", "steps", "stepped"]), _w("back"), _w("from")],
+    ], ()),
+    "exit: no longer provides": ("exit", 3.0, [
+        [_w("no"), _w("longer"), _opt(["be", "able", "to"]), _opt(["to", "able"]), _opt(["afford", "to"]),
+         _opt(["to"]), _in(PROVIDE)],
+        [_in(["stop", "stops", "stopped", "stopping", "cease", "ceases", "ceased", "ceasing"]), _opt(["to"]),
+         _in(PROVIDE)],
+        [_in(CLOSE), ANY, _in(WHOLLY)],
+        [_in(WHOLLY), _in(CLOSE)],
+        [_in(CLOSE), _opt(["down"]), _in(["all", "every", "its", "the", "their"]), GAP3, _in(["service", "services", "centres", "centers", "clubs", "libraries", "homes",
+         "home", "offices", "scheme", "team", "unit", "department", "facility", "facilities", "provision",
+         "centre", "center", "stations", "branches", "sites", "funding", "grants", "toilets", "contribution", "contributions",
+         "subsidy", "support"])],
+        [_in(["closing", "closed", "shut", "axed", "scrapped"]), _w("down")],
+        [_w("section"), _w("114")],
+        [_in(["disappeared", "vanished", "gone"]), ANY, _in(["altogether", "entirely", "completely"])],
+        [_w("decommission"), ANY],
+    ], ()),
+    "exit: councils abolished": ("exit", 3.0, [
+        [_in(["abolish", "abolished", "abolishing", "abolition", "replaced", "replace", "replacing", "cease"]),
+         ANY, _in(["unitary", "council", "councils", "authority", "districts", "exist"])],
+        [_w("new"), _opt(["single"]), _w("unitary"), _opt(["council", "authority"])],
+        [_w("single"), _w("unitary")],
+    ], ()),
+    "exit: application withdrawn": ("exit", 3.0, [
+        [_in(["withdraw", "withdrawn", "withdrew", "withdraws", "abandon", "abandoned", "abandons", "dropped",
+              "drop", "drops", "pulled"]), _opt(["its", "their", "the"]), _in(["application", "bid", "request"])],
+    ], ()),
+    # adapt: commercial and cost language, partial reductions
+    "adapt: commercial": ("adapt", 3.0, [
+        [_in(COMMERCIAL), _opt(["property", "waste", "services", "income", "and"]), _in(TARGETWORD + INCOME +
+         ["property", "waste", "business", "businesses", "services", "ventures", "venture", "activities"])],
+        [_in(["income", "revenue"]), _in(["target", "targets", "generation", "stream", "streams", "strategy"])],
+        [_in(["generate", "generates", "generating", "raise", "raising", "raises", "bring", "bringing", "earn",
+              "earning", "produce", "producing"]), GAP3, _in(INCOME + ["money", "cash"])],
+        [_in(["wholly-owned", "arm's-length", "arms-length", "housing", "energy", "trading", "traded"]),
+         _opt(["-"]), _opt(["owned", "length"]), _in(["company", "companies", "arm"])],
+        [_in(["wholly", "arm"]), _opt(["-"]), _in(["owned", "length", "'s"]), GAP3, _in(["company", "companies"])],
+        [_w("entrepreneurial")],
+        [_in(["invest", "invests", "invested", "investing", "buy", "buying", "bought", "purchase", "purchased"]),
+         GAP3, _in(["property", "properties", "retail", "parks", "portfolio", "shopping", "office"])],
+        [_in(["fees", "charges", "charge", "charging"]), _opt(["and"]), _opt(["charges", "for"])],
+        [_in(["sell", "sells", "selling", "sold"]), GAP3, _in(["services", "power", "expertise"]), _w("to")],
+        [_in(["self-sufficient", "self-financing", "self-funding"])],
+    ], ()),
+    "adapt: savings and redesign": ("adapt", 2.0, [
+        [_in(["redesign", "redesigned", "redesigning", "review", "restructure", "restructured", "restructuring",
+              "reshape", "reshaping", "transformation", "streamline", "streamlining", "lean"]), GAP8,
+         _in(["cost", "costs", "saving", "savings", "save", "saves", "cheaper", "spending", "spend", "efficiencies"])],
+        [_in(["save", "saves", "saving", "saved", "savings"]), _opt(["of", "around", "about", "an", "estimated",
+         "more", "than", "up", "to"]), _opt(["£", "around", "about", "than"]), {"LIKE_NUM": True}],
+        [_in(["savings", "efficiency", "efficiencies"]), _opt(["target", "targets", "programme", "programmes",
+         "plan", "plans"])],
+        [_in(["eligibility", "criteria", "hours", "frequency", "assessment"]), GAP8, _opt(["be", "been", "being"]),
+         _in(["tightened", "reduced", "cut", "restricted", "narrowed"])],
+        [_w("economies"), _w("of"), _w("scale")],
+        [_in(["reduc", "reduce", "reduces", "reduced", "reducing", "reduction", "reductions", "cut", "cuts",
+              "cutting", "tighten", "tightened", "tightening", "delete", "deleting", "deleted", "loss"]),
+         {"IS_PUNCT": False, "OP": "{0,4}"}, _in(["hours", "eligibility", "frequency", "posts", "tiers",
+              "costs", "cost", "criteria", "packages", "spend", "spending", "staffing"])],
+        [_in(["vacancy"]), _in(["freeze"])],
+        [_w("voluntary"), _in(["redundancy", "redundancies"])],
+        [_in(HAND + ["contract", "contracted", "contracting"]), GAP8, _w("to"), GAP3,
+         _in(["operator", "provider", "providers", "contractor", "firm", "company", "supplier", "sector"])],
+        [_in(["outsource", "outsourced", "outsourcing", "retender", "retendered", "renegotiate", "renegotiated",
+              "renegotiating"])],
+        [_in(["do", "doing"]), _w("more"), _w("with"), _w("less")],
+        [_in(["live", "living", "lives"]), _w("within"), GAP3, _w("means")],
+    ], ()),
+    "adapt: shared to save": ("adapt", 3.0, [
+        [_in(SHARE), GAP8, _in(MONEY)],
+        [_in(MONEY), GAP8, _in(["shared", "sharing", "share", "joint", "jointly"])],
+    ], ("sentence",)),
+    "adapt: service continues": ("adapt", 2.0, [
+        [_in(PARTIAL), _in(["open", "in", "running", "available"])],
+        [_in(["remain", "remains", "stay", "stays"]), _w("open")],
+        [_in(["service", "services", "it"]), GAP3, _in(["would", "will", "to"]), _w("continue")],
+        [_in(_COUNTS), _w("of"), _in(["its", "the", "their"]), _in(_COUNTS)],
+        [_in(["one", "two", "three", "four", "five", "1", "2", "3", "4", "5"]), _w("days"), _w("a"), _w("week")],
+        [_w("online"), _w("only")],
+        [_w("opening"), _opt(["hours"]), _in(["reduced", "cut", "hours"])],
+    ], ()),
+    "adapt: merger of teams": ("adapt", 3.0, [
+        [_in(["merg", "merge", "merges", "merged", "merging", "merger", "combine", "combined", "combining"]),
+         GAP3, _in(["teams", "team", "departments", "department", "functions", "function", "management",
+                    "offices", "services", "directorates", "posts", "roles"])],
+        [_in(["share", "shares", "shared", "sharing"]), _opt(["a", "one", "the"]), _opt(["single", "joint"]),
+         _in(["chief", "head", "director", "finance", "management", "head", "manager", "team", "back", "legal",
+              "hr", "ict", "it", "payroll", "revenues", "building", "planning", "waste", "fleet"])],
+        [_in(["remain", "remains", "stay"]), _w("separate")],
+        [_w("keeps"), _in(["its", "their"]), _w("own")],
+        [_w("each"), _in(["keeps", "retains", "kept", "retained", "guarded", "guards"])],
+    ], ()),
+    # fight: votes, refusals, collapse, legal, lobbying
+    "fight: voted down": ("fight", 3.0, [
+        [_in(VOTE), _opt(["by", "unanimously", "overwhelmingly"]), GAP3, _in(["against", "down", "to"]),
+         _opt(["reject", "block", "oppose", "scrap", "refuse"])],
+        [_in(VOTE), _w("not"), _w("to")],
+        [_in(REJECT), _opt(["to"]), _opt(SIGN), GAP3, _in(PLAN)],
+        [_in(["threw", "throw", "throws", "thrown", "turned", "turn", "turns"]), _in(["out", "down"])],
+        [_in(["refus", "refuse", "refused", "refuses", "refusing", "refusal", "declined", "decline"]), _w("to")],
+        [_w("not"), _w("be"), _in(["bullied", "forced", "pushed", "railroaded"])],
+    ], ("own_negation",)),
+    "fight: deal collapsed": ("fight", 3.0, [
+        [_in(PLAN + ["talks", "devolution", "authority"]), GAP3, _in(["is", "was", "has", "have", "had", "were"]),
+         _opt(["been", "now"]), _in(COLLAPSE)],
+        [_in(PLAN + ["talks", "authority"]), _in(["collapsed", "collapses", "fell", "foundered", "stalled"])],
+        [_in(["fell", "falls", "fallen", "fall"]), _w("apart")],
+        [_in(["broke", "broken", "breaks"]), _w("down")],
+    ], ()),
+    "fight: legal action": ("fight", 3.0, [
+        [_in(LEGAL)],
+        [_w("legal"), _in(["letter", "letters", "challenge", "challenges", "action", "advice", "case", "proceedings",
+                           "grounds"])],
+        [_in(["go", "going", "take", "taking", "took"]), GAP3, _w("to"), _w("court")],
+        [_in(["issue", "issued", "issuing", "launch", "launched"]), GAP3, _in(["proceedings", "claim"])],
+        [_w("call"), _w("in")],
+        [_in(["refer", "referred", "referral"]), GAP8, _in(["secretary", "minister", "independent"])],
+    ], ()),
+    "fight: lobbying and protest": ("fight", 3.0, [
+        [_in(WRITE), _opt(["to", "on", "upon"]), _opt(["the", "all", "every", "local"]), _opt(["local", "prime"]),
+         _in(TARGET)],
+        [_in(["representations", "representation", "objection", "objections", "petition", "petitions",
+              "lobbying", "lobbied", "protest", "protests", "marched", "campaign", "campaigns",
+              "campaigned", "campaigning", "campaigners", "resist", "resisted", "resisting", "resistance",
+              "defiant", "condemn", "condemned", "condemning", "oppose", "opposed", "opposes", "opposing",
+              "opposition", "challenge", "challenged", "challenging", "challenges", "fight", "fought",
+              "fighting", "battling", "battle", "object", "objects", "objected", "reverse", "reversed",
+              "fairer", "restored", "restore", "reinstated", "united", "demand", "demands", "demanded",
+              "demanding", "contest", "contested", "contesting"])],
+        [_in(["letter", "letters", "case", "evidence", "submission", "response"]), GAP3, _w("to"), _opt(["the"]),
+         _in(TARGET)],
+        [_in(["presented", "present", "presenting", "put", "submitted", "made", "making", "took", "taken"]), GAP8,
+         _w("to"), _opt(["the", "senior"]), _in(TARGET + ["civil", "officials"])],
+        [_in(["make", "made", "making", "press", "pressing", "argue", "argued", "arguing"]), GAP3,
+         _in(["case", "representations", "for"])],
+    ], ()),
+    # collaborate: doing it with others
+    "collaborate: designed with others": ("collaborate", 3.0, [
+        [_in(DESIGN), _opt(["it", "them", "the", "services", "plan", "service", "jointly", "together"]), GAP3,
+         _in(["with", "alongside", "by"]), GAP3, _in(WITH_WHOM)],
+        [_in(["co-design", "co-designed", "co-produced", "co-production", "coproduction", "co-produce",
+              "codesigned", "co-producing", "co-designing", "co-fund", "co-funded", "co-create", "co-created"])],
+        [_in(["together", "jointly", "alongside", "collectively"])],
+        [_in(["pooled", "pooling", "aligned", "integrated", "integrating", "integrate", "multi-agency",
+              "whole-system", "place-based", "joined-up"])],
+        [_in(["equal", "real", "joint", "shared"]), _in(["say", "goals", "goal", "plan", "vision", "commitment",
+              "duty", "priorities", "ownership", "outcomes", "purpose", "ambition", "budget", "board", "team",
+              "director", "record", "action", "strategy", "investment", "work", "working", "approach",
+              "project", "discharge", "problem-solving", "needs", "health"])],
+        [_in(["partnership", "alliance", "coalition", "compact", "network"]), _in(["between", "of", "with"]), GAP8,
+         _in([w for w in WITH_WHOM if w not in ("the", "local", "service", "staff", "people")])],
+        [_in(["formed", "form", "forms", "forming", "set", "created", "launched", "signed"]), _opt(["up"]),
+         _opt(["a", "an", "the"]), _opt(["new"]), _in(["partnership", "alliance", "coalition", "compact"])],
+        [_in(["citizens", "citizens'", "community", "participatory", "residents'"]), _opt(["'"]),
+         _in(["assembly", "jury", "panel", "board", "budgeting", "researchers", "partnership", "foundation",
+              "wealth"])],
+        [_in(["work", "works", "worked", "working", "teamed", "join", "joined", "joining"]), _in(["with",
+              "alongside", "together", "forces", "up"])],
+        [_in(["trust", "trusted"]), _in(["each", "one"])],
+        [_w("give"), _w("something"), _w("up")],
+    ], ()),
+}
+
+
+def _clause_start(doc, i: int) -> int:
+    """Index of the first token of the clause holding token ``i``."""
+    j = i - 1
+    while j >= 0:
+        tok = doc[j]
+        if tok.text in CLAUSE_PUNCT or tok.lower_ in CLAUSE_WORDS:
+            return j + 1
+        j -= 1
+    return 0
+
+
+def _negated(words: list[str]) -> str:
+    """The negation among the clause words before a cue (the last 6), or ''."""
+    words = words[-6:]
+    for k, w in enumerate(words):
+        nxt = words[k + 1] if k + 1 < len(words) else ""
+        if (w, nxt) in NEG_EXCEPT or (w == "no" and nxt == "longer"):
+            continue
+        if w in NEGATORS:
+            return w
+        for phrase in NEG_PHRASES:
+            if w.startswith(phrase[0]) and (len(phrase) == 1 or nxt == phrase[1]):
+                return " ".join(words[k : k + len(phrase)])
+    return ""
+
+
+def _opposed(words: list[str]) -> str:
+    words = words[-6:]
+    for k, w in enumerate(words):
+        if w in OPPOSERS or (w in STOPPERS and k > 0 and words[k - 1] == "to"):
+            return w
+    return ""
+
+
+def _hedged(words: list[str]) -> str:
+    for w in words[-10:]:
+        if w in HEDGES:
+            return w
+    return ""
+
+
+@functools.lru_cache(maxsize=1)
+def _nlp():
+    import spacy
+    from spacy.util import compile_infix_regex
+
+    nlp = spacy.blank("en")
+    # Keep hyphenated words whole ("co-design", "in-house", "multi-agency"): drop the infix
+    # rule that splits at a hyphen between letters.
+    infixes = [p for p in nlp.Defaults.infixes if "-|" not in p and "{h}" not in p and "--" not in p]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
+
+
+# Words too common to decide, on their own, whether a sentence is worth matching.
+COMMON = set(_forms(
+    "the", "a", "an", "to", "of", "in", "on", "for", "with", "by", "and", "or", "its", "their", "be", "been",
+    "is", "was", "were", "will", "would", "has", "have", "had", "it", "them", "this", "that", "from", "up", "out",
+    "down", "back", "over", "each", "no", "not", "our", "all", "every", "council/s", "committee/s", "board/s",
+    "service/s", "team/s", "report/s", "plan/s", "member/s", "officer/s", "meeting/s", "people", "local", "staff",
+    "case", "terms", "change/s", "decision/s", "model", "option/s", "strategy", "strategies", "budget/s",
+    "authority", "authorities", "body", "bodies", "centre/s", "unit/s", "post/s", "function/s", "group/s",
+    "community", "communities", "business", "work/s/ed/ing", "agree/s/d/ing", "make/s", "made", "making",
+    "take/s/n", "took", "taking", "go/es/ing", "went", "set", "run/s/ning", "ran", "put", "present/s/ed/ing",
+    "support", "approve", "back", "one", "new", "town", "trust", "health", "sector", "partners", "single",
+    "common", "combined", "time", "year", "years", "it", "more", "than",
+))
+_FUNCTION = {"the", "a", "an", "to", "of", "in", "on", "for", "with", "by", "and", "or", "its", "their", "be",
+             "been", "is", "was", "were", "will", "would", "has", "have", "had", "it", "them", "this", "that",
+             "from", "up", "out", "down", "back", "over", "each", "no", "not", "our", "all", "every", "more", "than"}
+_SENTENCE_RX = re.compile(r"[^.!?;\n]+[.!?;]*")
+_TOKEN_RX = re.compile(r"[a-z0-9\u00a3'\u2019-]+")
+_DIGIT = re.compile(r"\d")
+
+
+def _anchor_words(rules=None) -> tuple[set, bool]:
+    """Words of which every rule needs at least one: a sentence without any cannot match.
+
+    For each pattern, the required token whose word list holds the fewest common words is
+    its anchor; the anchors of all patterns together are the set. ``True`` as the second
+    value means some pattern is anchored on a number (then any sentence with a digit or a
+    number word is matched too).
+    """
+    words: set = set()
+    numeric = False
+    for _option, _weight, patterns, _flags in (rules if rules is not None else RULES).values():
+        for pattern in patterns:
+            best = None
+            for tok in pattern:
+                if tok.get("OP") in ("?", "*") or str(tok.get("OP", "")).startswith("{0"):
+                    continue
+                if "LIKE_NUM" in tok:
+                    cand = {"#number"}
+                elif "LOWER" in tok:
+                    value = tok["LOWER"]
+                    cand = set(value["IN"]) if isinstance(value, dict) else {value}
+                else:
+                    continue
+                key = (sum(10 if w in _FUNCTION else 1 for w in cand & COMMON), "#number" in cand, len(cand))
+                if best is None or key < best[0]:
+                    best = (key, cand)
+            if best is not None:
+                if "#number" in best[1]:
+                    numeric = True
+                words |= best[1] - {"#number"}
+    return words, numeric
+
+
+class PhraseRules:
+    """Match the phrase-level rules in texts (spaCy blank English tokenizer + Matcher).
+
+    Examples
+    --------
+    >>> rules = PhraseRules()
+    >>> [(h.option, h.text, h.status) for h in rules.find("The council gave notice to leave the shared audit partnership.")]
+    [('exit', 'gave notice to leave the shared audit partnership', 'counted')]
+    >>> [(h.option, h.status) for h in rules.find("The council did not leave the partnership.")]
+    [('exit', 'negated')]
+    """
+
+    def __init__(self):
+        from spacy.matcher import Matcher
+
+        self.nlp = _nlp()
+        self.anchors, self.numeric = _anchor_words()
+        # One matcher per rule, run only on the sentences that hold one of its anchor words:
+        # spaCy tests every set predicate of a matcher on every token, so small matchers run
+        # on few sentences cost far less than one large matcher on all of them.
+        self.matchers = []
+        self.meta = {}
+        for name, (option, weight, patterns, flags) in RULES.items():
+            matcher = Matcher(self.nlp.vocab)
+            matcher.add(name, patterns, greedy="LONGEST")
+            anchors, _ = _anchor_words({name: RULES[name]})
+            self.matchers.append((anchors, matcher))
+            self.meta[self.nlp.vocab.strings[name]] = (name, option, weight, flags)
+
+    @property
+    def names(self) -> list[str]:
+        return list(RULES)
+
+    def find(self, text: str, offset: int = 0) -> list[RuleHit]:
+        return self.find_many([text], [offset])[0]
+
+    def find_many(self, texts, offsets=None) -> list[list[RuleHit]]:
+        """Rule hits for each text (positions plus the matching offset).
+
+        Rules never cross a sentence, so only the sentences holding one of the rules' anchor
+        words (see :func:`_anchor_words`) are tokenized and matched: the others cannot match.
+        """
+        offsets = offsets if offsets is not None else [0] * len(texts)
+        owner, pieces, starts = [], [], []
+        for k, (text, off) in enumerate(zip(texts, offsets, strict=True)):
+            for m in _SENTENCE_RX.finditer(text):
+                sentence = m.group()
+                low = sentence.lower()
+                words = set(_TOKEN_RX.findall(low))
+                if words & self.anchors or (self.numeric and (_DIGIT.search(sentence) or words & _NUMBER_WORDS)):
+                    owner.append(k)
+                    pieces.append(sentence)
+                    starts.append(off + m.start())
+        out: list[list[RuleHit]] = [[] for _ in texts]
+        for doc, k, start in zip(self.nlp.tokenizer.pipe(pieces, batch_size=256), owner, starts, strict=True):
+            words = {t.lower_ for t in doc}
+            matches = []
+            for anchors, matcher in self.matchers:
+                if words & anchors:
+                    matches += matcher(doc)
+            out[k].extend(self._hits(doc, start, matches))
+        return out
+
+    def _hits(self, doc, offset: int, matches) -> list[RuleHit]:
+        if not matches:
+            return []
+        lower = [t.lower_ for t in doc]
+        # One hit per rule and place: the longest; overlapping hits of one rule keep the first.
+        matches.sort(key=lambda m: (m[1], -(m[2] - m[1])))
+        hits = []
+        taken: dict[str, int] = {}
+        for key, s, e in matches:
+            name, option, weight, flags = self.meta[key]
+            if s < taken.get(name, -1):
+                continue
+            taken[name] = e
+            if "sentence" in flags:
+                # co-occurrence rules: one per sentence
+                sent_end = next((k for k in range(e, len(doc)) if doc[k].text in {".", "!", "?", ";"}), len(doc))
+                taken[name] = max(e, sent_end)
+            cstart = _clause_start(doc, s)
+            left = lower[cstart:s]
+            status, note = "counted", ""
+            if "own_negation" not in flags:
+                neg = _negated(left)
+                if neg:
+                    status, note = "negated", f'after "{neg}"'
+            if status == "counted" and option != "fight":
+                opp = _opposed(left)
+                if opp:
+                    status, note = "opposed", f'after "{opp}"'
+            if status == "counted":
+                hedge = _hedged(left)
+                if hedge:
+                    status, note = "hypothetical", f'after "{hedge}"'
+            span = doc[s:e]
+            hits.append(RuleHit(option, weight, name, span.start_char + offset, span.end_char + offset,
+                                span.text, status, note))
+        # A rule inside the span of a longer rule of another option is dropped: "gave notice to
+        # leave the shared legal service" is about leaving, not about sharing.
+        return [h for h in hits if not any(
+            o.option != h.option and o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)
+            for o in hits)]

@@ -1,0 +1,308 @@
+"""The phrase-rule coder, the learned coder, the gold set and the `code` command's new options."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.coder import Coder, load_gold, load_model, save_model, split_passages
+from analysis.coder.rules import PhraseRules
+from analysis.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+SECOND = ROOT / "tests" / "gold" / "second_pass_labels.csv"
+# sha256 of the frozen test half (passage_id, code, text, one line each): any edit to it
+# changes this, and must be declared in docs/coding.md.
+TEST_HALF_SHA256 = "4fe7db0a36b9da55c22fe533358ab8025368b4fbaad181aa58bd85502f92dd00"
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return PhraseRules()
+
+
+@pytest.fixture(scope="module")
+def rule_coder():
+    return Coder("rules")
+
+
+@pytest.fixture(scope="module")
+def combined():
+    return Coder("combined")
+
+
+def _primary(coder, text):
+    return coder.code_passages([text])["primary"].iloc[0]
+
+
+# ------------------------------------------------------------------ phrase rules
+
+
+@pytest.mark.parametrize(("text", "option", "status"), [
+    ("Cabinet agreed to give notice to leave the shared audit partnership.", "exit", "counted"),
+    ("The joint waste partnership will be wound up next year.", "exit", "counted"),
+    ("Collections will return to each authority in April.", "exit", "counted"),
+    ("Members resolved not to renew the joint post.", "exit", "counted"),
+    ("The council did not leave the partnership.", "exit", "negated"),
+    ("Rather than closing all its libraries, the council reduced opening hours.", "exit", "negated"),
+    ("Parents are battling to stop the county from withdrawing from the transport scheme.", "exit", "opposed"),
+    ("Members asked whether the council would leave the partnership.", "exit", "hypothetical"),
+    ("Five village libraries will be handed to volunteer groups.", "exit", "counted"),
+    ("The council set an income target for its trading company.", "adapt", "counted"),
+    ("Councillors voted by 31 to 12 to reject the devolution deal.", "fight", "counted"),
+    ("The authority has sent a pre-action protocol letter to the Department.", "fight", "counted"),
+    ("Residents co-designed the new hub with the council.", "collaborate", "counted"),
+])
+def test_rules_read_the_action_and_its_scope(rules, text, option, status):
+    hits = [h for h in rules.find(text) if h.option == option]
+    assert hits, f"no {option} rule in {text!r}"
+    assert hits[0].status == status
+    h = hits[0]
+    assert text[h.start : h.end] == h.text
+
+
+def test_negation_is_scoped_to_the_clause(rules):
+    # "not" in the first clause does not reach the cue after "but"
+    hits = rules.find("The council did not cut the service gradually, but it left the partnership outright.")
+    exits = [h for h in hits if h.option == "exit"]
+    assert exits and exits[0].status == "counted"
+
+
+def test_hyphenated_words_stay_whole(rules):
+    assert any(h.option == "collaborate" for h in rules.find("a co-designed plan"))
+    assert any(h.option == "exit" for h in rules.find("bring the service back in-house"))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The three councils that set up a joint waste service are to go their separate ways.", "exit"),
+    ("Two districts share a chief executive, saving £800,000 a year; each keeps its own councillors.", "adapt"),
+    ("The merger is off after members refused to back the business case.", "fight"),
+    ("The county and the NHS now hold a pooled budget and plan the service with families.", "collaborate"),
+    ("The minutes of the last meeting were agreed as a correct record.", "none"),
+])
+def test_rule_coder_on_hard_cases(rule_coder, text, expected):
+    assert _primary(rule_coder, text) == expected
+
+
+# ------------------------------------------------------------------ the coders
+
+
+def test_combined_output_columns_scores_and_explanations(combined):
+    out = combined.code_passages(["Cabinet agreed to give notice to leave the shared audit partnership.",
+                                  "The chair welcomed everyone to the meeting."])
+    assert list(out.columns) == ["document_id", "fight", "adapt", "exit", "collaborate", "primary", "evidence",
+                                 "p_none", "certainty", "cues"]
+    first, second = out.iloc[0], out.iloc[1]
+    assert first["primary"] == "exit"
+    assert first[["fight", "adapt", "exit", "collaborate"]].sum() == pytest.approx(1.0, abs=1e-3)
+    assert 0 <= first["certainty"] <= 1 and first["p_none"] < 0.5
+    assert 'exit rule "give notice to leave the shared audit partnership"' in first["cues"]
+    assert "exit(rule 3)" in first["evidence"]
+    assert second["primary"] == "none" and second[["fight", "adapt", "exit", "collaborate"]].sum() == 0
+
+
+def test_documents_are_coded_from_their_passages(combined):
+    text = ("The board met on Tuesday.\n\nThe council gave notice to leave the shared legal service, "
+            "and each authority will run its own team from April.\n\nApologies were received.")
+    texts = pd.DataFrame({"document_id": ["d1", "d2"], "text": [text, "Nothing of note was said."]})
+    out = combined.code(texts)
+    assert out["primary"].tolist() == ["exit", "none"]
+    assert out.loc[0, "exit"] > 0.5
+    # evidence positions point into the document
+    start = text.index("gave notice")
+    assert f"{start}-" in out.loc[0, "evidence"]
+    paras = combined.code(texts, by="paragraph")
+    assert paras["paragraph"].tolist() == [1, 2, 3, 1]
+    assert paras["primary"].tolist() == ["none", "exit", "none", "none"]
+
+
+def test_split_passages_cuts_long_paragraphs():
+    long = " ".join(f"Sentence {i} has five words." for i in range(60))
+    pieces = split_passages("Short one.\n\n" + long)
+    assert pieces[0] == (0, "Short one.")
+    assert all(len(p.split()) <= 120 for _, p in pieces)
+    text = "Short one.\n\n" + long
+    assert all(text[s : s + len(p)] == p for s, p in pieces)
+    salad = " ".join(["word"] * 500)  # no punctuation at all
+    assert [len(p.split()) for _, p in split_passages(salad)] == [120, 120, 120, 120, 20]
+
+
+def test_ties_go_to_the_earlier_option():
+    from analysis.coder.engine import primary
+
+    options = ("fight", "adapt", "exit", "collaborate")
+    assert primary({"fight": 6.0, "adapt": 0.0, "exit": 0.0, "collaborate": 6.0}, options) == "fight"
+    assert primary({"fight": 0.0, "adapt": 2.0, "exit": 2.0, "collaborate": 0.0}, options) == "adapt"
+    assert primary(dict.fromkeys(options, 0.0), options) == "none"
+
+
+def test_an_action_on_an_object_outranks_the_object_alone(rules):
+    hits = rules.find("The council gave notice to leave the shared legal service.")
+    assert [h.option for h in hits] == ["exit"]
+
+
+def test_learned_coder_is_deterministic_and_calibrated():
+    from analysis.coder.engine import LearnedCoder
+
+    gold = load_gold()
+    part = gold[gold["split"] == "train"].groupby("code").head(12)
+    a = LearnedCoder(random_state=0).fit(part["text"].tolist(), part["code"].tolist())
+    b = LearnedCoder(random_state=0).fit(part["text"].tolist(), part["code"].tolist())
+    texts = ["The council will leave the partnership.", "We pooled budgets with health."]
+    pa, pb = a.predict_proba(texts), b.predict_proba(texts)
+    np.testing.assert_array_equal(pa, pb)
+    np.testing.assert_allclose(pa.sum(axis=1), 1.0)
+    assert set(a.classes_) == {"fight", "adapt", "exit", "collaborate", "none"}
+
+
+def test_model_save_load_and_refusals(tmp_path):
+    from analysis.coder import default_model
+
+    model = default_model()
+    path = save_model(model, tmp_path / "m.joblib")
+    loaded = load_model(path)
+    texts = ["The county stopped funding youth services altogether."]
+    np.testing.assert_array_equal(loaded.predict_proba(texts), model.predict_proba(texts))
+    broken = tmp_path / "broken.joblib"
+    broken.write_bytes(b"not a model at all")
+    with pytest.raises(InputError, match="broken.joblib could not be read"):
+        load_model(broken)
+    import joblib
+
+    other = tmp_path / "other.joblib"
+    joblib.dump({"format": "analysis-coder", "format_version": 1,
+                 "versions": {"analysis": "0.0.1", "scikit-learn": "0.1"}, "model": None}, other)
+    with pytest.raises(InputError, match="other.joblib was made with another version"):
+        load_model(other)
+    with pytest.raises(InputError, match="not found"):
+        load_model(tmp_path / "missing.joblib")
+
+
+# ---------------------------------------------------------------------- gold set
+
+
+def test_gold_set_size_hard_share_and_registers():
+    gold = load_gold()
+    assert len(gold) >= 400 and gold["passage_id"].is_unique and gold["text"].is_unique
+    hard = gold["hard_type"].fillna("") != ""
+    assert hard.mean() >= 0.25
+    assert gold["register"].nunique() >= 8
+    assert set(gold["code"]) == {"fight", "adapt", "exit", "collaborate", "none"}
+    # the split is balanced by code and hardness
+    counts = gold.groupby(["code", "split"]).size().unstack()
+    assert (abs(counts["test"] - counts["train"]) <= 2).all()
+    assert abs(hard[gold["split"] == "test"].mean() - hard[gold["split"] == "train"].mean()) < 0.05
+
+
+def _test_half_digest(gold):
+    test = gold[gold["split"] == "test"].sort_values("passage_id")
+    lines = [f"{r.passage_id}\t{r.code}\t{r.text}" for r in test.itertuples()]
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def test_test_half_is_frozen():
+    assert _test_half_digest(load_gold()) == TEST_HALF_SHA256
+
+
+def test_second_labelling_pass_covers_every_passage():
+    from analysis.coder.evaluate import label_agreement
+
+    gold = load_gold()
+    second = pd.read_csv(SECOND)
+    result = label_agreement(gold, second)
+    assert result["n"] == len(gold)
+    assert result["kappa"] >= 0.8
+
+
+@pytest.mark.slow
+def test_targets_on_the_frozen_test_half(combined):
+    from analysis.coder.evaluate import scores
+
+    gold = load_gold()
+    test = gold[gold["split"] == "test"]
+    out = combined.code_passages(test["text"].tolist())
+    pred = pd.DataFrame({"code": test["code"].to_numpy(), "combined": out["primary"].to_numpy(),
+                         "hard": (test["hard_type"].fillna("") != "").to_numpy()})
+    s = scores(pred, coders=("combined",)).iloc[0]
+    print(f"test half: macro F1 {s.macro_f1:.3f}, hard accuracy {s.hard_accuracy:.3f}")
+    assert s.macro_f1 >= 0.85
+    assert s.hard_accuracy >= 0.75
+
+
+# ---------------------------------------------------------------------- command
+
+
+def test_code_command_models_suggest_and_bad_documents(tmp_path, capsys):
+    from analysis.cli import main
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("The council gave notice to leave the shared legal service.", encoding="utf-8")
+    (docs / "b.txt").write_text("We lobbied the minister. Residents co-designed the plan.", encoding="utf-8")
+    (docs / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out" / "codes.csv"
+    assert main(["code", str(docs), "--out", str(out), "--suggest", "1"]) == 2
+    captured = capsys.readouterr()
+    assert "empty.txt" in captured.err
+    assert "1 least certain documents" in captured.out
+    codes = pd.read_csv(out)
+    assert codes["document_id"].tolist() == ["a", "b"]  # the others are still coded
+    assert codes.loc[0, "primary"] == "exit"
+    assert {"p_none", "certainty", "cues"} <= set(codes.columns)
+    assert main(["code", str(docs), "--out", str(out), "--model", "rules", "--force"]) == 2
+    assert pd.read_csv(out).loc[0, "primary"] == "exit"
+
+
+def test_code_command_refuses_a_broken_model(tmp_path, capsys):
+    from analysis.cli import main
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("The council left the partnership.", encoding="utf-8")
+    bad = tmp_path / "model.joblib"
+    bad.write_bytes(b"\x80\x04garbage")
+    out = tmp_path / "codes.csv"
+    assert main(["code", str(docs), "--out", str(out), "--model-file", str(bad)]) == 2
+    assert "model.joblib could not be read" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_train_coder_command(tmp_path, capsys):
+    from analysis.cli import main
+
+    gold = load_gold()
+    small = gold[gold["split"] == "train"].groupby("code").head(8)[["text", "code"]]
+    src = tmp_path / "hand.csv"
+    small.to_csv(src, index=False)
+    model = tmp_path / "m.joblib"
+    assert main(["train-coder", str(src), "--out", str(model)]) == 0
+    assert load_model(model).predict(["The council left the partnership."]).tolist()[0] in {"exit", "none"}
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"text": ["x", "y"], "code": ["fight", "maybe"]}).to_csv(bad, index=False)
+    assert main(["train-coder", str(bad), "--out", str(tmp_path / "n.joblib")]) == 2
+    assert "row 3, column code" in capsys.readouterr().err
+
+
+def test_shipped_codebook_failure_is_an_error_not_a_fallback(monkeypatch):
+    import analysis.codebook as codebook
+    from analysis.data import dataset
+    from analysis.typology import features as typology
+
+    def broken(*a, **k):
+        raise InputError("codebook analysis/codebook.yml (shipped), line 3: broken")
+
+    monkeypatch.setattr(codebook, "load_codebook", broken)
+    typology._indicator_options_cached.cache_clear()
+    dataset._codebook_indicators.cache_clear()
+    try:
+        with pytest.raises(InputError, match="line 3: broken"):
+            typology.indicator_options()
+        with pytest.raises(InputError, match="line 3: broken"):
+            dataset._codebook_indicators()
+    finally:
+        typology._indicator_options_cached.cache_clear()
+        dataset._codebook_indicators.cache_clear()
