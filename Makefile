@@ -38,8 +38,9 @@ test: $(STAMP) ## Run the whole test suite: unit tests, doctests and notebooks (
 test-fast: $(STAMP) ## Run the unit tests only (no notebooks)
 	$(PY) -m pytest -n 2 -x -q tests
 
-bench: $(STAMP) ## Run the benchmarks and write docs/performance.md
+bench: $(STAMP) ## Run the benchmarks and write docs/performance.md (BASELINE=main also times main's report)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/bench_report.py $(if $(BASELINE),--baseline $(BASELINE))
 
 lint: $(STAMP) ## Lint with ruff
 	$(BIN)/ruff check src tests benchmarks

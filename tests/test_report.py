@@ -199,3 +199,62 @@ def test_values_from_the_data_never_become_live_markup_in_the_report(tmp_path):
     live = re.findall(r"<(?:img|script)\b|\bon(?:error|mouseover)=|javascript:", page.replace(as_text, ""))
     assert live == []
     assert page.count(as_text) == 1  # say() shows it as text; raw markup from elsewhere is removed
+
+
+def _markdown_outputs(path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    return "\n".join(out.get("data", {}).get("text/markdown", "") for cell in nb.cells if cell.cell_type == "code"
+                     for out in cell.get("outputs", []))
+
+
+@pytest.mark.slow
+def test_report_fits_once_charts_match_notebook_text_and_reruns_identically(tmp_path, monkeypatch):
+    """The typology chart data and notebook 02's sentences come from one fit (seed 7, 2012-2019),
+    and two runs give the same notebooks and charts, byte for byte."""
+    import json
+
+    import pandas as pd
+    from conftest import EXAMPLE
+
+    from analysis import charts
+
+    monkeypatch.setattr(charts, "CHART_MODULES", ("analysis.figures.typology",))
+    manifests = []
+    for _ in range(2):
+        build_report(EXAMPLE, tmp_path / "out", seed=7, start=2012, end=2019, notebooks=["02_typology"],
+                     workers=2)
+        manifests.append(json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")))
+    assert manifests[0]["notebooks"] == manifests[1]["notebooks"] and manifests[0]["notebooks"]
+    assert manifests[0]["charts"] == manifests[1]["charts"] and "typology_map.svg" in manifests[0]["charts"]
+
+    text = _markdown_outputs(tmp_path / "out" / "notebooks" / "02_typology.ipynb")
+    exported = tmp_path / "out" / "charts"
+    # The bootstrap Jaccard depends on the seed: the notebook's figure is the chart's.
+    stability = pd.read_csv(exported / "typology_stability.csv")
+    low = re.search(r"least stable cluster has a mean Jaccard of \*\*([0-9.]+)\*\*", text).group(1)
+    assert f"{stability['jaccard_mean'].min():.3f}" == low
+    k = int(re.search(r"falls into \*\*(\d+) clusters\*\*", text).group(1))
+    assert len(stability) == k
+    # Partnerships per option in the two-by-two chart are those the notebook states.
+    grid = pd.read_csv(exported / "typology_two_by_two.csv")
+    stated = dict(re.findall(r"\*(\w+)\* (\d+) \(", text.split("Placed partnerships:", 1)[1].split("\n", 1)[0]))
+    assert {o: str(n) for o, n in zip(grid["option"], grid["partnerships"], strict=True)} == stated
+    # The evidence window of the notebook is the report's.
+    assert "with evidence from 2012 to 2019" in text
+    # The notebook saved in the report runs again on its own: no path into the staging folder.
+    source = nbformat.read(tmp_path / "out" / "notebooks" / "02_typology.ipynb", as_version=4)
+    injected = next(c for c in source.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'results = ""' in injected.source and ".report-" not in injected.source
+
+
+def test_results_missing_table_raises_when_asked(tmp_path):
+    from analysis.data import load_dataset
+    from analysis.errors import MissingTableError
+    from analysis.results import compute_results
+
+    minimal = {k: v for k, v in TINY.items() if k in ("councils.csv", "partnerships.csv")}
+    ds = load_dataset(write_files(tmp_path / "minimal", minimal))
+    results = compute_results(ds, names=("austerity", "coding"))
+    assert results["coding"] is None  # no documents: nothing to code
+    with pytest.raises(MissingTableError, match="finance"):
+        results["austerity"]

@@ -283,6 +283,66 @@ Run manifest: <a href="manifest.json">manifest.json</a>.</p>
 """
 
 
+def _run_notebook(nb: Path, target: Path, params: dict, kernel_name: str) -> str | None:
+    """Execute one notebook into ``target`` (in a worker process); the reason it was skipped, or None."""
+    import nbformat
+    import papermill
+
+    try:
+        with _filtered_stderr():
+            papermill.execute_notebook(str(nb), str(target), parameters=params, kernel_name=kernel_name,
+                                       cwd=str(nb.parent), progress_bar=False, log_output=False)
+    except papermill.PapermillExecutionError as exc:
+        if exc.ename == "MissingTableError":
+            # A valid dataset may lack the optional tables a notebook needs: say so, go on.
+            target.unlink(missing_ok=True)
+            return exc.evalue
+        raise InputError(f"notebook {nb.name} failed on this dataset: {exc.ename}: {exc.evalue}") from None
+    cleaned = strip_volatile(nbformat.read(target, as_version=4))
+    if params.get("results"):
+        # The results file lives in the staging folder of this run only; the saved notebook, run
+        # again, computes the same results itself (and the file stays byte-identical run to run).
+        for cell in cleaned.cells:
+            if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+                cell["source"] = cell["source"].replace(repr(params["results"]), '""').replace(
+                    json.dumps(params["results"]), '""')
+    atomic_write_text(target, nbformat.writes(nbformat.from_dict(cleaned)) + "\n")
+    return None
+
+
+def _fit(name: str, ds, seed: int, start: int, end: int):
+    """Fit one analysis (in a worker process); the result, or the MissingTableError it raised."""
+    from analysis.errors import MissingTableError
+    from analysis.results import compute_result
+
+    try:
+        return compute_result(name, ds, random_state=seed, start=start, end=end)
+    except MissingTableError as exc:
+        return exc
+
+
+def _export_charts(ds, results_path, modules: tuple, overview: bool, out: Path, seed: int, start: int,
+                   end: int) -> None:
+    """Draw the charts of ``modules`` (from the saved results) and export them into ``out``."""
+    from analysis.charts import standard_charts
+    from analysis.export import export_charts
+    from analysis.results import load_results
+
+    results = load_results(results_path) if results_path else None
+    specs = standard_charts(ds, random_state=seed, start=start, end=end, modules=modules, results=results,
+                            overview=overview)
+    out.mkdir(parents=True, exist_ok=True)
+    export_charts(specs, out, replace_manifest=True)
+
+
+def _pool(workers: int):
+    """Worker processes for the report's independent jobs (started afresh: no state shared by forking)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
 def build_report(
     dataset: str | os.PathLike,
     out_dir: str | os.PathLike,
@@ -295,8 +355,16 @@ def build_report(
     show_code: bool = False,
     charts: bool = True,
     kernel_name: str = KERNEL_NAME,
+    workers: int | None = None,
 ) -> Path:
-    """Execute the notebooks against ``dataset``, export the charts and write the HTML report.
+    """Fit each analysis once, execute the notebooks, export the charts and write the HTML report.
+
+    Each analysis (:data:`analysis.results.ANALYSES`) is fitted once with ``seed`` over
+    ``start``-``end``; the results are saved in the staging folder and handed to every
+    notebook (the parameter ``results``) and to every chart family, so a chart and the
+    notebook text beside it come from the same fitted object. Fits, notebooks and chart
+    families run in ``workers`` processes (default: the number of cores, at most 4); the
+    outputs do not depend on the order they finish in.
 
     Parameters
     ----------
@@ -313,16 +381,20 @@ def build_report(
         Names (or stems) of the notebooks to run; all by default.
     show_code : bool
         Show the code cells in the HTML (hidden by default).
+    workers : int, optional
+        Worker processes (1 runs every job one after the other).
 
     Returns
     -------
     Path
         The HTML report.
     """
-    import nbformat
-    import papermill
+    import pickle
 
+    from analysis.charts import CHART_MODULES
     from analysis.data import dataset_checksum, load_dataset
+    from analysis.export import merge_chart_folders, write_gallery
+    from analysis.results import ANALYSES, Results
 
     dataset = Path(dataset)
     ds = load_dataset(dataset)  # validation errors stop the report before anything runs
@@ -337,38 +409,52 @@ def build_report(
     params = {"dataset": str(dataset.resolve()), "seed": seed, "start_year": start, "end_year": end}
     params.update(parameters or {})
     per_nb = check_parameters(params, all_nbs, optional=("dataset", "seed", "start_year", "end_year"))
+    declared = {nb: notebook_parameters(nb) for nb in all_nbs}
+    needs_results = [nb for nb in all_nbs if "results" in declared[nb]]
+    workers = workers or min(os.cpu_count() or 1, 4)
+    modules = tuple(CHART_MODULES)
     staging = Path(tempfile.mkdtemp(prefix=".report-", dir=out))
     try:
         nb_out = staging / "notebooks"
         nb_out.mkdir()
-        executed, skipped = [], {}
+        results_path = staging / "results.pickle"
+        nb_params = {}
         for nb in all_nbs:
-            nb_params = dict(per_nb[nb])
-            if "out_dir" in notebook_parameters(nb):
-                nb_params["out_dir"] = str((out / "notebooks" / nb.stem).resolve())
-            target = nb_out / nb.name
-            try:
-                with _filtered_stderr():
-                    papermill.execute_notebook(str(nb), str(target), parameters=nb_params,
-                                               kernel_name=kernel_name, cwd=str(NOTEBOOK_DIR),
-                                               progress_bar=False, log_output=False)
-            except papermill.PapermillExecutionError as exc:
-                if exc.ename == "MissingTableError":
-                    # A valid dataset may lack the optional tables a notebook needs: say so, go on.
-                    skipped[nb.name] = exc.evalue
-                    target.unlink(missing_ok=True)
-                    continue
-                raise InputError(f"notebook {nb.name} failed on this dataset: {exc.ename}: {exc.evalue}") from None
-            cleaned = strip_volatile(nbformat.read(target, as_version=4))
-            atomic_write_text(target, nbformat.writes(nbformat.from_dict(cleaned)) + "\n")
-            executed.append(target)
+            nb_params[nb] = dict(per_nb[nb])
+            if "out_dir" in declared[nb]:
+                nb_params[nb]["out_dir"] = str((out / "notebooks" / nb.stem).resolve())
+            if nb in needs_results:
+                nb_params[nb]["results"] = str(results_path)
+        parts = staging / "chart-parts"
+        with _pool(workers) as pool:
+            # First the fits (the longest first), then the jobs that need no result.
+            fits = ({name: pool.submit(_fit, name, ds, seed, start, end) for name in ANALYSES}
+                    if (charts or needs_results) else {})
+            runs = {nb: pool.submit(_run_notebook, nb, nb_out / nb.name, nb_params[nb], kernel_name)
+                    for nb in all_nbs if nb not in needs_results}
+            exports = [pool.submit(_export_charts, ds, None, (), True, parts / "00_overview", seed, start, end)
+                       ] if charts else []
+            if fits:
+                found = {name: job.result() for name, job in fits.items()}
+                results = Results(found={k: v for k, v in found.items() if not isinstance(v, Exception)},
+                                  missing={k: v for k, v in found.items() if isinstance(v, Exception)},
+                                  random_state=seed, start=start, end=end, dataset_name=ds.name)
+                results_path.write_bytes(pickle.dumps(results))  # read only by this run's workers
+            runs.update({nb: pool.submit(_run_notebook, nb, nb_out / nb.name, nb_params[nb], kernel_name)
+                         for nb in needs_results})
+            if charts:
+                exports += [pool.submit(_export_charts, ds, results_path, (module,), False,
+                                        parts / f"{i:02d}_{module.rsplit('.', 1)[-1]}", seed, start, end)
+                            for i, module in enumerate(modules, start=1)]
+            skipped = {nb.name: why for nb in all_nbs if (why := runs[nb].result()) is not None}
+            for job in exports:
+                job.result()
+        executed = [nb_out / nb.name for nb in all_nbs if nb.name not in skipped]
+        results_path.unlink(missing_ok=True)
         chart_entries = {}
         if charts:
-            from analysis.charts import standard_charts
-            from analysis.export import export_charts, write_gallery
-
-            specs = standard_charts(ds, random_state=seed, start=start, end=end)
-            export_charts(specs, staging / "charts")
+            merge_chart_folders(sorted(parts.iterdir()), staging / "charts")
+            shutil.rmtree(parts)
             write_gallery(staging / "charts", title=f"Charts: {ds.name}")
             chart_entries = {p.name: _sha256(p) for p in sorted((staging / "charts").iterdir()) if p.is_file()}
         header = {"dataset": str(dataset), "checksum": dataset_checksum(dataset),
