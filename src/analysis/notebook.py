@@ -8,7 +8,6 @@ in the prose is typed by hand; ``table()`` sorts and rounds a frame for stable o
 from __future__ import annotations
 
 import re
-import warnings
 
 import pandas as pd
 
@@ -24,9 +23,6 @@ def setup(*, precision: int = 3) -> None:
     pd.set_option("display.max_rows", 40)
     pd.set_option("display.max_columns", 20)
     pd.set_option("display.width", 120)
-    # Library deprecation chatter is not part of the story; real problems raise.
-    warnings.filterwarnings("ignore", category=FutureWarning)
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 
 def _fmt(value) -> str:

@@ -30,7 +30,8 @@ from analysis import __version__
 from analysis.errors import InputError
 from analysis.writers import atomic_write_text, check_output_dir
 
-__all__ = ["NOTEBOOK_DIR", "KERNEL_NAME", "build_report", "check_parameters", "notebook_parameters", "sanitise_outputs",
+__all__ = ["NOTEBOOK_DIR", "KERNEL_NAME", "build_report", "check_parameters", "findings", "notebook_parameters",
+           "sanitise_outputs",
            "package_versions", "select_notebooks", "strip_volatile"]
 
 #: The project's notebooks (installed checkouts: ``notebooks/`` beside ``src/``).
@@ -216,6 +217,25 @@ def _text(value) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
+def findings(notebook) -> list[str]:
+    """The HTML of the outputs of a notebook's cells tagged ``finding`` (already sanitised).
+
+    The sentences are those the notebook computed (:func:`analysis.notebook.say`), so the
+    "What we found" section carries the numbers and intervals of the results, not a retyping.
+    """
+    return [out["data"]["text/html"] for cell in notebook.cells
+            if "finding" in cell.get("metadata", {}).get("tags", [])
+            for out in cell.get("outputs", []) if "text/html" in out.get("data", {})]
+
+
+def _findings_html(found) -> str:
+    parts = []
+    for anchor, heading, items in found:
+        if items:
+            parts.append(f'<h3><a href="#{anchor}">{html.escape(heading)}</a></h3>' + "\n".join(items))
+    return "\n".join(parts) or "<p>No notebook stated a finding.</p>"
+
+
 def _html_report(executed: list[Path], header: dict, *, show_code: bool, title: str,
                  skipped: dict | None = None) -> str:
     import nbformat
@@ -225,7 +245,7 @@ def _html_report(executed: list[Path], header: dict, *, show_code: bool, title: 
     exporter.exclude_input = not show_code
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    sections, toc = [], []
+    sections, toc, found = [], [], []
     for i, path in enumerate(executed, start=1):
         nb = nbformat.read(path, as_version=4)
         nb.cells = [c for c in nb.cells if "parameters" not in c.get("metadata", {}).get("tags", [])
@@ -236,6 +256,7 @@ def _html_report(executed: list[Path], header: dict, *, show_code: bool, title: 
                       if c.cell_type == "markdown" and c.source.strip()), path.stem)
         toc.append(f'<li><a href="#{anchor}">{html.escape(first)}</a></li>')
         sections.append(f'<section id="{anchor}" class="notebook">{body}</section>')
+        found.append((anchor, first, findings(nb)))
     for name, why in (skipped or {}).items():
         toc.append(f"<li>{html.escape(name)}: not run ({html.escape(why)})</li>")
     rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
@@ -261,12 +282,22 @@ pre {{ background: #f3f2f1; padding: 0.6rem; overflow-x: auto; font-size: 0.85re
 .small {{ color: #505a5f; font-size: 0.85rem; }}
 nav ol {{ padding-left: 1.2rem; }}
 a.anchor-link {{ display: none; }}
+section.findings {{ background: #f3f2f1; padding: 0.5rem 1.2rem 1rem; margin-bottom: 1.5rem; }}
+section.findings h3 {{ font-size: 1.1rem; margin: 1rem 0 0.3rem; }}
+.jp-OutputArea, .jp-RenderedHTMLCommon {{ overflow-x: auto; max-width: 100%; }}
 </style>
 </head>
 <body>
 <header class="report">
 <p class="small">Partnership analysis toolkit {html.escape(__version__)}: reproducible report</p>
 <h1>{html.escape(title)}</h1>
+</header>
+<section id="findings" class="findings">
+<h2>What we found</h2>
+{_findings_html(found)}
+</section>
+<section id="provenance" class="provenance">
+<h2>How this report was made</h2>
 <table class="meta">
 <tr><th>Dataset</th><td>{html.escape(header["dataset"])}</td></tr>
 <tr><th>Dataset checksum (SHA-256)</th><td><code>{header["checksum"]}</code></td></tr>
@@ -276,7 +307,7 @@ a.anchor-link {{ display: none; }}
 <p class="small">Charts with their data and alt text: <a href="charts/index.html">charts/index.html</a>.
 Run manifest: <a href="manifest.json">manifest.json</a>.</p>
 <nav><h2>Contents</h2><ol>{''.join(toc)}</ol></nav>
-</header>
+</section>
 {''.join(sections)}
 </body>
 </html>
