@@ -100,6 +100,50 @@ def test_report_runs_and_reruns_identically(tmp_path):
                         for p in files if p.name != "manifest.json"})
     assert digests[0] == digests[1]
     _check_in_browser(path, tmp_path)
+    _check_widths(path, tmp_path)
+
+
+def _width_probe(page, width: int) -> str:
+    """A page holding the report in a frame ``width`` CSS px wide, reporting whether it overflows."""
+    return f"""<!DOCTYPE html><html><body style="margin:0">
+<iframe id="r" src="{page}" style="width:{width}px;height:900px;border:0"></iframe>
+<script>
+document.getElementById('r').addEventListener('load', function () {{
+  var w = this.contentWindow, d = w.document;
+  var wide = [].filter.call(d.querySelectorAll('body *'), function (e) {{
+    var r = e.getBoundingClientRect(); return r.width > 0 && r.right > w.innerWidth + 1; }})
+    .map(function (e) {{ return e.tagName + '.' + e.className; }}).slice(0, 5);
+  var p = document.createElement('pre'); p.id = '__widths';
+  p.textContent = JSON.stringify({{inner: w.innerWidth, scroll: d.documentElement.scrollWidth, wide: wide}});
+  document.body.appendChild(p);
+}});
+</script></body></html>"""
+
+
+def _check_widths(path, tmp_path):
+    """At desktop (1280 px) and phone (390 px) widths the page never scrolls sideways: wide
+    tables scroll inside their own box. Screenshots at both widths are taken."""
+    import json
+
+    from test_charts import _chromium, _chromium_run
+
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("no chromium binary found (apt-get install chromium)")
+    for width in (1280, 390):
+        # Headless windows are at least 500 px wide, so the phone width is a frame of 390 px.
+        probe = path.with_name(f"widths-{width}.html")
+        probe.write_text(_width_probe(path.name, width), encoding="utf-8")
+        result = _chromium_run(browser, tmp_path, "--window-size=1400,1000", "--allow-file-access-from-files",
+                               "--virtual-time-budget=5000", "--dump-dom", probe.as_uri())
+        assert result.returncode == 0, result.stderr[-2000:]
+        found = json.loads(result.stdout.split('<pre id="__widths">', 1)[1].split("</pre>", 1)[0])
+        assert found["inner"] == width
+        assert found["scroll"] <= width, (width, found)
+        shot = tmp_path / f"report-{width}.png"
+        result = _chromium_run(browser, tmp_path, f"--screenshot={shot}", f"--window-size={max(width, 500)},1400",
+                               "--hide-scrollbars", (probe if width < 500 else path).as_uri())
+        assert result.returncode == 0 and shot.stat().st_size > 10_000
 
 
 def _check_in_browser(path, tmp_path):
@@ -258,3 +302,41 @@ def test_results_missing_table_raises_when_asked(tmp_path):
     assert results["coding"] is None  # no documents: nothing to code
     with pytest.raises(MissingTableError, match="finance"):
         results["austerity"]
+
+
+@pytest.mark.slow
+def test_report_docx_has_findings_and_every_chart_with_alt_text(tmp_path, monkeypatch):
+    """``report --docx``: the .docx opens, states the findings, and every picture has alt text;
+    LibreOffice converts it to PDF where it is installed. The HTML opens with the findings."""
+    import json
+    import shutil
+    import subprocess
+
+    from conftest import EXAMPLE
+    from docx import Document
+
+    from analysis import charts
+
+    monkeypatch.setattr(charts, "CHART_MODULES", ())  # the overview charts only: quick
+    out = tmp_path / "out"
+    assert main(["report", str(EXAMPLE), "--out", str(out), "--notebooks", "1", "--docx"]) == 0
+    doc = Document(str(out / "report.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "What we found" in text and "Validation passed" in text
+    chart_manifest = json.loads((out / "charts" / "manifest.json").read_text(encoding="utf-8"))["charts"]
+    pictures = doc.element.body.xpath(".//wp:docPr")
+    assert len(pictures) == len(chart_manifest) == len(doc.inline_shapes) >= 2
+    alts = [p.get("descr") for p in pictures]
+    assert alts == [entry["alt_text"] for entry in chart_manifest.values()] and all(alts)
+    for entry in chart_manifest.values():
+        assert f"Data: charts/{entry['data']}" in text
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["report_docx"]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.index("What we found") < page.index("Dataset checksum") < page.index('class="notebook"')
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        pytest.skip("LibreOffice is not installed: the PDF conversion is not checked")
+    done = subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                           str(out / "report.docx")], capture_output=True, timeout=300)
+    assert done.returncode == 0 and (tmp_path / "report.pdf").read_bytes()[:4] == b"%PDF"

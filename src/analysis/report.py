@@ -228,6 +228,12 @@ def findings(notebook) -> list[str]:
             for out in cell.get("outputs", []) if "text/html" in out.get("data", {})]
 
 
+def _heading(nb, default: str) -> str:
+    """A notebook's title: the first line of its first Markdown cell."""
+    return next((c.source.splitlines()[0].lstrip("# ").strip() for c in nb.cells
+                 if c.cell_type == "markdown" and c.source.strip()), default)
+
+
 def _findings_html(found) -> str:
     parts = []
     for anchor, heading, items in found:
@@ -252,8 +258,7 @@ def _html_report(executed: list[Path], header: dict, *, show_code: bool, title: 
                     and "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
         body, _ = exporter.from_notebook_node(sanitise_outputs(nb))
         anchor = f"nb{i}"
-        first = next((c.source.splitlines()[0].lstrip("# ").strip() for c in nb.cells
-                      if c.cell_type == "markdown" and c.source.strip()), path.stem)
+        first = _heading(nb, path.stem)
         toc.append(f'<li><a href="#{anchor}">{html.escape(first)}</a></li>')
         sections.append(f'<section id="{anchor}" class="notebook">{body}</section>')
         found.append((anchor, first, findings(nb)))
@@ -273,7 +278,9 @@ body {{ font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; max-width: 96
        padding: 0 1.5rem 4rem; line-height: 1.5; }}
 header.report {{ border-bottom: 6px solid #12436D; margin-bottom: 1.5rem; padding-top: 1rem; }}
 header.report h1 {{ font-size: 2rem; margin: 0.5rem 0; color: #12436D; }}
-table {{ border-collapse: collapse; margin: 0.8rem 0; font-size: 0.9rem; }}
+table {{ border-collapse: collapse; margin: 0.8rem 0; font-size: 0.9rem; display: block; overflow-x: auto;
+         max-width: 100%; }}
+code {{ overflow-wrap: anywhere; }}
 th, td {{ border-bottom: 1px solid #b1b4b6; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }}
 table.meta th {{ width: 11rem; color: #505a5f; font-weight: normal; }}
 .jp-RenderedImage img, img {{ max-width: 100%; height: auto; }}
@@ -387,6 +394,7 @@ def build_report(
     charts: bool = True,
     kernel_name: str = KERNEL_NAME,
     workers: int | None = None,
+    docx: bool = False,
 ) -> Path:
     """Fit each analysis once, execute the notebooks, export the charts and write the HTML report.
 
@@ -414,6 +422,9 @@ def build_report(
         Show the code cells in the HTML (hidden by default).
     workers : int, optional
         Worker processes (1 runs every job one after the other).
+    docx : bool
+        Also write ``report.docx``: the findings and every chart, each picture with its alt
+        text, source line and where its data table is (:mod:`analysis.docx_report`).
 
     Returns
     -------
@@ -506,9 +517,23 @@ def build_report(
             "charts": chart_entries,
             "report": _sha256(staging / "report.html"),
         }
+        if docx:
+            import nbformat
+
+            from analysis.docx_report import docx_bytes
+            from analysis.writers import atomic_write_bytes
+
+            found = [(_heading(nbformat.read(p, as_version=4), p.stem),
+                      findings(sanitise_outputs(nbformat.read(p, as_version=4)))) for p in executed]
+            atomic_write_bytes(staging / "report.docx", docx_bytes(
+                title, found, staging / "charts" if charts else None,
+                provenance={"Dataset": header["dataset"], "Dataset checksum (SHA-256)": header["checksum"],
+                            **header["parameters"], "Package versions": ", ".join(
+                                f"{k} {v}" for k, v in header["versions"].items())}))
+            manifest["report_docx"] = _sha256(staging / "report.docx")
         atomic_write_text(staging / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         # Move into place: replace earlier outputs of the same names only now that all succeeded.
-        for item in ("notebooks", "charts", "report.html", "manifest.json"):
+        for item in ("notebooks", "charts", "report.html", "report.docx", "manifest.json"):
             src, dst = staging / item, out / item
             if not src.exists():
                 continue
