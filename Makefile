@@ -56,9 +56,10 @@ notebooks: $(STAMP) ## Re-execute the committed notebooks in place (no timings r
 	    --ExecutePreprocessor.timeout=1200 "$$nb" || exit 1; \
 	done
 
-bench: $(STAMP) ## Run the benchmarks and write docs/performance.md; then the typology's stability beside R clusterboot
+bench: $(STAMP) ## Run the benchmarks and write docs/performance.md; then the typology's stability beside R clusterboot and the report (BASELINE=main also times main's report)
 	$(PY) benchmarks/run.py
 	mkdir -p benchmarks/_work && $(PY) benchmarks/bench_typology.py --json benchmarks/_work/bench_typology.json
+	$(PY) benchmarks/bench_report.py $(if $(BASELINE),--baseline $(BASELINE))
 
 lint: $(STAMP) ## Lint with ruff
 	$(BIN)/ruff check src tests benchmarks

@@ -366,6 +366,11 @@ def main(argv=None) -> int:
     args.json.write_text(json.dumps({"machine": info, "results": results, "started": started, "elapsed": elapsed},
                                     indent=1, default=str))
     text = render(results, info, started, elapsed)
+    # Keep the section benchmarks/bench_report.py writes (the main job), if there is one.
+    begin, end = "<!-- bench_report: begin -->", "<!-- bench_report: end -->"
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    if begin in old and end in old:
+        text = text.rstrip("\n") + "\n\n" + begin + old.split(begin, 1)[1].split(end, 1)[0] + end + "\n"
     sys.path.insert(0, str(ROOT / "src"))
     from analysis.writers import atomic_write_text
 

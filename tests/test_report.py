@@ -100,6 +100,50 @@ def test_report_runs_and_reruns_identically(tmp_path):
                         for p in files if p.name != "manifest.json"})
     assert digests[0] == digests[1]
     _check_in_browser(path, tmp_path)
+    _check_widths(path, tmp_path)
+
+
+def _width_probe(page, width: int) -> str:
+    """A page holding the report in a frame ``width`` CSS px wide, reporting whether it overflows."""
+    return f"""<!DOCTYPE html><html><body style="margin:0">
+<iframe id="r" src="{page}" style="width:{width}px;height:900px;border:0"></iframe>
+<script>
+document.getElementById('r').addEventListener('load', function () {{
+  var w = this.contentWindow, d = w.document;
+  var wide = [].filter.call(d.querySelectorAll('body *'), function (e) {{
+    var r = e.getBoundingClientRect(); return r.width > 0 && r.right > w.innerWidth + 1; }})
+    .map(function (e) {{ return e.tagName + '.' + e.className; }}).slice(0, 5);
+  var p = document.createElement('pre'); p.id = '__widths';
+  p.textContent = JSON.stringify({{inner: w.innerWidth, scroll: d.documentElement.scrollWidth, wide: wide}});
+  document.body.appendChild(p);
+}});
+</script></body></html>"""
+
+
+def _check_widths(path, tmp_path):
+    """At desktop (1280 px) and phone (390 px) widths the page never scrolls sideways: wide
+    tables scroll inside their own box. Screenshots at both widths are taken."""
+    import json
+
+    from test_charts import _chromium, _chromium_run
+
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("no chromium binary found (apt-get install chromium)")
+    for width in (1280, 390):
+        # Headless windows are at least 500 px wide, so the phone width is a frame of 390 px.
+        probe = path.with_name(f"widths-{width}.html")
+        probe.write_text(_width_probe(path.name, width), encoding="utf-8")
+        result = _chromium_run(browser, tmp_path, "--window-size=1400,1000", "--allow-file-access-from-files",
+                               "--virtual-time-budget=5000", "--dump-dom", probe.as_uri())
+        assert result.returncode == 0, result.stderr[-2000:]
+        found = json.loads(result.stdout.split('<pre id="__widths">', 1)[1].split("</pre>", 1)[0])
+        assert found["inner"] == width
+        assert found["scroll"] <= width, (width, found)
+        shot = tmp_path / f"report-{width}.png"
+        result = _chromium_run(browser, tmp_path, f"--screenshot={shot}", f"--window-size={max(width, 500)},1400",
+                               "--hide-scrollbars", (probe if width < 500 else path).as_uri())
+        assert result.returncode == 0 and shot.stat().st_size > 10_000
 
 
 def _check_in_browser(path, tmp_path):
@@ -199,3 +243,100 @@ def test_values_from_the_data_never_become_live_markup_in_the_report(tmp_path):
     live = re.findall(r"<(?:img|script)\b|\bon(?:error|mouseover)=|javascript:", page.replace(as_text, ""))
     assert live == []
     assert page.count(as_text) == 1  # say() shows it as text; raw markup from elsewhere is removed
+
+
+def _markdown_outputs(path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    return "\n".join(out.get("data", {}).get("text/markdown", "") for cell in nb.cells if cell.cell_type == "code"
+                     for out in cell.get("outputs", []))
+
+
+@pytest.mark.slow
+def test_report_fits_once_charts_match_notebook_text_and_reruns_identically(tmp_path, monkeypatch):
+    """The typology chart data and notebook 02's sentences come from one fit (seed 7, 2012-2019),
+    and two runs give the same notebooks and charts, byte for byte."""
+    import json
+
+    import pandas as pd
+    from conftest import EXAMPLE
+
+    from analysis import charts
+
+    monkeypatch.setattr(charts, "CHART_MODULES", ("analysis.figures.typology",))
+    manifests = []
+    for _ in range(2):
+        build_report(EXAMPLE, tmp_path / "out", seed=7, start=2012, end=2019, notebooks=["02_typology"],
+                     workers=2)
+        manifests.append(json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")))
+    assert manifests[0]["notebooks"] == manifests[1]["notebooks"] and manifests[0]["notebooks"]
+    assert manifests[0]["charts"] == manifests[1]["charts"] and "typology_map.svg" in manifests[0]["charts"]
+
+    text = _markdown_outputs(tmp_path / "out" / "notebooks" / "02_typology.ipynb")
+    exported = tmp_path / "out" / "charts"
+    # The bootstrap Jaccard depends on the seed: the notebook's figure is the chart's.
+    stability = pd.read_csv(exported / "typology_stability.csv")
+    low = re.search(r"least stable cluster has a mean Jaccard of \*\*([0-9.]+)\*\*", text).group(1)
+    assert f"{stability['jaccard_mean'].min():.3f}" == low
+    k = int(re.search(r"falls into \*\*(\d+) clusters\*\*", text).group(1))
+    assert len(stability) == k
+    # Partnerships per option in the two-by-two chart are those the notebook states.
+    grid = pd.read_csv(exported / "typology_two_by_two.csv")
+    stated = dict(re.findall(r"\*(\w+)\* (\d+) \(", text.split("Placed partnerships:", 1)[1].split("\n", 1)[0]))
+    assert {o: str(n) for o, n in zip(grid["option"], grid["partnerships"], strict=True)} == stated
+    # The evidence window of the notebook is the report's.
+    assert "with evidence from 2012 to 2019" in text
+    # The notebook saved in the report runs again on its own: no path into the staging folder.
+    source = nbformat.read(tmp_path / "out" / "notebooks" / "02_typology.ipynb", as_version=4)
+    injected = next(c for c in source.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'results = ""' in injected.source and ".report-" not in injected.source
+
+
+def test_results_missing_table_raises_when_asked(tmp_path):
+    from analysis.data import load_dataset
+    from analysis.errors import MissingTableError
+    from analysis.results import compute_results
+
+    minimal = {k: v for k, v in TINY.items() if k in ("councils.csv", "partnerships.csv")}
+    ds = load_dataset(write_files(tmp_path / "minimal", minimal))
+    results = compute_results(ds, names=("austerity", "coding"))
+    assert results["coding"] is None  # no documents: nothing to code
+    with pytest.raises(MissingTableError, match="finance"):
+        results["austerity"]
+
+
+@pytest.mark.slow
+def test_report_docx_has_findings_and_every_chart_with_alt_text(tmp_path, monkeypatch):
+    """``report --docx``: the .docx opens, states the findings, and every picture has alt text;
+    LibreOffice converts it to PDF where it is installed. The HTML opens with the findings."""
+    import json
+    import shutil
+    import subprocess
+
+    from conftest import EXAMPLE
+    from docx import Document
+
+    from analysis import charts
+
+    monkeypatch.setattr(charts, "CHART_MODULES", ())  # the overview charts only: quick
+    out = tmp_path / "out"
+    assert main(["report", str(EXAMPLE), "--out", str(out), "--notebooks", "1", "--docx"]) == 0
+    doc = Document(str(out / "report.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "What we found" in text and "Validation passed" in text
+    chart_manifest = json.loads((out / "charts" / "manifest.json").read_text(encoding="utf-8"))["charts"]
+    pictures = doc.element.body.xpath(".//wp:docPr")
+    assert len(pictures) == len(chart_manifest) == len(doc.inline_shapes) >= 2
+    alts = [p.get("descr") for p in pictures]
+    assert alts == [entry["alt_text"] for entry in chart_manifest.values()] and all(alts)
+    for entry in chart_manifest.values():
+        assert f"Data: charts/{entry['data']}" in text
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["report_docx"]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.index("What we found") < page.index("Dataset checksum") < page.index('class="notebook"')
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        pytest.skip("LibreOffice is not installed: the PDF conversion is not checked")
+    done = subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                           str(out / "report.docx")], capture_output=True, timeout=300)
+    assert done.returncode == 0 and (tmp_path / "report.pdf").read_bytes()[:4] == b"%PDF"

@@ -81,7 +81,7 @@ def _chart_function(module_name: str):
 
 
 def standard_charts(dataset, *, random_state=DEFAULT_SEED, start: int | None = None, end: int | None = None,
-                    modules=None) -> list[ChartSpec]:
+                    modules=None, results=None, overview: bool = True) -> list[ChartSpec]:
     """Every standard chart of the toolkit for a dataset: the overview, then each family's.
 
     Parameters
@@ -95,6 +95,11 @@ def standard_charts(dataset, *, random_state=DEFAULT_SEED, start: int | None = N
         example the activity table's years or 2010-2019).
     modules : tuple of str, optional
         The chart modules to ask (default :data:`CHART_MODULES`).
+    results : analysis.results.Results, optional
+        Results already fitted (by the report). A family with ``result_charts(results,
+        dataset)`` then draws from them instead of fitting again; the others fit as usual.
+    overview : bool, default True
+        Start with the overview charts.
 
     Returns
     -------
@@ -114,12 +119,16 @@ def standard_charts(dataset, *, random_state=DEFAULT_SEED, start: int | None = N
     """
     modules = CHART_MODULES if modules is None else tuple(modules)
     makers = [(name, _chart_function(name)) for name in modules]  # every name checked before drawing
-    specs = overview_charts(dataset)
+    specs = overview_charts(dataset) if overview else []
     try:
         for module_name, make in makers:
+            draw = getattr(importlib.import_module(module_name), "result_charts", None)
             try:
                 with chart_style():
-                    found = list(make(dataset, random_state=random_state, start=start, end=end))
+                    if results is not None and draw is not None:
+                        found = list(draw(results, dataset))
+                    else:
+                        found = list(make(dataset, random_state=random_state, start=start, end=end))
             except MissingTableError as exc:
                 warnings.warn(f"skipped the charts of {module_name}: {exc}", UserWarning, stacklevel=2)
                 continue

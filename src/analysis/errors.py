@@ -47,3 +47,7 @@ class MissingTableError(InputError):
             f"(or .xlsx/.parquet) to the dataset folder, or map a file onto it in dataset.yml"
         )
         self.table = table
+        self.why = why
+
+    def __reduce__(self):  # picklable, so that it can come back from a worker process
+        return (type(self), (self.table, self.why))

@@ -57,6 +57,7 @@ __all__ = [
     "MANIFEST",
     "PNG_DPI",
     "check_formats",
+    "merge_chart_folders",
     "export_chart",
     "export_charts",
     "read_manifest",
@@ -565,6 +566,28 @@ def export_charts(
                 if isinstance(spec.fig, Figure):
                     plt.close(spec.fig)
     return _commit(out, rendered, replace=replace_manifest)
+
+
+def merge_chart_folders(parts: Sequence[str | os.PathLike], out_dir: str | os.PathLike) -> Path:
+    """Move the charts exported into several folders (one per worker) into ``out_dir``.
+
+    The manifest lists the charts folder by folder, in the order of ``parts``, so the result
+    does not depend on which folder was written first. Two charts of the same name are refused.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    charts: dict = {}
+    for part in map(Path, parts):
+        for key, entry in read_manifest(part)["charts"].items():
+            if key in charts:
+                raise InputError(f"two chart families both export a chart named {key!r}; rename one")
+            charts[key] = entry
+        for path in sorted(part.iterdir()):
+            if path.name != MANIFEST and path.is_file():
+                os.replace(path, out / path.name)
+    manifest = {"toolkit": "partnership-analysis", "version": __version__, "charts": charts}
+    atomic_write_bytes(out / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return out
 
 
 # ----------------------------------------------------------------------------- gallery

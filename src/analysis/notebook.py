@@ -8,11 +8,10 @@ in the prose is typed by hand; ``table()`` sorts and rounds a frame for stable o
 from __future__ import annotations
 
 import re
-import warnings
 
 import pandas as pd
 
-__all__ = ["escape_markdown", "figure", "setup", "say", "table"]
+__all__ = ["escape_markdown", "figure", "results", "setup", "say", "table"]
 
 
 def setup(*, precision: int = 3) -> None:
@@ -24,9 +23,6 @@ def setup(*, precision: int = 3) -> None:
     pd.set_option("display.max_rows", 40)
     pd.set_option("display.max_columns", 20)
     pd.set_option("display.width", 120)
-    # Library deprecation chatter is not part of the story; real problems raise.
-    warnings.filterwarnings("ignore", category=FutureWarning)
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 
 def _fmt(value) -> str:
@@ -101,3 +97,21 @@ def figure(*, size: str = "govuk", **kwargs):
     from analysis.style import figure_size
 
     return plt.subplots(figsize=figure_size(size), **kwargs)
+
+
+def results(path: str, *, dataset, seed: int, start_year: int, end_year: int, names=None):
+    """The fitted results the report handed over (``path``), or, when ``path`` is empty, the same
+    results computed here (a notebook opened on its own).
+
+    Either way they come from :func:`analysis.results.compute_results` with this seed and
+    window, so a notebook's numbers and the report's charts come from the same fit.
+    ``names`` limits what a notebook on its own computes (default: every analysis).
+    """
+    from analysis.results import compute_results, load_results
+
+    if path:
+        return load_results(path, random_state=seed, start=start_year, end=end_year)
+    from analysis.data import load_dataset
+
+    ds = dataset if hasattr(dataset, "tables") else load_dataset(dataset)
+    return compute_results(ds, random_state=seed, start=start_year, end=end_year, **({"names": names} if names else {}))

@@ -30,7 +30,7 @@ from analysis import __version__
 from analysis.errors import InputError
 from analysis.writers import atomic_write_text, check_output_dir
 
-__all__ = ["NOTEBOOK_DIR", "KERNEL_NAME", "build_report", "check_parameters", "find_notebooks",
+__all__ = ["NOTEBOOK_DIR", "KERNEL_NAME", "build_report", "check_parameters", "find_notebooks", "findings",
            "notebook_parameters", "package_versions", "sanitise_outputs", "select_notebooks", "strip_volatile"]
 
 
@@ -241,6 +241,31 @@ def _text(value) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
+def findings(notebook) -> list[str]:
+    """The HTML of the outputs of a notebook's cells tagged ``finding`` (already sanitised).
+
+    The sentences are those the notebook computed (:func:`analysis.notebook.say`), so the
+    "What we found" section carries the numbers and intervals of the results, not a retyping.
+    """
+    return [out["data"]["text/html"] for cell in notebook.cells
+            if "finding" in cell.get("metadata", {}).get("tags", [])
+            for out in cell.get("outputs", []) if "text/html" in out.get("data", {})]
+
+
+def _heading(nb, default: str) -> str:
+    """A notebook's title: the first line of its first Markdown cell."""
+    return next((c.source.splitlines()[0].lstrip("# ").strip() for c in nb.cells
+                 if c.cell_type == "markdown" and c.source.strip()), default)
+
+
+def _findings_html(found) -> str:
+    parts = []
+    for anchor, heading, items in found:
+        if items:
+            parts.append(f'<h3><a href="#{anchor}">{html.escape(heading)}</a></h3>' + "\n".join(items))
+    return "\n".join(parts) or "<p>No notebook stated a finding.</p>"
+
+
 def _html_report(executed: list[Path], header: dict, *, show_code: bool, title: str,
                  skipped: dict | None = None) -> str:
     import nbformat
@@ -250,17 +275,17 @@ def _html_report(executed: list[Path], header: dict, *, show_code: bool, title: 
     exporter.exclude_input = not show_code
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    sections, toc = [], []
+    sections, toc, found = [], [], []
     for i, path in enumerate(executed, start=1):
         nb = nbformat.read(path, as_version=4)
         nb.cells = [c for c in nb.cells if "parameters" not in c.get("metadata", {}).get("tags", [])
                     and "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
         body, _ = exporter.from_notebook_node(sanitise_outputs(nb))
         anchor = f"nb{i}"
-        first = next((c.source.splitlines()[0].lstrip("# ").strip() for c in nb.cells
-                      if c.cell_type == "markdown" and c.source.strip()), path.stem)
+        first = _heading(nb, path.stem)
         toc.append(f'<li><a href="#{anchor}">{html.escape(first)}</a></li>')
         sections.append(f'<section id="{anchor}" class="notebook">{body}</section>')
+        found.append((anchor, first, findings(nb)))
     for name, why in (skipped or {}).items():
         toc.append(f"<li>{html.escape(name)}: not run ({html.escape(why)})</li>")
     rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
@@ -277,7 +302,9 @@ body {{ font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; max-width: 96
        padding: 0 1.5rem 4rem; line-height: 1.5; }}
 header.report {{ border-bottom: 6px solid #12436D; margin-bottom: 1.5rem; padding-top: 1rem; }}
 header.report h1 {{ font-size: 2rem; margin: 0.5rem 0; color: #12436D; }}
-table {{ border-collapse: collapse; margin: 0.8rem 0; font-size: 0.9rem; }}
+table {{ border-collapse: collapse; margin: 0.8rem 0; font-size: 0.9rem; display: block; overflow-x: auto;
+         max-width: 100%; }}
+code {{ overflow-wrap: anywhere; }}
 th, td {{ border-bottom: 1px solid #b1b4b6; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }}
 table.meta th {{ width: 11rem; color: #505a5f; font-weight: normal; }}
 .jp-RenderedImage img, img {{ max-width: 100%; height: auto; }}
@@ -286,12 +313,22 @@ pre {{ background: #f3f2f1; padding: 0.6rem; overflow-x: auto; font-size: 0.85re
 .small {{ color: #505a5f; font-size: 0.85rem; }}
 nav ol {{ padding-left: 1.2rem; }}
 a.anchor-link {{ display: none; }}
+section.findings {{ background: #f3f2f1; padding: 0.5rem 1.2rem 1rem; margin-bottom: 1.5rem; }}
+section.findings h3 {{ font-size: 1.1rem; margin: 1rem 0 0.3rem; }}
+.jp-OutputArea, .jp-RenderedHTMLCommon {{ overflow-x: auto; max-width: 100%; }}
 </style>
 </head>
 <body>
 <header class="report">
 <p class="small">Partnership analysis toolkit {html.escape(__version__)}: reproducible report</p>
 <h1>{html.escape(title)}</h1>
+</header>
+<section id="findings" class="findings">
+<h2>What we found</h2>
+{_findings_html(found)}
+</section>
+<section id="provenance" class="provenance">
+<h2>How this report was made</h2>
 <table class="meta">
 <tr><th>Dataset</th><td>{html.escape(header["dataset"])}</td></tr>
 <tr><th>Dataset checksum (SHA-256)</th><td><code>{header["checksum"]}</code></td></tr>
@@ -301,11 +338,74 @@ a.anchor-link {{ display: none; }}
 <p class="small">Charts with their data and alt text: <a href="charts/index.html">charts/index.html</a>.
 Run manifest: <a href="manifest.json">manifest.json</a>.</p>
 <nav><h2>Contents</h2><ol>{''.join(toc)}</ol></nav>
-</header>
+</section>
 {''.join(sections)}
 </body>
 </html>
 """
+
+
+def _run_notebook(nb: Path, target: Path, params: dict, kernel_name: str) -> str | None:
+    """Execute one notebook into ``target`` (in a worker process); the reason it was skipped, or None."""
+    import nbformat
+    import papermill
+
+    try:
+        with _filtered_stderr():
+            papermill.execute_notebook(str(nb), str(target), parameters=params, kernel_name=kernel_name,
+                                       cwd=str(nb.parent), progress_bar=False, log_output=False)
+    except papermill.PapermillExecutionError as exc:
+        if exc.ename == "MissingTableError":
+            # A valid dataset may lack the optional tables a notebook needs: say so, go on.
+            target.unlink(missing_ok=True)
+            return exc.evalue
+        raise InputError(f"notebook {nb.name} failed on this dataset: {exc.ename}: {exc.evalue}") from None
+    cleaned = strip_volatile(nbformat.read(target, as_version=4))
+    if params.get("results"):
+        # The results file lives in the staging folder of this run only; the saved notebook, run
+        # again, computes the same results itself (and the file stays byte-identical run to run).
+        for cell in cleaned.cells:
+            if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+                cell["source"] = cell["source"].replace(repr(params["results"]), '""').replace(
+                    json.dumps(params["results"]), '""')
+    # papermill's raw output is private to this run: removed first, so that an output transaction
+    # (the command line's) keeps no backup of it that would end up in the report.
+    target.unlink()
+    atomic_write_text(target, nbformat.writes(nbformat.from_dict(cleaned)) + "\n")
+    return None
+
+
+def _fit(name: str, ds, seed: int, start: int, end: int):
+    """Fit one analysis (in a worker process); the result, or the MissingTableError it raised."""
+    from analysis.errors import MissingTableError
+    from analysis.results import compute_result
+
+    try:
+        return compute_result(name, ds, random_state=seed, start=start, end=end)
+    except MissingTableError as exc:
+        return exc
+
+
+def _export_charts(ds, results_path, modules: tuple, overview: bool, out: Path, seed: int, start: int,
+                   end: int) -> None:
+    """Draw the charts of ``modules`` (from the saved results) and export them into ``out``."""
+    from analysis.charts import standard_charts
+    from analysis.export import export_charts
+    from analysis.results import load_results
+
+    results = load_results(results_path) if results_path else None
+    specs = standard_charts(ds, random_state=seed, start=start, end=end, modules=modules, results=results,
+                            overview=overview)
+    out.mkdir(parents=True, exist_ok=True)
+    export_charts(specs, out, replace_manifest=True)
+
+
+def _pool(workers: int):
+    """Worker processes for the report's independent jobs (started afresh: no state shared by forking)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def build_report(
@@ -321,8 +421,17 @@ def build_report(
     show_code: bool = False,
     charts: bool = True,
     kernel_name: str = KERNEL_NAME,
+    workers: int | None = None,
+    docx: bool = False,
 ) -> Path:
-    """Execute the notebooks against ``dataset``, export the charts and write the HTML report.
+    """Fit each analysis once, execute the notebooks, export the charts and write the HTML report.
+
+    Each analysis (:data:`analysis.results.ANALYSES`) is fitted once with ``seed`` over
+    ``start``-``end``; the results are saved in the staging folder and handed to every
+    notebook (the parameter ``results``) and to every chart family, so a chart and the
+    notebook text beside it come from the same fitted object. Fits, notebooks and chart
+    families run in ``workers`` processes (default: the number of cores, at most 4); the
+    outputs do not depend on the order they finish in.
 
     Parameters
     ----------
@@ -342,22 +451,28 @@ def build_report(
         run with it as their working folder.
     show_code : bool
         Show the code cells in the HTML (hidden by default).
+    workers : int, optional
+        Worker processes (1 runs every job one after the other).
+    docx : bool
+        Also write ``report.docx``: the findings and every chart, each picture with its alt
+        text, source line and where its data table is (:mod:`analysis.docx_report`).
 
     Returns
     -------
     Path
         The HTML report.
     """
-    import nbformat
-    import papermill
+    import pickle
 
+    from analysis.charts import CHART_MODULES
     from analysis.data import dataset_checksum, load_dataset
+    from analysis.export import merge_chart_folders, write_gallery
+    from analysis.results import ANALYSES, Results
 
     dataset = Path(dataset)
     ds = load_dataset(dataset)  # validation errors stop the report before anything runs
     out = check_output_dir(out_dir, inputs=[dataset])
     all_nbs = find_notebooks(notebooks_dir)
-    nb_dir = all_nbs[0].parent
     if notebooks:
         all_nbs = select_notebooks(all_nbs, notebooks)
     if end <= start:
@@ -365,41 +480,52 @@ def build_report(
     params = {"dataset": str(dataset.resolve()), "seed": seed, "start_year": start, "end_year": end}
     params.update(parameters or {})
     per_nb = check_parameters(params, all_nbs, optional=("dataset", "seed", "start_year", "end_year"))
+    declared = {nb: notebook_parameters(nb) for nb in all_nbs}
+    needs_results = [nb for nb in all_nbs if "results" in declared[nb]]
+    workers = workers or min(os.cpu_count() or 1, 4)
+    modules = tuple(CHART_MODULES)
     staging = Path(tempfile.mkdtemp(prefix=".report-", dir=out))
     try:
         nb_out = staging / "notebooks"
         nb_out.mkdir()
-        executed, skipped = [], {}
+        results_path = staging / "results.pickle"
+        nb_params = {}
         for nb in all_nbs:
-            nb_params = dict(per_nb[nb])
-            if "out_dir" in notebook_parameters(nb):
-                nb_params["out_dir"] = str((out / "notebooks" / nb.stem).resolve())
-            target = nb_out / nb.name
-            try:
-                with _filtered_stderr():
-                    papermill.execute_notebook(str(nb), str(target), parameters=nb_params,
-                                               kernel_name=kernel_name, cwd=str(nb_dir),
-                                               progress_bar=False, log_output=False)
-            except papermill.PapermillExecutionError as exc:
-                if exc.ename == "MissingTableError":
-                    # A valid dataset may lack the optional tables a notebook needs: say so, go on.
-                    skipped[nb.name] = exc.evalue
-                    target.unlink(missing_ok=True)
-                    continue
-                raise InputError(f"notebook {nb.name} failed on this dataset: {exc.ename}: {exc.evalue}") from None
-            cleaned = strip_volatile(nbformat.read(target, as_version=4))
-            # papermill's raw output is private to this run: removed first, so the command line's
-            # output transaction keeps no backup of it (a stray .bak moved into the report).
-            target.unlink()
-            atomic_write_text(target, nbformat.writes(nbformat.from_dict(cleaned)) + "\n")
-            executed.append(target)
+            nb_params[nb] = dict(per_nb[nb])
+            if "out_dir" in declared[nb]:
+                nb_params[nb]["out_dir"] = str((out / "notebooks" / nb.stem).resolve())
+            if nb in needs_results:
+                nb_params[nb]["results"] = str(results_path)
+        parts = staging / "chart-parts"
+        with _pool(workers) as pool:
+            # First the fits (the longest first), then the jobs that need no result.
+            fits = ({name: pool.submit(_fit, name, ds, seed, start, end) for name in ANALYSES}
+                    if (charts or needs_results) else {})
+            runs = {nb: pool.submit(_run_notebook, nb, nb_out / nb.name, nb_params[nb], kernel_name)
+                    for nb in all_nbs if nb not in needs_results}
+            exports = [pool.submit(_export_charts, ds, None, (), True, parts / "00_overview", seed, start, end)
+                       ] if charts else []
+            if fits:
+                found = {name: job.result() for name, job in fits.items()}
+                results = Results(found={k: v for k, v in found.items() if not isinstance(v, Exception)},
+                                  missing={k: v for k, v in found.items() if isinstance(v, Exception)},
+                                  random_state=seed, start=start, end=end, dataset_name=ds.name)
+                results_path.write_bytes(pickle.dumps(results))  # read only by this run's workers
+            runs.update({nb: pool.submit(_run_notebook, nb, nb_out / nb.name, nb_params[nb], kernel_name)
+                         for nb in needs_results})
+            if charts:
+                exports += [pool.submit(_export_charts, ds, results_path, (module,), False,
+                                        parts / f"{i:02d}_{module.rsplit('.', 1)[-1]}", seed, start, end)
+                            for i, module in enumerate(modules, start=1)]
+            skipped = {nb.name: why for nb in all_nbs if (why := runs[nb].result()) is not None}
+            for job in exports:
+                job.result()
+        executed = [nb_out / nb.name for nb in all_nbs if nb.name not in skipped]
+        results_path.unlink(missing_ok=True)
         chart_entries = {}
         if charts:
-            from analysis.charts import standard_charts
-            from analysis.export import export_charts, write_gallery
-
-            specs = standard_charts(ds, random_state=seed, start=start, end=end)
-            export_charts(specs, staging / "charts")
+            merge_chart_folders(sorted(parts.iterdir()), staging / "charts")
+            shutil.rmtree(parts)
             write_gallery(staging / "charts", title=f"Charts: {ds.name}")
             chart_entries = {p.name: _sha256(p) for p in sorted((staging / "charts").iterdir()) if p.is_file()}
         header = {"dataset": str(dataset), "checksum": dataset_checksum(dataset),
@@ -420,9 +546,23 @@ def build_report(
             "charts": chart_entries,
             "report": _sha256(staging / "report.html"),
         }
+        if docx:
+            import nbformat
+
+            from analysis.docx_report import docx_bytes
+            from analysis.writers import atomic_write_bytes
+
+            found = [(_heading(nbformat.read(p, as_version=4), p.stem),
+                      findings(sanitise_outputs(nbformat.read(p, as_version=4)))) for p in executed]
+            atomic_write_bytes(staging / "report.docx", docx_bytes(
+                title, found, staging / "charts" if charts else None,
+                provenance={"Dataset": header["dataset"], "Dataset checksum (SHA-256)": header["checksum"],
+                            **header["parameters"], "Package versions": ", ".join(
+                                f"{k} {v}" for k, v in header["versions"].items())}))
+            manifest["report_docx"] = _sha256(staging / "report.docx")
         atomic_write_text(staging / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         # Move into place: replace earlier outputs of the same names only now that all succeeded.
-        for item in ("notebooks", "charts", "report.html", "manifest.json"):
+        for item in ("notebooks", "charts", "report.html", "report.docx", "manifest.json"):
             src, dst = staging / item, out / item
             if not src.exists():
                 continue

@@ -28,6 +28,7 @@ from analysis.errors import InputError
 
 __all__ = [
     "QUADRANT_LABELS",
+    "direction",
     "lowess_band",
     "ols",
     "panel_fe",
@@ -375,6 +376,22 @@ def quadrant_summary(quads: pd.DataFrame, *, name: str = "council_code") -> pd.D
     """One row per quadrant: ``quadrant``, ``n`` and the councils in it (``councils``, by ``name``)."""
     g = quads.groupby("quadrant", sort=False)
     return pd.DataFrame({"n": g.size(), "councils": g[name].agg(lambda s: ", ".join(map(str, s)))}).reset_index()
+
+
+def direction(estimate, ci_low, ci_high, *, null: float = 0.0) -> str:
+    """The direction an interval shows: "negative", "positive", "no" (it includes ``null``) or
+    "not estimable" (a missing value). The first word of :func:`verdict`.
+
+    Examples
+    --------
+    >>> direction(-1.9, -2.5, -1.3), direction(0.1, -0.2, 0.4), direction(float("nan"), 0, 1)
+    ('negative', 'no', 'not estimable')
+    """
+    if any(pd.isna(v) for v in (estimate, ci_low, ci_high)):
+        return "not estimable"
+    if ci_low <= null <= ci_high:
+        return "no"
+    return "positive" if estimate > null else "negative"
 
 
 def verdict(estimate, ci_low, ci_high, *, term: str | None = None, null: float = 0.0, ci: float = 0.95) -> str:

@@ -42,6 +42,8 @@ def register(subparsers) -> None:
                    help="run the notebooks in DIR (named NN_name.ipynb) instead of the toolkit's own")
     p.add_argument("--show-code", action="store_true", help="show code cells in the HTML report")
     p.add_argument("--no-charts", action="store_true", help="skip the chart export")
+    p.add_argument("--docx", action="store_true",
+                   help="also write report.docx: the findings and every chart with its alt text, source and data file")
     p.set_defaults(func=run)
 
 
@@ -52,7 +54,6 @@ def run(args) -> int:
     notebooks = [s.strip() for s in args.notebooks.split(",")] if args.notebooks else None
     path = build_report(args.dataset, args.out, seed=args.seed, start=args.start, end=args.end,
                         parameters=params, notebooks=notebooks, notebooks_dir=args.notebooks_dir,
-                        show_code=args.show_code,
-                        charts=not args.no_charts)
+                        show_code=args.show_code, charts=not args.no_charts, docx=args.docx)
     print(f"report written: {path}")
     return 0

@@ -17,7 +17,7 @@ from analysis.figures import plots
 from analysis.style import subplots
 from analysis.typology.result import TypologyResult
 
-__all__ = ["austerity_charts", "standard_charts"]
+__all__ = ["austerity_charts", "result_charts", "standard_charts"]
 
 
 def austerity_charts(result: AusterityResult, *, typology=None, partnerships: pd.DataFrame | None = None) -> list:
@@ -169,3 +169,8 @@ def standard_charts(dataset, *, random_state=DEFAULT_SEED, start: int | None = N
                                         random_state=random_state, lowess=True)
     return austerity_charts(result, typology=typology,
                             partnerships=dataset["partnerships"] if typology is not None else None)
+
+
+def result_charts(results, dataset) -> list:
+    """The charts of the austerity analysis the report fitted (``results["austerity"]``)."""
+    return austerity_charts(results["austerity"])

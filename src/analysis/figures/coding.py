@@ -9,7 +9,7 @@ from analysis.export import ChartSpec
 from analysis.figures import plots
 from analysis.style import subplots
 
-__all__ = ["coding_charts", "standard_charts"]
+__all__ = ["coding_charts", "result_charts", "standard_charts"]
 
 
 def _draw_bars(data: pd.DataFrame, *, x: str, y: str, hue: str | None = None, xlabel: str, ylabel: str):
@@ -80,3 +80,8 @@ def standard_charts(dataset, *, random_state=None, start: int | None = None, end
     the dictionary coder is deterministic and codes every document.
     """
     return coding_charts(code_dataset(dataset, codebook=codebook))
+
+
+def result_charts(results, dataset) -> list:
+    """The charts of the coding the report did (``results["coding"]``; none without documents)."""
+    return coding_charts(results["coding"])

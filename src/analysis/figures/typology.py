@@ -13,7 +13,7 @@ from analysis.style import subplots
 from analysis.typology import MIXED, STABILITY_LABELS, TWO_BY_TWO
 from analysis.typology.result import DEFAULT_SEED, TypologyResult, fit_typology, typology_result
 
-__all__ = ["standard_charts", "typology_charts"]
+__all__ = ["result_charts", "standard_charts", "typology_charts"]
 
 
 def _cluster_label(model, c):
@@ -171,3 +171,8 @@ def standard_charts(dataset, *, random_state=DEFAULT_SEED, start: int | None = N
     list of analysis.export.ChartSpec
     """
     return typology_charts(fit_typology(dataset, start=start, end=end, random_state=random_state))
+
+
+def result_charts(results, dataset) -> list:
+    """The charts of the typology the report fitted (``results["typology"]``); nothing is refitted."""
+    return typology_charts(results["typology"])

@@ -78,6 +78,7 @@ Examples
 ['fight', 'fight', 'adapt', 'adapt', 'exit', 'exit', 'collaborate', 'collaborate']
 """
 
+from analysis.typology.diagnostics import Recovery, planted_recovery
 from analysis.typology.estimator import SCALINGS, SCORE_COLUMNS, TRANSFORMS, KahaneTypology
 from analysis.typology.features import (
     DOCUMENT_PREFIX,
@@ -98,6 +99,8 @@ __all__ = [
     "DEFAULT_SEED",
     "DOCUMENT_PREFIX",
     "TypologyResult",
+    "Recovery",
+    "planted_recovery",
     "fit_typology",
     "typology_result",
     "MIXED",

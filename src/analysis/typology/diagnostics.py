@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["principal_map"]
+__all__ = ["Recovery", "planted_recovery", "principal_map"]
 
 
 def _elbow(ks, wss) -> int:
@@ -61,3 +63,48 @@ def principal_map(model, features: pd.DataFrame) -> dict:
     if n_comp == 1:
         load = np.column_stack([load, np.zeros(len(load))])
     return {"data": data, "loadings": load, "explained_variance": (float(var[0]), float(var[1]))}
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """How well a typology recovers known options (the example's planted ones, or hand placements).
+
+    ``n``: partnerships compared; ``ari``: adjusted Rand index of the clusters against the
+    known options (1 the same partition, 0 chance); ``agreement``: the
+    :class:`~analysis.agreement.AgreementResult` of the placed options against the known
+    ones (accuracy, kappa, confusion).
+    """
+
+    n: int
+    ari: float
+    agreement: object
+
+
+def planted_recovery(placements: pd.DataFrame, truth: pd.DataFrame) -> Recovery | None:
+    """Compare placements (``partnership_id``, ``cluster``, ``option``) with known options
+    (``partnership_id``, ``option``). None when no partnership is in both.
+
+    Examples
+    --------
+    >>> place = pd.DataFrame({"partnership_id": ["a", "b", "c", "d"], "cluster": [0, 0, 1, 1],
+    ...                       "option": ["fight", "fight", "exit", "exit"]})
+    >>> truth = pd.DataFrame({"partnership_id": ["a", "b", "c", "d"],
+    ...                       "option": ["fight", "fight", "exit", "adapt"]})
+    >>> r = planted_recovery(place, truth)
+    >>> r.n, round(r.ari, 3), r.agreement.accuracy
+    (4, 0.571, 0.75)
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    from analysis.agreement import agreement
+
+    known = truth[["partnership_id", "option"]].rename(columns={"option": "planted"})
+    m = placements.merge(known, on="partnership_id")
+    if m.empty:
+        return None
+    ari = float(adjusted_rand_score(m["planted"], m["cluster"]))
+    found = agreement(m[["partnership_id", "option"]].rename(columns={"partnership_id": "document_id",
+                                                                      "option": "code"}),
+                      m[["partnership_id", "planted"]].rename(columns={"partnership_id": "document_id",
+                                                                       "planted": "code"}))
+    return Recovery(n=len(m), ari=ari, agreement=found)
