@@ -120,3 +120,17 @@ def test_yaml_is_loaded_safely(tmp_path):
 def test_missing_codebook_file(tmp_path):
     with pytest.raises(InputError, match="not found"):
         load_codebook(tmp_path / "nope.yml")
+
+
+def test_billion_laughs_codebook_is_refused_with_its_line(tmp_path):
+    """A codebook whose aliases would expand to millions of items stops at the alias limit (issue 21)."""
+    from analysis.codebook import load_codebook
+    from analysis.errors import InputError
+
+    rows = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for prev, name in zip("abcdefg", "bcdefgh"):
+        rows.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    path = tmp_path / "codebook.yml"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line \d+.*aliases"):
+        load_codebook(path)

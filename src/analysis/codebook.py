@@ -243,9 +243,13 @@ class _Lines:
 
 
 def _read_yaml(text: str, source: str):
+    from analysis.data.guards import SafeYAMLLoader, parse_yaml
+
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+        # Limits on aliases and nesting first (a "billion laughs" codebook stops here), then
+        # the node tree for line numbers; both with safe loaders only.
+        data = parse_yaml(text)
+        node = yaml.compose(text, Loader=SafeYAMLLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
