@@ -128,7 +128,7 @@ def test_billion_laughs_codebook_is_refused_with_its_line(tmp_path):
     from analysis.errors import InputError
 
     rows = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
-    for prev, name in zip("abcdefg", "bcdefgh"):
+    for prev, name in zip("abcdefg", "bcdefgh", strict=True):
         rows.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     path = tmp_path / "codebook.yml"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
