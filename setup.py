@@ -1,12 +1,14 @@
 """Ship the notebooks inside the package, so an installed toolkit can build the report.
 
 The notebooks live in ``notebooks/`` at the top of the repository (where JupyterLab and nbval
-use them), beside the Staffordshire case data they read (``data/staffordshire``). The wheel
+use them), beside the case data they read (``data/staffordshire``, and the real England dataset
+``data/england``). The wheel
 carries both in the same layout under ``analysis/bundled/``, so the notebooks' relative paths
 (``../data/staffordshire``) hold unchanged:
 
     notebooks/*.ipynb, notebooks/sanitize.cfg  ->  analysis/bundled/notebooks/
     data/staffordshire/*                       ->  analysis/bundled/data/staffordshire/
+    data/england/*                             ->  analysis/bundled/data/england/
 
 Everything else is declared in ``pyproject.toml``.
 """
@@ -20,7 +22,8 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-BUNDLED = {"notebooks": ["*.ipynb", "sanitize.cfg"], "data/staffordshire": ["*.csv", "README.md"]}
+BUNDLED = {"notebooks": ["*.ipynb", "sanitize.cfg"], "data/staffordshire": ["*.csv", "README.md"],
+           "data/england": ["*.csv", "*.md", "*.yml"]}
 
 
 class build_py_with_notebooks(build_py):  # noqa: N801 - named like setuptools' own commands

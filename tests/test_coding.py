@@ -53,7 +53,7 @@ def test_output_columns_and_shares(coder):
     # lobbied (3) vs pooled budgets (3): a tie, broken by the codebook's order
     assert out.loc[0, ["fight", "adapt", "exit", "collaborate"]].tolist() == [0.5, 0.0, 0.0, 0.5]
     assert out.loc[0, "primary"] == "fight"
-    assert out.loc[1, OPTIONS].tolist() == [0.0, 0.0, 0.0, 0.0] and out.loc[1, "primary"] == "none"
+    assert out.loc[1, list(OPTIONS)].tolist() == [0.0, 0.0, 0.0, 0.0] and out.loc[1, "primary"] == "none"
     assert out.loc[1, "evidence"] == ""
 
 

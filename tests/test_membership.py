@@ -95,7 +95,9 @@ def test_missing_columns_are_named(bad):
         membership_years(bad, start=2010, end=2011)
 
 
-def test_notebook_06_is_skipped_on_a_dataset_without_dated_memberships(tmp_path):
+def test_notebook_06_reads_the_bundled_england_beside_any_dataset_and_is_skipped_without_one(tmp_path):
+    """The example has no dated memberships: 06 runs on the bundled real England instead, and a
+    dataset without them named as ``england_dataset`` is skipped with the reason."""
     import json
     from pathlib import Path
 
@@ -104,6 +106,15 @@ def test_notebook_06_is_skipped_on_a_dataset_without_dated_memberships(tmp_path)
     example = Path(__file__).resolve().parents[1] / "data" / "example"
     out = tmp_path / "rep"
     assert main(["report", str(example), "--out", str(out), "--notebooks", "06", "--no-charts"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert list(manifest["notebooks"]) == ["06_england.ipynb"]
+    assert manifest["notebooks_skipped"] == {}
+    executed = (out / "notebooks" / "06_england.ipynb").read_text(encoding="utf-8")
+    assert "365 councils" in executed and "554 partnerships" in executed  # the real England, not the example
+
+    out = tmp_path / "rep2"
+    assert main(["report", str(example), "--out", str(out), "--notebooks", "06", "--no-charts",
+                 "-p", f"england_dataset={example}"]) == 0
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["notebooks"] == {}
     assert "membership_events" in manifest["notebooks_skipped"]["06_england.ipynb"]

@@ -27,7 +27,7 @@ def test_every_notebook_has_a_parameters_cell_with_the_standard_names():
     for nb in NOTEBOOKS:
         params = notebook_parameters(nb)
         assert {"out_dir", "seed", "start_year", "end_year"} <= set(params), nb.name
-        assert any(name in params for name in ("dataset", "case_dataset")), nb.name
+        assert any(name in params for name in ("dataset", "case_dataset", "england_dataset")), nb.name
 
 
 def test_notebooks_are_thin_and_executed():

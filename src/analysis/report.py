@@ -436,7 +436,10 @@ def build_report(
     Parameters
     ----------
     dataset : path-like
-        A dataset folder; it must pass validation (else nothing is executed).
+        A dataset folder; it must pass validation (else nothing is executed). The
+        real-England notebook reads it when it holds dated memberships
+        (``membership_events``); otherwise that notebook reads the bundled
+        ``data/england`` (or the parameter ``england_dataset``).
     out_dir : path-like
         Output folder (not inside the dataset). Holds ``report.html``,
         ``notebooks/*.ipynb`` (executed), ``charts/`` and ``manifest.json``.
@@ -478,8 +481,16 @@ def build_report(
     if end <= start:
         raise InputError(f"the end year ({end}) must come after the start year ({start})")
     params = {"dataset": str(dataset.resolve()), "seed": seed, "start_year": start, "end_year": end}
+    if "membership_events" in ds:
+        # A national dataset (dated memberships, as build-england makes) replaces the bundled one
+        # in the real-England notebook; any other dataset leaves that notebook on the bundled copy.
+        params["england_dataset"] = params["dataset"]
     params.update(parameters or {})
-    per_nb = check_parameters(params, all_nbs, optional=("dataset", "seed", "start_year", "end_year"))
+    for name in ("case_dataset", "england_dataset"):  # folders named from the caller's working folder
+        if isinstance(params.get(name), str) and Path(params[name]).exists():
+            params[name] = str(Path(params[name]).resolve())
+    per_nb = check_parameters(params, all_nbs,
+                              optional=("dataset", "england_dataset", "seed", "start_year", "end_year"))
     declared = {nb: notebook_parameters(nb) for nb in all_nbs}
     needs_results = [nb for nb in all_nbs if "results" in declared[nb]]
     workers = workers or min(os.cpu_count() or 1, 4)
