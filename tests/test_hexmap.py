@@ -593,3 +593,35 @@ def test_without_deflators_the_spending_map_says_cash_and_reorganised_councils_d
     spending = specs["map_spending_change"]
     assert spending.title == "Change in spending power per head, 2010-11 to 2019-20, cash"
     assert "not adjusted for inflation" in spending.subtitle and "cash" in spending.alt_text
+
+
+def test_maps_from_the_reports_results_fit_nothing_again(monkeypatch):
+    """The report hands its fitted typology to the maps: the option map places partnerships from
+    that fit, and the typology is not fitted a second time."""
+    import analysis.typology as typology_module
+    from analysis.council_measures import lead_options
+    from analysis.data import load_dataset
+    from analysis.figures.council_maps import result_charts
+    from analysis.results import Results
+
+    ds = load_dataset(Path(__file__).resolve().parents[1] / "data" / "example")
+    fitted = typology_module.fit_typology(ds, k=4, n_boot=0, n_seeds=0, n_subsamples=0, alternatives=False,
+                                          random_state=3)
+
+    def refit(*args, **kwargs):
+        raise AssertionError("the typology was fitted again")
+
+    monkeypatch.setattr(typology_module, "fit_typology", refit)
+    results = Results(found={"typology": fitted}, random_state=3, start=2010, end=2019)
+    specs = {s.name: s for s in result_charts(results, ds)}
+    try:
+        shown = specs["map_lead_option"].data
+        expected = lead_options(ds, fitted)
+        assert len(shown) > 0
+        expected = expected.drop_duplicates("council_code").set_index("council_code")["option"]
+        placed = shown.dropna(subset=["option"])
+        assert len(placed) > 0
+        assert placed["option"].tolist() == placed["council_code"].map(expected).tolist()
+    finally:
+        for spec in specs.values():
+            plt.close(spec.fig)

@@ -39,7 +39,7 @@ from analysis.data.hexjson import (
     bundled_layouts,
     read_hexjson_folder,
 )
-from analysis.errors import InputError
+from analysis.errors import InputError, MissingTableError
 from analysis.export import ChartSpec
 from analysis.figures.hexmap import hexmap_tiers_grid, plot_hexmap
 from analysis.style import chart_style, subplots
@@ -51,6 +51,7 @@ __all__ = [
     "lead_option_map",
     "membership_maps",
     "partnerships_map",
+    "result_charts",
     "spending_change_map",
     "standard_charts",
     "standard_maps",
@@ -338,3 +339,18 @@ def standard_charts(dataset, *, random_state=DEFAULT_SEED, start: int | None = N
                     end: int | None = None) -> list[ChartSpec]:
     """The standard maps, as :func:`analysis.charts.standard_charts` asks of a chart family."""
     return standard_maps(dataset, random_state=random_state, start=start, end=end)
+
+
+def result_charts(results, dataset) -> list[ChartSpec]:
+    """The standard maps with the typology the report fitted (``results["typology"]``).
+
+    The option map then places partnerships from that fit instead of fitting the typology
+    again; the other maps need no fitted result. Without a typology result (a dataset with
+    no evidence) the map is skipped as :func:`standard_maps` skips it.
+    """
+    try:
+        typology = results["typology"]
+    except (KeyError, MissingTableError):
+        typology = None
+    return standard_maps(dataset, random_state=results.random_state, start=results.start, end=results.end,
+                         typology=typology)
