@@ -306,12 +306,19 @@ def _render(
     annotations = (
         _Annotations(fig, title=title, subtitle=subtitle, source=source) if annotate else None
     )
+    engine = fig.get_layout_engine()
     try:
         for fmt in formats:
             files[f"{key}.{fmt}"] = _render_figure(
                 fig, fmt, title=title, alt_text=alt_text, source=source, key=key
             )
+            if isinstance(engine, (ConstrainedLayoutEngine, TightLayoutEngine)):
+                # Lay the figure out once: the other formats keep the positions the first one
+                # computed (a layout pass costs about as much as drawing the figure again).
+                fig.set_layout_engine("none")
     finally:
+        if fig.get_layout_engine() is not engine:
+            fig.set_layout_engine(engine)
         if annotations is not None:
             annotations.remove()
     files[f"{key}.csv"] = csv_bytes(data)
