@@ -400,12 +400,33 @@ def _export_charts(ds, results_path, modules: tuple, overview: bool, out: Path, 
     export_charts(specs, out, replace_manifest=True)
 
 
+#: Environment variables that size the numerical libraries' thread pools (BLAS, OpenMP).
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _one_thread_each() -> None:
+    """Start a worker process: its numerical libraries run on one thread, and so do the notebook
+    kernels it starts (they inherit its environment).
+
+    The report's jobs already run in one process per core; thread pools inside each process
+    only compete with the other jobs for the same cores, and their threads burn CPU time
+    waiting for each other (the austerity fit took 7.3-8.6 s of CPU with them, 5.6 s
+    without, and its wall time fell by a third or more). This is what joblib's own worker
+    processes do.
+    """
+    from threadpoolctl import threadpool_limits
+
+    os.environ.update(dict.fromkeys(_THREAD_VARIABLES, "1"))
+    threadpool_limits(limits=1)  # for the libraries this process has already loaded
+
+
 def _pool(workers: int):
     """Worker processes for the report's independent jobs (started afresh: no state shared by forking)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_one_thread_each)
 
 
 def build_report(
