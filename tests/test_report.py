@@ -341,3 +341,25 @@ def test_report_docx_has_findings_and_every_chart_with_alt_text(tmp_path, monkey
     done = subprocess.run([office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
                            "--outdir", str(tmp_path), str(out / "report.docx")], capture_output=True, timeout=300)
     assert done.returncode == 0 and (tmp_path / "report.pdf").read_bytes()[:4] == b"%PDF"
+
+
+def _worker_threads():
+    import os
+
+    from threadpoolctl import threadpool_info
+
+    return ({name: os.environ.get(name) for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")},
+            sorted({pool["num_threads"] for pool in threadpool_info()}))
+
+
+def test_report_workers_run_the_libraries_on_one_thread():
+    """The report's processes already fill the cores: inside each, BLAS and OpenMP get one thread,
+    and so do the notebook kernels a worker starts (they inherit its environment)."""
+    import numpy  # noqa: F401 - loaded, so that its BLAS pool is listed in the worker too
+
+    from analysis.report import _pool
+
+    with _pool(2) as pool:
+        env, threads = pool.submit(_worker_threads).result()
+    assert env == {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    assert threads == [1]
