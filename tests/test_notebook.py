@@ -104,3 +104,21 @@ def test_every_codebook_indicator_has_a_label():
     assert set(book.indicator_labels) == set(INDICATOR_OPTIONS)
     for name in INDICATOR_OPTIONS:
         assert not labels.SNAKE_CASE.search(labels.label(name))
+
+
+def test_table_survives_the_report_cleaning(frame):
+    """What report.html shows: the table's HTML after the report's sanitiser, still without an index."""
+    import nbformat
+
+    from analysis.report import sanitise_outputs
+
+    t = notebook.table(frame)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/html": t._repr_html_(),
+                                                                    "text/plain": repr(t)})]
+    nb.cells = [cell]
+    html = sanitise_outputs(nb).cells[0].outputs[0].data["text/html"]
+    assert _cells(html, "th")[:2] == ["Council code", "Real-terms change per head"]
+    assert _cells(html, "td")[:2] == ["E1", "10.000"]
+    assert '<td class="num">1,200</td>' in html
