@@ -122,3 +122,9 @@ def test_table_survives_the_report_cleaning(frame):
     assert _cells(html, "th")[:2] == ["Council code", "Real-terms change per head"]
     assert _cells(html, "td")[:2] == ["E1", "10.000"]
     assert '<td class="num">1,200</td>' in html
+
+
+def test_an_empty_table_says_so_without_an_index():
+    t = notebook.table(pd.DataFrame({"document_id": pd.Series([], dtype=str), "problem": pd.Series([], dtype=str)}))
+    assert repr(t) == "(no rows) Document | Problem"
+    assert "Index" not in repr(t) and "<tbody>\n\n</tbody>" in t._repr_html_()

@@ -170,7 +170,11 @@ class Table:
 
     def __repr__(self) -> str:
         shown = self.formatted()
-        return shown.to_string(index=False) if len(shown.columns) else "(no columns)"
+        if not len(shown.columns):
+            return "(no columns)"
+        if not len(shown):
+            return "(no rows) " + " | ".join(map(str, shown.columns))
+        return shown.to_string(index=False)
 
     def __len__(self) -> int:
         return len(self.data)
