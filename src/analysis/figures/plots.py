@@ -176,7 +176,7 @@ def plot_bar(
     >>> fig, ax = plt.subplots()
     >>> ax = plot_bar(frame, x="tier", y="councils", ax=ax)
     >>> [round(p.get_height()) for p in ax.patches], ax.get_ylabel()
-    ([2, 5, 3], 'councils')
+    ([2, 5, 3], 'Councils')
     >>> plt.close(fig)
     """
     _check_data(data, "plot_bar", x=x, y=y, hue=hue)

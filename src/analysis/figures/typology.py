@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from sklearn.utils.validation import check_is_fitted
 
 from analysis.data.schema import OPTIONS
@@ -60,8 +61,9 @@ def typology_charts(result, features=None, *, source: str | None = None) -> list
     tips = np.array([(load[j, 0] * scale, load[j, 1] * scale) for j in strongest]).reshape(-1, 2)
     for x, y in tips:
         ax.annotate("", xy=(x, y), xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": "#505A5F", "lw": 0.8})
+    halo = [patheffects.withStroke(linewidth=2, foreground="white")]  # legible over points and arrows
     arrow_labels = [ax.text(x * 1.05, y * 1.05, label(model.features_used_[j]), fontsize=6, color="#0B0C0C",
-                            ha="left" if x >= 0 else "right", va="center")
+                            ha="left" if x >= 0 else "right", va="center", path_effects=halo)
                     for (x, y), j in zip(tips, strongest, strict=True)]
     separate_labels(ax, arrow_labels, x=tips[:, 0], y=tips[:, 1])
     ax.set_xlabel(f"First principal component ({var[0]:.0%} of variance)")
