@@ -258,10 +258,13 @@ def _learned_class():
             from sklearn.feature_extraction.text import TfidfVectorizer
             from sklearn.pipeline import FeatureUnion
 
+            from analysis.coder.features import CharNgramTfidf
+
             return FeatureUnion([
                 ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
                                           strip_accents="unicode", token_pattern=r"(?u)\b\w[\w'-]*\b")),
-                ("chars", TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2)),
+                # TfidfVectorizer with a transform that reads each distinct word once (same output)
+                ("chars", CharNgramTfidf(analyzer=char_ngrams, sublinear_tf=True, min_df=2)),
                 ("rules", _RuleFeatures(self.codebook, self.rule_scale)),
             ])
 
@@ -299,28 +302,46 @@ def _learned_class():
             return _Passages(texts, RuleCoder(self.codebook).analyse(texts))
 
         def predict_proba(self, X):
+            return self.predict_proba_features(self.features(X))
+
+        def features(self, X):
+            """The passages' feature matrix (sparse, one row each): what :meth:`predict_proba_features`
+            and :meth:`explain_features` read, so that a caller needing both computes it once."""
             with _one_thread():
-                return self.pipeline_.predict_proba(self._passages(X))
+                return self.pipeline_.named_steps["features"].transform(self._passages(X)).tocsr()
+
+        def predict_proba_features(self, matrix):
+            """Class probabilities from a matrix made by :meth:`features` (as :meth:`predict_proba`)."""
+            with _one_thread():
+                return self.pipeline_.named_steps["model"].predict_proba(matrix)
 
         def predict(self, X):
             return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
         def explain(self, X, classes, top: int = 4) -> list[list[tuple[str, float]]]:
             """For each passage, the features that push most towards its class in ``classes``."""
+            return self.explain_features(self.features(X), classes, top)
+
+        def explain_features(self, matrix, classes, top: int = 4) -> list[list[tuple[str, float]]]:
+            """:meth:`explain` from a matrix made by :meth:`features` (one row per class given)."""
             feats = self.pipeline_.named_steps["features"]
-            matrix = feats.transform(self._passages(X)).tocsr()
             names = feats.get_feature_names_out()
             coef = self.explainer_.coef_
             index = {c: i for i, c in enumerate(self.explainer_.classes_)}
+            matrix = matrix.tocsr()
+            indptr, indices = matrix.indptr, matrix.indices
+            # Each stored value times its feature's weight for the row's class, all rows at once.
+            which = np.array([index.get(c, 0) for c in classes], dtype=np.intp)
+            contrib_all = matrix.data * coef[np.repeat(which, np.diff(indptr)), indices]
             out = []
             for r, cls in enumerate(classes):
-                row = matrix.getrow(r)
-                if cls not in index or row.nnz == 0:
+                start, end = indptr[r], indptr[r + 1]
+                if cls not in index or start == end:
                     out.append([])
                     continue
-                contrib = row.data * coef[index[cls], row.indices]
+                contrib = contrib_all[start:end]
                 order = np.argsort(-contrib, kind="stable")[:top]
-                out.append([(_clean_name(names[row.indices[j]]), float(contrib[j])) for j in order
+                out.append([(_clean_name(names[indices[start + j]]), float(contrib[j])) for j in order
                             if contrib[j] > 0])
             return out
 
