@@ -63,7 +63,10 @@ _CLAUSE_BREAK = re.compile(
 )
 _SENTENCE_BREAK = re.compile(r"[.!?;]\s|\n\s*\n")
 _WORD = re.compile(r"[\w'\u2019-]+")
-_PARAGRAPH = re.compile(r"\S.*?(?=\n[ \t\r\f\v]*\n|\Z)", re.S)
+# A paragraph starts at a character that is not white space and runs to the next blank line
+# (a line break, spaces or tabs, a line break) or to the end of the text.
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+_NOT_SPACE = re.compile(r"\S")
 
 
 def _repair(text: str) -> tuple[str, np.ndarray | None]:
@@ -98,7 +101,20 @@ def split_paragraphs(text: str) -> list[tuple[int, str]]:
     >>> split_paragraphs("First part.\\n\\n  Second\\npart.\\n")
     [(0, 'First part.'), (15, 'Second\\npart.\\n')]
     """
-    return [(m.start(), m.group()) for m in _PARAGRAPH.finditer(text)]
+    # Two searches a paragraph (its first character, then the next blank line after it):
+    # the same paragraphs as r"\S.*?(?=\n[ \t\r\f\v]*\n|\Z)" with re.S, which tried the
+    # blank-line test at every character and took a third of a millisecond a page.
+    out = []
+    pos, n = 0, len(text)
+    while True:
+        first = _NOT_SPACE.search(text, pos)
+        if first is None:
+            return out
+        start = first.start()
+        brk = _PARAGRAPH_BREAK.search(text, start + 1)
+        end = brk.start() if brk else n
+        out.append((start, text[start:end]))
+        pos = end
 
 
 class _Hit(NamedTuple):

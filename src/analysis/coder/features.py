@@ -16,8 +16,6 @@ when a learned coder is built or loaded, so that the rule coder starts without i
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -49,23 +47,31 @@ class CharNgramTfidf(TfidfVectorizer):
             raise ValueError("Iterable over raw text documents expected, string object received.")
         check_is_fitted(self, msg="The TF-IDF vectorizer is not fitted")
         vocabulary = self.vocabulary_
-        known: dict[str, tuple] = {}  # word -> the vocabulary indices of its n-grams
-        indptr, indices, counts = [0], [], []
+        # Passages x distinct words (how often each word occurs), times distinct words x
+        # n-grams (how often each n-gram of the vocabulary occurs in the word): the n-gram
+        # counts of every passage, with each word's n-grams looked up once.
+        distinct: dict[str, int] = {}
+        occurrences: list[int] = []
+        indptr = [0]
         for doc in raw_documents:
-            ids: list[int] = []
             for word in _WORD.findall(doc.lower()):
-                found = known.get(word)
-                if found is None:
-                    found = known[word] = tuple(vocabulary[g] for g in _word_char_ngrams(word) if g in vocabulary)
-                ids.extend(found)
-            tally = Counter(ids)
-            columns = sorted(tally)
-            indices.extend(columns)
-            counts.extend(map(tally.__getitem__, columns))
-            indptr.append(len(indices))
-        matrix = sparse.csr_matrix(
-            (np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int32),
-             np.asarray(indptr, dtype=np.int32)), shape=(len(indptr) - 1, len(vocabulary)))
+                j = distinct.get(word)
+                if j is None:
+                    j = distinct[word] = len(distinct)
+                occurrences.append(j)
+            indptr.append(len(occurrences))
+        words = sparse.csr_matrix((np.ones(len(occurrences)), np.asarray(occurrences, dtype=np.int64),
+                                   np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(distinct)))
+        grams, gram_ptr = [], [0]
+        for word in distinct:
+            grams.extend(vocabulary[g] for g in _word_char_ngrams(word) if g in vocabulary)
+            gram_ptr.append(len(grams))
+        spelling = sparse.csr_matrix((np.ones(len(grams)), np.asarray(grams, dtype=np.int64),
+                                      np.asarray(gram_ptr, dtype=np.int64)), shape=(len(distinct), len(vocabulary)))
+        words.sum_duplicates()
+        spelling.sum_duplicates()
+        matrix = sparse.csr_matrix(words @ spelling)  # whole numbers: exact in float64
+        matrix.sort_indices()
         # The vectoriser's weighting, step for step (so that the values are the same to the bit).
         if self.sublinear_tf:
             np.log(matrix.data, matrix.data)

@@ -415,12 +415,13 @@ RULES: dict[str, tuple] = {
 }
 
 
-def _clause_start(doc, i: int) -> int:
-    """Index of the first token of the clause holding token ``i``."""
+def _clause_start(lower: list[str], i: int) -> int:
+    """Index of the first token of the clause holding token ``i`` (``lower``: the tokens in
+    lower case; a punctuation mark is its own lower case)."""
     j = i - 1
     while j >= 0:
-        tok = doc[j]
-        if tok.text in CLAUSE_PUNCT or tok.lower_ in CLAUSE_WORDS:
+        word = lower[j]
+        if word in CLAUSE_PUNCT or word in CLAUSE_WORDS:
             return j + 1
         j -= 1
     return 0
@@ -536,7 +537,10 @@ class PhraseRules:
     """
 
     def __init__(self):
+        from spacy.attrs import LOWER
+
         self.nlp = _nlp()
+        self._lower_attr = LOWER
         self.anchors, self.numeric = _anchor_words()
         # A rule's matcher runs only on the sentences that hold one of its anchor words, and
         # holds only the rule's patterns that can match there: every word a pattern requires
@@ -576,9 +580,8 @@ class PhraseRules:
             self.meta[self.nlp.vocab.strings[name]] = (name, option, weight, flags)
         # The same masks by the hash spaCy gives a token's lower-case form (Doc.to_array).
         self._hash_bits = {self.nlp.vocab.strings.add(w): m for w, m in self._bits.items()}
-        # What some pattern of some rule needs, for the test before tokenizing (_may_match).
-        self._needs = sorted({anchor | need for _name, anchor, required in self._rules if anchor
-                              for _p, need in required})
+        # Each rule's anchor bit and what each of its patterns needs, for the tests.
+        self._needs = [(anchor, tuple(need for _p, need in required)) for _name, anchor, required in self._rules]
         self._plain = {w: m for w, m in self._bits.items() if _TOKEN_RX.fullmatch(w)}
         self._odd = [(w, m) for w, m in self._bits.items() if not _TOKEN_RX.fullmatch(w)]
         self._longest = max(map(len, self._plain), default=0)
@@ -608,7 +611,12 @@ class PhraseRules:
         for word, bits in self._odd:
             if word in low:
                 mask |= bits
-        return any(mask & need == need for need in self._needs)
+        for anchor, needs in self._needs:
+            if mask & anchor:
+                for need in needs:
+                    if mask & need == need:
+                        return True
+        return False
 
     def _matcher(self, rule: int, feasible: tuple):
         """The matcher of one rule's patterns ``feasible`` (made once, then reused)."""
@@ -651,27 +659,25 @@ class PhraseRules:
                     pieces.append(sentence)
                     starts.append(off + m.start())
         out: list[list[RuleHit]] = [[] for _ in texts]
-        from spacy.attrs import LOWER
-
         bits = self._hash_bits
         for doc, k, start in zip(self.nlp.tokenizer.pipe(pieces, batch_size=256), owner, starts, strict=True):
             mask = 0
-            for h in set(doc.to_array(LOWER).tolist()):
+            for h in set(doc.to_array(self._lower_attr).tolist()):
                 mask |= bits.get(h, 0)
             matches = []
-            for r, (_name, anchor, required) in enumerate(self._rules):
-                if not mask & anchor:
-                    continue
-                feasible = tuple(i for i, (_p, need) in enumerate(required) if mask & need == need)
-                if feasible:
-                    matches += self._matcher(r, feasible)(doc)
+            for r, (anchor, needs) in enumerate(self._needs):
+                if mask & anchor:
+                    feasible = tuple(i for i, need in enumerate(needs) if mask & need == need)
+                    if feasible:
+                        matches += self._matcher(r, feasible)(doc)
             out[k].extend(self._hits(doc, start, matches))
         return out
 
     def _hits(self, doc, offset: int, matches) -> list[RuleHit]:
         if not matches:
             return []
-        lower = [t.lower_ for t in doc]
+        strings = doc.vocab.strings
+        lower = [strings[h] for h in doc.to_array(self._lower_attr).tolist()]  # each token's lower_
         # One hit per rule and place: the longest; overlapping hits of one rule keep the first.
         matches.sort(key=lambda m: (m[1], -(m[2] - m[1])))
         hits = []
@@ -683,9 +689,9 @@ class PhraseRules:
             taken[name] = e
             if "sentence" in flags:
                 # co-occurrence rules: one per sentence
-                sent_end = next((k for k in range(e, len(doc)) if doc[k].text in {".", "!", "?", ";"}), len(doc))
+                sent_end = next((k for k in range(e, len(doc)) if lower[k] in {".", "!", "?", ";"}), len(doc))
                 taken[name] = max(e, sent_end)
-            cstart = _clause_start(doc, s)
+            cstart = _clause_start(lower, s)
             left = lower[cstart:s]
             status, note = "counted", ""
             if "own_negation" not in flags:
