@@ -315,9 +315,11 @@ class Coder:
         passage_primary = classes[p.argmax(axis=1)] if len(p) else np.array([], dtype=object)
         explained = self._explain(analyses, units, passage_primary.tolist(), features)
         owner = np.asarray(owner, dtype=int)
+        # A document's passages are consecutive (owner never decreases): its range, found once.
+        bounds = np.searchsorted(owner, np.arange(len(doc_ids) + 1), side="left")
         rows = []
         for k, d in enumerate(doc_ids):
-            idx = np.flatnonzero(owner == k)
+            idx = np.arange(bounds[k], bounds[k + 1])
             stated = [i for i in idx if passage_primary[i] != "none"]
             merged = Analysis([h for i in idx for h in analyses[i].rule_hits],
                               [h for i in idx for h in analyses[i].dict_hits])
