@@ -58,6 +58,7 @@ NONE = "none"
 # phrases match across any white space.
 _REPAIR = re.compile(r"(?<=[a-z])-[ \t]*\r?\n[ \t]*(?=[a-z])|\u00ad|[\ufb00-\ufb04]")
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
+_REPAIR_NEEDS = ("\n", "\u00ad", *_LIGATURES)
 _CLAUSE_BREAK = re.compile(
     r"[.!?;:,()\u2013\u2014]|\n\s*\n|\b(?:but|however|instead|whereas|although|though|yet|while)\b"
 )
@@ -71,7 +72,9 @@ _NOT_SPACE = re.compile(r"\S")
 
 def _repair(text: str) -> tuple[str, np.ndarray | None]:
     """Repair PDF artefacts; return the clean text and a map from clean to original positions."""
-    if not _REPAIR.search(text):
+    # Every repair needs a line break, a soft hyphen or a ligature: a text with none is
+    # returned at once (the regex, tried at every character, took longer than the coding).
+    if not any(c in text for c in _REPAIR_NEEDS) or not _REPAIR.search(text):
         return text, None
     pieces, offsets, pos = [], [], 0
     for m in _REPAIR.finditer(text):
