@@ -98,6 +98,10 @@ def test_user_codebook_can_replace_the_default(tmp_path):
          r"own.yml, line 2: code name 'Fight Back' must be lower-case"),
         ("codes:\n  a:\n    phrases:\n      - terms: [x]\nindicators:\n  shared_services: b\n",
          r"own.yml, line 6: indicator 'shared_services' maps to unknown code 'b'"),
+        ("codes:\n  a:\n    phrases:\n      - terms: [x]\nindicators:\n  shared_services: {option: a, colour: red}\n",
+         r"own.yml, line 6: indicator 'shared_services' must be a code name or \{option: <code>, label: <words>\}"),
+        ("codes:\n  a:\n    phrases:\n      - terms: [x]\nindicators:\n  shared_services: {option: b, label: S}\n",
+         r"own.yml, line 6: indicator 'shared_services' maps to unknown code 'b'"),
         ("codes:\n  a:\n    phrases:\n  - terms: [x]\n   bad: indent\n",
          r"own.yml is not valid YAML \(line 4, column 3\)"),
         ("name: nothing\n", r"own.yml, line 1: no 'codes' section"),
@@ -134,3 +138,17 @@ def test_billion_laughs_codebook_is_refused_with_its_line(tmp_path):
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"line \d+.*aliases"):
         load_codebook(path)
+
+
+def test_indicator_labels_come_from_the_codebook(tmp_path):
+    book = load_codebook()
+    assert set(book.indicator_labels) == set(book.indicator_options)
+    assert book.indicator_labels["public_opposition_statements"] == "Public statements of opposition"
+    own = tmp_path / "own.yml"
+    own.write_text("extends: default\nindicators:\n  pooled_budgets: {option: adapt, label: Money pooled}\n"
+                   "  new_thing: exit\n", encoding="utf-8")
+    book = load_codebook(own)
+    assert book.indicator_options["pooled_budgets"] == "adapt"
+    assert book.indicator_labels["pooled_budgets"] == "Money pooled"
+    assert book.indicator_options["new_thing"] == "exit"
+    assert "new_thing" not in book.indicator_labels  # the short form has no label of its own

@@ -171,10 +171,12 @@ def test_activity_on_england_reports_what_the_memberships_show(tmp_path, capsys)
     out = tmp_path / "act"
     assert main(["activity", str(ENGLAND), "--out", str(out), "--n-boot", "100"]) == 0
     text = capsys.readouterr().out
-    assert "mostly statutory geographies" in text and "cash terms" in text
+    assert "mostly statutory geographies" in text and "median real change in spending power" in text
     ca = pd.read_csv(out / "ca_cuts.csv").set_index("group")
     assert ca.loc["combined authority", "councils"] >= 50
-    assert ca.loc["combined authority", "median_cut"] < ca.loc["other", "median_cut"]   # 11% against 16% (cash)
+    # real terms with the bundled HM Treasury deflators: 24.3% against 28.2%
+    assert ca.loc["combined authority", "median_cut"] == pytest.approx(0.243, abs=0.001)
+    assert ca.loc["other", "median_cut"] == pytest.approx(0.282, abs=0.001)
     logit = pd.read_csv(out / "logit.csv")
     assert logit["verdict"].str.startswith("too few events").all()   # a handful of real choices
 
@@ -196,6 +198,26 @@ def test_import_finance_in_one_step(tmp_path, capsys):
     assert f["year"].min() == 2010 and f["year"].max() == 2019
     spend = f.loc[f["year"] == 2017, "revenue_expenditure_gbp_m"]
     assert spend.notna().sum() >= 300 and 40_000 < spend.sum() < 100_000   # GBP million, English councils
+
+
+def test_bundled_deflators_turn_the_real_cash_cut_into_real_terms(tmp_path, capsys):
+    """HM Treasury's index rose 17.3% from 2010 to 2019, so a 14% cash cut is about a 27% real one."""
+    defl = pd.read_csv(ENGLAND / "deflators.csv").set_index("year")["deflator"]
+    assert defl[2024] == 100 and defl[2019] / defl[2010] == pytest.approx(81.1085 / 69.1217)
+    out = tmp_path / "a.csv"
+    assert main(["austerity", str(ENGLAND), "--from", "2010", "--to", "2019", "--out", str(out)]) == 0
+    assert "change_real_per_head" in capsys.readouterr().out
+    real = pd.read_csv(out)["change_real_per_head"].median()
+    assert real == pytest.approx(-0.267, abs=0.002)
+    assert "HM Treasury" in (ENGLAND / "README.md").read_text(encoding="utf-8")
+
+
+def test_no_deflators_leaves_the_table_out(tmp_path):
+    out = tmp_path / "eng"
+    assert main(["build-england", str(REAL), "--out", str(out), "--no-deflators"]) == 0
+    assert not (out / "deflators.csv").exists()
+    assert "--no-deflators" in (out / "README.md").read_text(encoding="utf-8")
+    assert main(["austerity", str(out), "--from", "2010", "--to", "2019", "--out", str(tmp_path / "a.csv")]) == 2
 
 
 def test_deflators_need_a_named_source(tmp_path, capsys):
@@ -221,4 +243,4 @@ def test_report_on_england_runs_06_and_names_what_it_skips(tmp_path):
     assert main(["report", str(ENGLAND), "--out", str(out), "--notebooks", "03,06", "--no-charts"]) == 0
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert list(manifest["notebooks"]) == ["06_england.ipynb"]
-    assert "deflators" in manifest["notebooks_skipped"]["03_austerity_activity.ipynb"]
+    assert "'activity' table" in manifest["notebooks_skipped"]["03_austerity_activity.ipynb"]

@@ -62,7 +62,7 @@ def test_bar_heights_labels_colours(councils):
     ax = plots.plot_bar(frame, x="region", y="councils")
     assert [p.get_height() for p in ax.patches] == [2, 4, 5]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["North", "South", "East"]
-    assert ax.get_xlabel() == "region" and ax.get_ylabel() == "councils"
+    assert ax.get_xlabel() == "Region" and ax.get_ylabel() == "Councils"
     assert {_face(p) for p in ax.patches} == {CATEGORICAL[0]}
 
 
@@ -75,7 +75,7 @@ def test_bar_hue_dodged_with_palette_order_and_legend(councils):
     assert np.isnan(unitary[2].get_height())  # East has no unitary row: no bar, not zero
     assert county[0].get_x() < unitary[0].get_x()
     legend = ax.get_legend()
-    assert legend.get_title().get_text() == "tier"
+    assert legend.get_title().get_text() == "Tier"
     assert [t.get_text() for t in legend.get_texts()] == ["county", "unitary"]
 
 
@@ -110,7 +110,7 @@ def test_scatter_points_hue_option_colours_line_band(options):
     assert len(ax.lines) == 4  # one fitted line per option
     collab = next(line for line in ax.lines if to_hex(line.get_color()).upper() == OPTION_COLOURS["collaborate"])
     assert list(collab.get_xdata()) == [0.1, 0.5]  # sorted by x
-    assert ax.get_xlabel() == "assert" and ax.get_ylabel() == "engage"
+    assert ax.get_xlabel() == "Assert" and ax.get_ylabel() == "Engage"
 
 
 def test_scatter_labels(options):

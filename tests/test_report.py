@@ -337,6 +337,7 @@ def test_report_docx_has_findings_and_every_chart_with_alt_text(tmp_path, monkey
     office = shutil.which("libreoffice") or shutil.which("soffice")
     if office is None:
         pytest.skip("LibreOffice is not installed: the PDF conversion is not checked")
-    done = subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                           str(out / "report.docx")], capture_output=True, timeout=300)
+    profile = (tmp_path / "lo-profile").as_uri()  # a profile of its own: no clash with another office run
+    done = subprocess.run([office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                           "--outdir", str(tmp_path), str(out / "report.docx")], capture_output=True, timeout=300)
     assert done.returncode == 0 and (tmp_path / "report.pdf").read_bytes()[:4] == b"%PDF"

@@ -107,6 +107,9 @@ class Codebook:
         In file order; the shipped codebook has fight, adapt, exit and collaborate.
     indicator_options : dict of str to str
         Evidence indicator to code, as in :data:`analysis.data.schema.INDICATOR_OPTIONS`.
+    indicator_labels : dict of str to str
+        Evidence indicator to the words charts and tables show for it (the ``label`` of
+        each indicator in the file; see :mod:`analysis.labels`).
     """
 
     name: str
@@ -121,6 +124,7 @@ class Codebook:
     ignore: tuple[str, ...]
     indicator_options: dict
     source: str = "default"
+    indicator_labels: dict = field(default_factory=dict)
 
     @property
     def code_names(self) -> tuple[str, ...]:
@@ -378,10 +382,15 @@ def _check_file(data, lines: _Lines, *, partial: bool) -> dict:
             raise lines.error(("ignore", i), "each 'ignore' entry needs 'regex'")
         _check_regex(entry["regex"], lines, ("ignore", i), "ignore pattern")
     indicators = data.get("indicators")
-    if indicators is not None and not (
-        isinstance(indicators, dict) and all(isinstance(v, str) for v in indicators.values())
-    ):
+    if indicators is not None and not isinstance(indicators, dict):
         raise lines.error(("indicators",), "'indicators' must map indicator names to code names")
+    for ind, entry in (indicators or {}).items():
+        if isinstance(entry, str):
+            continue
+        if not (isinstance(entry, dict) and isinstance(entry.get("option"), str)
+                and set(entry) <= {"option", "label"} and isinstance(entry.get("label", ""), str)):
+            raise lines.error(("indicators", ind),
+                              f"indicator '{ind}' must be a code name or {{option: <code>, label: <words>}}")
     return data
 
 
@@ -462,7 +471,10 @@ def _build(data: dict, lines: _Lines, source: str) -> Codebook:
                                  contexts, lines.line(("ambiguous", i))))
     negation = data.get("negation") or {}
     opposition = data.get("reported_opposition") or {}
-    indicators = dict(data.get("indicators") or {})
+    entries = dict(data.get("indicators") or {})
+    indicators = {ind: e["option"] if isinstance(e, dict) else e for ind, e in entries.items()}
+    labels = {ind: " ".join(str(e["label"]).split()) for ind, e in entries.items()
+              if isinstance(e, dict) and str(e.get("label", "")).strip()}
     for ind, code in indicators.items():
         if code not in codes:
             raise lines.error(("indicators", ind), f"indicator '{ind}' maps to unknown code '{code}'; "
@@ -479,6 +491,7 @@ def _build(data: dict, lines: _Lines, source: str) -> Codebook:
         opposition_window=int(opposition.get("window", 5)),
         ignore=tuple(entry["regex"] for entry in data.get("ignore") or ()),
         indicator_options=indicators,
+        indicator_labels=labels,
         source=source,
     )
 
@@ -510,6 +523,8 @@ def load_codebook(path: str | os.PathLike | None = None) -> Codebook:
     ('fight', 'adapt', 'exit', 'collaborate')
     >>> book.indicator_options["pooled_budgets"]
     'collaborate'
+    >>> book.indicator_labels["co_production_projects"]
+    'Co-production projects'
     """
     default_data, default_lines = _read_yaml(_default_text(), "analysis/codebook.yml (shipped)")
     default_data = _check_file(default_data, default_lines, partial=False)

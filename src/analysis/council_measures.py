@@ -122,8 +122,8 @@ def lead_options(dataset, typology) -> pd.DataFrame:
 
     partnerships = dataset["partnerships"]
     if "lead_council_code" not in partnerships or partnerships["lead_council_code"].isna().all():
-        raise MissingTableError("partnerships", "the Kahane option map needs each partnership's "
-                                "lead_council_code")
+        raise MissingTableError("partnerships", "the Kahane option map colours each council by the "
+                                "partnerships it leads", column="lead_council_code")
     placements = typology.placements if hasattr(typology, "placements") else typology
     options = dominant_option(dataset["partnerships"], placements)
     return _councils(dataset, current=True).merge(options, on="council_code", how="left").reset_index(drop=True)
@@ -196,8 +196,8 @@ def compute_council_measures(dataset, *, start: int | None = None, end: int | No
     try:
         partnerships = dataset["partnerships"]
         if "lead_council_code" not in partnerships or partnerships["lead_council_code"].isna().all():
-            raise MissingTableError("partnerships", "the Kahane option map needs each partnership's "
-                                    "lead_council_code")
+            raise MissingTableError("partnerships", "the Kahane option map colours each council by the "
+                                    "partnerships it leads", column="lead_council_code")
         if typology is None:
             from analysis.typology import fit_typology
 

@@ -41,13 +41,17 @@ class InputError(AnalysisError):
 class MissingTableError(InputError):
     """An analysis needs a table that the dataset does not have."""
 
-    def __init__(self, table: str, why: str):
-        super().__init__(
-            f"this analysis needs the '{table}' table ({why}); add {table}.csv "
-            f"(or .xlsx/.parquet) to the dataset folder, or map a file onto it in dataset.yml"
-        )
+    def __init__(self, table: str, why: str, column: str | None = None):
+        if column is None:
+            text = (f"this analysis needs the '{table}' table ({why}); add {table}.csv "
+                    f"(or .xlsx/.parquet) to the dataset folder, or map a file onto it in dataset.yml")
+        else:
+            text = (f"this analysis needs the column '{column}' of the '{table}' table ({why}); "
+                    f"the dataset's {table} table has no value in it")
+        super().__init__(text)
         self.table = table
         self.why = why
+        self.column = column
 
     def __reduce__(self):  # picklable, so that it can come back from a worker process
-        return (type(self), (self.table, self.why))
+        return (type(self), (self.table, self.why, self.column))

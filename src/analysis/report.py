@@ -306,6 +306,7 @@ table {{ border-collapse: collapse; margin: 0.8rem 0; font-size: 0.9rem; display
          max-width: 100%; }}
 code {{ overflow-wrap: anywhere; }}
 th, td {{ border-bottom: 1px solid #b1b4b6; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }}
+th.num, td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 table.meta th {{ width: 11rem; color: #505a5f; font-weight: normal; }}
 .jp-RenderedImage img, img {{ max-width: 100%; height: auto; }}
 section.notebook {{ border-top: 1px solid #b1b4b6; margin-top: 2.5rem; padding-top: 1rem; }}

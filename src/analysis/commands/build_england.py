@@ -27,9 +27,12 @@ def register(subparsers) -> None:
     )
     p.add_argument("raw_dir", type=Path, help="folder of raw files, laid out like ../shared/data/real")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="dataset folder to write")
-    p.add_argument("--deflators", type=Path, metavar="FILE.csv",
-                   help="a deflator table (year, deflator), for example HM Treasury's GDP deflators, "
-                        "to include as the dataset's deflators table")
+    defl = p.add_mutually_exclusive_group()
+    defl.add_argument("--deflators", type=Path, metavar="FILE.csv",
+                      help="a deflator table (year, deflator) to use instead of the bundled HM Treasury GDP "
+                           "deflators (December 2025 release)")
+    defl.add_argument("--no-deflators", action="store_true",
+                      help="leave the deflators table out (austerity then needs --cash)")
     p.add_argument("--deflators-source", default="", metavar="TEXT",
                    help="the publication the deflators come from (required with --deflators)")
     p.add_argument("--force", action="store_true", help="replace DIR if it already holds a dataset")
@@ -37,7 +40,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from analysis.data.england import build_england, england_readme
+    from analysis.data.england import BUNDLED_DEFLATORS, build_england, england_readme
     from analysis.writers import atomic_write_bytes, check_output_dir, csv_bytes
 
     out: Path = args.out
@@ -46,7 +49,8 @@ def run(args) -> int:
     if args.deflators is not None and not args.deflators_source.strip():
         raise InputError("--deflators needs --deflators-source naming the publication the values come from")
     t0 = time.perf_counter()
-    tables = build_england(args.raw_dir, deflators=args.deflators)
+    deflators = None if args.no_deflators else (args.deflators or BUNDLED_DEFLATORS)
+    tables = build_england(args.raw_dir, deflators=deflators)
     payload = {f"{name}.csv": csv_bytes(frame) for name, frame in tables.items()}
     payload["README.md"] = england_readme(tables, deflators_source=args.deflators_source.strip()).encode("utf-8")
     check_output_dir(out, inputs=[args.raw_dir])

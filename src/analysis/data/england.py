@@ -369,23 +369,35 @@ def _evidence(events: pd.DataFrame, partnerships: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def build_england(raw_dir, *, deflators=None) -> dict[str, pd.DataFrame]:
+#: HM Treasury's GDP deflators, bundled so that real terms on the real data need no hand work.
+BUNDLED_DEFLATORS = Path(__file__).resolve().parent / "hmt_gdp_deflators.csv"
+BUNDLED_DEFLATORS_SOURCE = (
+    "HM Treasury, *GDP deflators at market prices, and money GDP*, December 2025 (Quarterly National "
+    "Accounts) release: the calendar-year index, 2024 = 100, outturn 1990-2024 (Open Government Licence "
+    "v3.0), as transcribed in the greenbook R package (charlescoverdale/greenbook, "
+    "inst/extdata/gdp_deflator.csv). A financial year takes the index of the calendar year it starts in "
+    "(2010-11 takes 2010): nine of its twelve months fall in that year"
+)
+
+
+def build_england(raw_dir, *, deflators=BUNDLED_DEFLATORS) -> dict[str, pd.DataFrame]:
     """Assemble the real England dataset's tables from a folder like ``../shared/data/real``.
 
     Parameters
     ----------
     raw_dir : path-like
         The folder of official files.
-    deflators : path-like, optional
-        A deflator table (``year``, ``deflator``), for example HM Treasury's GDP deflators;
-        it becomes the dataset's ``deflators`` table.
+    deflators : path-like or None
+        A deflator table (``year``, ``deflator``); it becomes the dataset's ``deflators``
+        table. By default HM Treasury's GDP deflators bundled with the toolkit
+        (:data:`BUNDLED_DEFLATORS`); None leaves the table out.
 
     Returns
     -------
     dict of DataFrame
         ``councils``, ``finance``, ``partnerships``, ``memberships``,
         ``membership_events``, ``evidence``, ``snapshots`` (one row per file read) and,
-        with ``deflators``, ``deflators``.
+        unless ``deflators`` is None, ``deflators``.
 
     Raises
     ------
@@ -491,7 +503,7 @@ _TABLE_SOURCES = {
     "membership_events": ("derived from consecutive snapshots and the code history", "as partnerships"),
     "evidence": ("counts of membership events per partnership (derived)", "as partnerships"),
     "snapshots": ("the list of files read, one row per snapshot", "as partnerships"),
-    "deflators": ("the deflator file given to build-england with --deflators (see its --deflators-source)", ""),
+    "deflators": (BUNDLED_DEFLATORS_SOURCE, "Open Government Licence v3 (HM Treasury)"),
 }
 
 
@@ -522,10 +534,10 @@ def england_readme(tables: dict[str, pd.DataFrame], *, deflators_source: str = "
         "- Majority rule: a council is a member of an LSOA-based body (LEP 2014/2017, STP/ICB) when at least "
         "half of its LSOAs lie in it (or, failing that, the body with the largest share); `share` keeps the "
         "part. A county is a member where at least half of its districts are.",
-        ("- Real terms: deflators from " + deflators_source + "." if "deflators" in tables else
-         "- Real terms: no deflator table is bundled, because no copy of HM Treasury's GDP deflators was "
-         "available to take the values from; `austerity` needs `--cash` and `activity` works in cash terms "
-         "(it says so). Rebuild with `--deflators FILE --deflators-source TEXT` to add them."),
+        ("- Real terms: deflators from " + (deflators_source or BUNDLED_DEFLATORS_SOURCE) + "."
+         if "deflators" in tables else
+         "- Real terms: built with `--no-deflators`, so there is no deflator table; `austerity` needs "
+         "`--cash` and `activity` works in cash terms (it says so)."),
         "- `finance.revenue_expenditure_gbp_m` is MHCLG revenue outturn (RS line 800, total revenue "
         "expenditure, GBP million) for the years whose workbook is in the raw folder.",
         "",
@@ -537,7 +549,7 @@ def england_readme(tables: dict[str, pd.DataFrame], *, deflators_source: str = "
     for name, frame in tables.items():
         src, lic = _TABLE_SOURCES.get(name, ("", ""))
         if name == "deflators" and deflators_source:
-            src = deflators_source
+            src, lic = deflators_source, "as stated by its source"
         lines.append(f"| `{name}.csv` | {len(frame)} | {src} | {lic} |")
     counts = p["type"].value_counts().sort_index()
     lines += [

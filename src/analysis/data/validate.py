@@ -74,7 +74,11 @@ def validate_tables(
         if "activity" in tables:
             _check_life(tables["activity"], tables["partnerships"], report)
     if "evidence" in tables:
-        _check_indicators(tables["evidence"], INDICATOR_OPTIONS if indicators is None else indicators, report)
+        # the codebook's indicators, and those the typology always reads from membership events
+        from analysis.membership import membership_indicator_options
+
+        known = {**(INDICATOR_OPTIONS if indicators is None else indicators), **membership_indicator_options()}
+        _check_indicators(tables["evidence"], known, report)
     if "finance" in tables and "councils" in tables:
         _check_councils_finance(tables["councils"], tables["finance"], report)
     if "councils" in tables:

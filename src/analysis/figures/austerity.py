@@ -14,6 +14,7 @@ from analysis.austerity import (
 )
 from analysis.export import ChartSpec
 from analysis.figures import plots
+from analysis.labels import in_words
 from analysis.style import subplots
 from analysis.typology.result import TypologyResult
 
@@ -86,8 +87,8 @@ def austerity_charts(result: AusterityResult, *, typology=None, partnerships: pd
         subtitle=f"Real-terms cut in spending power per head against log change in meetings, {span}",
         alt_text=(f"Scatter of {int(data['log_change'].notna().sum())} councils in {len(levels)} panels by tier: "
                   f"real-terms cut per head across, log change in meetings of the partnerships each leads "
-                  f"up. Least-squares slope: {fit['verdict']}. Spearman: {rho['verdict']}. Each panel has a "
-                  f"LOWESS line with a bootstrap band."),
+                  f"up. Least-squares slope: {in_words(fit['verdict'])}. Spearman: {in_words(rho['verdict'])}. "
+                  "Each panel has a LOWESS line with a bootstrap band."),
         data=data, source=source))
 
     # 2. Quadrant chart at the medians.

@@ -7,6 +7,7 @@ import pandas as pd
 from analysis.coding import CodingResult, code_dataset
 from analysis.export import ChartSpec
 from analysis.figures import plots
+from analysis.labels import label, words
 from analysis.style import subplots
 
 __all__ = ["coding_charts", "result_charts", "standard_charts"]
@@ -55,7 +56,8 @@ def coding_charts(result: CodingResult | None) -> list:
     if result.mix is not None:
         long = result.mix
         mix = long.pivot(index="type", columns="option", values="share")[options].reset_index()
-        fig2 = _draw_bars(long, x="type", y="share", hue="option", xlabel="Partnership type",
+        fig2 = _draw_bars(long.assign(type=long["type"].map(label)), x="type", y="share", hue="option",
+                          xlabel="Partnership type",
                           ylabel="Mean share of coded evidence")
         charts.append(ChartSpec(
             name="coding_mix_by_partnership_type",
@@ -64,7 +66,7 @@ def coding_charts(result: CodingResult | None) -> list:
             subtitle="Mean share of each option in the documents of each partnership, by type",
             alt_text=("Stacked bar chart of the mean share of fight, adapt, exit and collaborate "
                       f"evidence for {len(mix)} partnership types. "
-                      + "; ".join(f"{r['type']}: " + ", ".join(f"{o} {r[o]:.0%}" for o in options)
+                      + "; ".join(f"{words(r['type'])}: " + ", ".join(f"{o} {r[o]:.0%}" for o in options)
                                   for _, r in mix.iterrows()) + "."),
             data=long,
             source=source,

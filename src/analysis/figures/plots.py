@@ -9,6 +9,7 @@ The functions do **no statistics**: they draw frames that the analysis modules c
 (counts, fitted lines, confidence bands, survival curves, network layouts). A frame with
 two rows for the same bar is refused rather than silently summed. Titles, subtitles,
 sources and alt text are attached at export (:func:`analysis.export.export_chart`).
+Axis labels and legend titles are the column names in words (:func:`analysis.labels.label`).
 
 Colours come from :mod:`analysis.style`: the Analysis Function categorical palette, and
 fixed colours for Kahane's options whenever the ``hue`` levels are options.
@@ -32,6 +33,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
+from analysis import labels as _labels
 from analysis.style import (
     CATEGORICAL,
     MUTED_COLOUR,
@@ -174,7 +176,7 @@ def plot_bar(
     >>> fig, ax = plt.subplots()
     >>> ax = plot_bar(frame, x="tier", y="councils", ax=ax)
     >>> [round(p.get_height()) for p in ax.patches], ax.get_ylabel()
-    ([2, 5, 3], 'councils')
+    ([2, 5, 3], 'Councils')
     >>> plt.close(fig)
     """
     _check_data(data, "plot_bar", x=x, y=y, hue=hue)
@@ -214,17 +216,17 @@ def plot_bar(
             base = base + np.nan_to_num(values)
     if orient == "v":
         ax.set_xticks(range(len(cats)), [str(c) for c in cats])
-        ax.set_xlabel(str(x))
-        ax.set_ylabel(str(y))
+        ax.set_xlabel(_labels.label(x))
+        ax.set_ylabel(_labels.label(y))
     else:
         ax.set_yticks(range(len(cats)), [str(c) for c in cats])
         ax.set_ylim(len(cats) - 0.5, -0.5)  # first category at the top
-        ax.set_xlabel(str(x))
-        ax.set_ylabel(str(y))
+        ax.set_xlabel(_labels.label(x))
+        ax.set_ylabel(_labels.label(y))
         ax.grid(False, axis="y")
         ax.grid(True, axis="x")
     if hue is not None:
-        _legend(ax, str(hue))
+        _legend(ax, _labels.label(hue))
     return ax
 
 
@@ -320,10 +322,10 @@ def plot_scatter(
         for _, row in data.iterrows():
             ax.annotate(str(row[label]), (row[x], row[y]), xytext=(4, 4),
                         textcoords="offset points", fontsize=8, color=TEXT_COLOUR)
-    ax.set_xlabel(str(x))
-    ax.set_ylabel(str(y))
+    ax.set_xlabel(_labels.label(x))
+    ax.set_ylabel(_labels.label(y))
     if hue is not None:
-        _legend(ax, str(hue))
+        _legend(ax, _labels.label(hue))
     return ax
 
 
@@ -400,10 +402,10 @@ def plot_lines(
                 label=None if lvl is None else str(lvl), **kwargs)
     if pd.api.types.is_integer_dtype(data[x]):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, not 2007.5
-    ax.set_xlabel(str(x))
-    ax.set_ylabel(str(y))
+    ax.set_xlabel(_labels.label(x))
+    ax.set_ylabel(_labels.label(y))
     if hue is not None:
-        _legend(ax, str(hue))
+        _legend(ax, _labels.label(hue))
     return ax
 
 
@@ -568,8 +570,8 @@ def plot_heatmap(
     image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, aspect="auto", **kwargs)
     ax.set_xticks(range(len(cols)), [str(c) for c in cols])
     ax.set_yticks(range(len(rows)), [str(r) for r in rows])
-    ax.set_xlabel(str(x))
-    ax.set_ylabel(str(y))
+    ax.set_xlabel(_labels.label(x))
+    ax.set_ylabel(_labels.label(y))
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -758,10 +760,10 @@ def plot_survival(
         ax.step(frame[x].to_numpy(), frame[y].to_numpy(dtype=float), where="post", color=colour,
                 label=None if lvl is None else str(lvl), **kwargs)
     ax.set_ylim(0, 1.05)
-    ax.set_xlabel(str(x))
-    ax.set_ylabel(str(y))
+    ax.set_xlabel(_labels.label(x))
+    ax.set_ylabel(_labels.label(y))
     if hue is not None:
-        _legend(ax, str(hue))
+        _legend(ax, _labels.label(hue))
     return ax
 
 
@@ -861,8 +863,8 @@ def plot_two_by_two(
     ax.set_ylim(0, 2)
     ax.set_xticks([0.5, 1.5], [str(c) for c in cols])
     ax.set_yticks([1.5, 0.5], [str(r) for r in rows])
-    ax.set_xlabel(str(x))
-    ax.set_ylabel(str(y))
+    ax.set_xlabel(_labels.label(x))
+    ax.set_ylabel(_labels.label(y))
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -981,5 +983,5 @@ def plot_network(
     ax.autoscale_view()
     ax.set_axis_off()
     if hue is not None:
-        _legend(ax, str(hue))
+        _legend(ax, _labels.label(hue))
     return ax

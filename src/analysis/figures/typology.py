@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from sklearn.utils.validation import check_is_fitted
 
 from analysis.data.schema import OPTIONS
 from analysis.export import ChartSpec
 from analysis.figures import plots
+from analysis.figures.annotate import separate_labels
+from analysis.labels import in_words, label, words
 from analysis.style import subplots
 from analysis.typology import MIXED, STABILITY_LABELS, TWO_BY_TWO
 from analysis.typology.result import DEFAULT_SEED, TypologyResult, fit_typology, typology_result
@@ -55,13 +58,16 @@ def typology_charts(result, features=None, *, source: str | None = None) -> list
     span = np.abs(pcs).max() if len(pcs) else 1.0
     scale = 0.8 * span / max(np.abs(load).max(), 1e-12)
     strongest = np.argsort(-np.hypot(load[:, 0], load[:, 1]), kind="stable")[:8]
-    for j in strongest:
-        ax.annotate("", xy=(load[j, 0] * scale, load[j, 1] * scale), xytext=(0, 0),
-                    arrowprops={"arrowstyle": "->", "color": "#505A5F", "lw": 0.8})
-        ax.text(load[j, 0] * scale * 1.05, load[j, 1] * scale * 1.05, model.features_used_[j], fontsize=6,
-                color="#0B0C0C")
-    ax.set_xlabel(f"first principal component ({var[0]:.0%} of variance)")
-    ax.set_ylabel(f"second principal component ({var[1]:.0%} of variance)")
+    tips = np.array([(load[j, 0] * scale, load[j, 1] * scale) for j in strongest]).reshape(-1, 2)
+    for x, y in tips:
+        ax.annotate("", xy=(x, y), xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": "#505A5F", "lw": 0.8})
+    halo = [patheffects.withStroke(linewidth=2, foreground="white")]  # legible over points and arrows
+    arrow_labels = [ax.text(x * 1.05, y * 1.05, label(model.features_used_[j]), fontsize=6, color="#0B0C0C",
+                            ha="left" if x >= 0 else "right", va="center", path_effects=halo)
+                    for (x, y), j in zip(tips, strongest, strict=True)]
+    separate_labels(ax, arrow_labels, x=tips[:, 0], y=tips[:, 1])
+    ax.set_xlabel(f"First principal component ({var[0]:.0%} of variance)")
+    ax.set_ylabel(f"Second principal component ({var[1]:.0%} of variance)")
     counts = place["option"].value_counts()
     specs.append(ChartSpec(
         name="typology_map", fig=fig,
@@ -77,9 +83,9 @@ def typology_charts(result, features=None, *, source: str | None = None) -> list
     long = (idx.rename(index=lambda c: _cluster_label(model, c)).rename_axis("cluster").reset_index()
             .melt(id_vars="cluster", var_name="indicator", value_name="index_score"))
     fig, ax = subplots(size="govuk_square")
-    plots.plot_heatmap(long, x="cluster", y="indicator", value="index_score",
-                       x_order=[_cluster_label(model, c) for c in range(model.k_)],
-                       y_order=model.features_used_, ax=ax)
+    plots.plot_heatmap(long.assign(indicator=long["indicator"].map(label)), x="cluster", y="indicator",
+                       value="index_score", x_order=[_cluster_label(model, c) for c in range(model.k_)],
+                       y_order=[label(f) for f in model.features_used_], ax=ax)
     top = model.top_indicators_[model.top_indicators_["rank"] == 1]
     specs.append(ChartSpec(
         name="typology_profiles", fig=fig,
@@ -87,7 +93,7 @@ def typology_charts(result, features=None, *, source: str | None = None) -> list
         subtitle="Index score: cluster mean rate / overall mean rate x 100 (100 = average)",
         source=source, data=long.round(3),
         alt_text=("Heatmap of index scores, indicators by cluster. Highest index per cluster: "
-                  + "; ".join(f"cluster {r.cluster} ({r.option}) {r.indicator} {r.index_score:.0f}"
+                  + "; ".join(f"cluster {r.cluster} ({r.option}) {words(r.indicator)} {r.index_score:.0f}"
                               for r in top.itertuples()) + ".")))
 
     # 3. The k panel.
@@ -96,22 +102,22 @@ def typology_charts(result, features=None, *, source: str | None = None) -> list
                ("gap", "gap statistic"), ("calinski_harabasz", "Calinski-Harabasz (higher better)"),
                ("davies_bouldin", "Davies-Bouldin (lower better)")]
     fig, axes = subplots(size="a4_tall", nrows=len(metrics), sharex=True)
-    for ax, (col, label) in zip(np.atleast_1d(axes), metrics, strict=True):
+    for ax, (col, what) in zip(np.atleast_1d(axes), metrics, strict=True):
         sub = panel[["k", col]].dropna()
         if len(sub):
             plots.plot_lines(sub, x="k", y=col, marker="o", ax=ax)
         ax.axvline(model.k_, color="#801650", linewidth=1, linestyle="--")
-        ax.set_title(label, fontsize=8, loc="left")
+        ax.set_title(what, fontsize=8, loc="left")
         ax.set_ylabel("")
         ax.set_xlabel("")
-    np.atleast_1d(axes)[-1].set_xlabel("number of clusters, k")
+    np.atleast_1d(axes)[-1].set_xlabel("Number of clusters, k")
     long_panel = panel.melt(id_vars="k", var_name="criterion", value_name="value").dropna()
     specs.append(ChartSpec(
         name="typology_k_panel", fig=fig,
         title=f"The panel of criteria chooses {model.k_} clusters",
         subtitle="Five criteria for the number of clusters; dashed line: the k used",
         source=source, data=long_panel.round(6),
-        alt_text=f"Five line charts of cluster-number criteria against k. {model.k_reason_}."))
+        alt_text=f"Five line charts of cluster-number criteria against k. {in_words(model.k_reason_)}."))
 
     # 4. Stability.
     stab = model.stability_.assign(cluster_label=[_cluster_label(model, c) for c in range(model.k_)])
@@ -122,8 +128,8 @@ def typology_charts(result, features=None, *, source: str | None = None) -> list
         ax.axhline(thr, color="#505A5F", linewidth=0.8, linestyle=":")
         ax.text(ax.get_xlim()[1], thr, f" {lab}", fontsize=7, va="center", color="#505A5F")
     ax.set_ylim(0, 1.05)
-    ax.set_ylabel("mean bootstrap Jaccard")
-    ax.set_xlabel("cluster")
+    ax.set_ylabel("Mean bootstrap Jaccard")
+    ax.set_xlabel("Cluster")
     specs.append(ChartSpec(
         name="typology_stability", fig=fig,
         title="How often each cluster reappears when the data are resampled",
