@@ -21,6 +21,10 @@ joint post" and "will not continue with the shared service" are exit.
 
 :class:`PhraseRules` returns :class:`RuleHit` tuples with character positions; the
 :mod:`analysis.coder` package turns them into scores, model features and explanations.
+
+The module is over 600 lines because most of it is data: the word lists and the rules'
+patterns (about 370 lines), kept beside the matcher that reads them and the test that decides,
+before spaCy is called, which patterns can match a sentence.
 """
 
 from __future__ import annotations
