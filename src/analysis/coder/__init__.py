@@ -185,23 +185,27 @@ class Coder:
 
     # ------------------------------------------------------------------ passages
 
-    def _probabilities(self, analyses, texts) -> np.ndarray:
+    def _probabilities(self, analyses, texts):
+        """Class probabilities of each passage, and the learned model's features of the passages
+        with a cue (``(rows, matrix)``, or None for the rules alone), kept for the explanations."""
         from analysis.coder.engine import _Passages, combine, rule_probabilities
 
         p_rules = rule_probabilities(analyses, self.classes)
         if self.learned is None:
-            return p_rules
+            return p_rules, None
         p = p_rules.copy()
-        has_cue = np.array([bool(a.rule_hits or a.dict_hits) for a in analyses])
+        has_cue = np.array([bool(a.rule_hits or a.dict_hits) for a in analyses], dtype=bool)
         rows = np.flatnonzero(has_cue)
+        matrix = None
         if len(rows):
-            learned = self.learned.predict_proba(_Passages([texts[i] for i in rows], [analyses[i] for i in rows]))
+            matrix = self.learned.features(_Passages([texts[i] for i in rows], [analyses[i] for i in rows]))
+            learned = self.learned.predict_proba_features(matrix)
             order = [list(self.learned.classes_).index(c) for c in self.classes]
             learned = learned[:, order]
             p[rows] = learned if self.model == "learned" else combine(learned, p_rules[rows])
-        return p
+        return p, (rows, matrix)
 
-    def _explain(self, analyses, texts, primaries) -> list[list[tuple[str, float]]]:
+    def _explain(self, analyses, texts, primaries, features=None) -> list[list[tuple[str, float]]]:
         from analysis.coder.engine import RULE_BOOST, _Passages
 
         out = []
@@ -209,8 +213,13 @@ class Coder:
         if self.learned is not None:
             rows = [i for i, a in enumerate(analyses) if (a.rule_hits or a.dict_hits) and primaries[i] != "none"]
             if rows:
-                expl = self.learned.explain(_Passages([texts[i] for i in rows], [analyses[i] for i in rows]),
-                                            [primaries[i] for i in rows])
+                if features is not None and features[1] is not None:
+                    # The matrix computed for the probabilities: its rows are the passages with a cue.
+                    at = np.searchsorted(features[0], rows)
+                    matrix = features[1][at]
+                else:
+                    matrix = self.learned.features(_Passages([texts[i] for i in rows], [analyses[i] for i in rows]))
+                expl = self.learned.explain_features(matrix, [primaries[i] for i in rows])
                 model_cues = dict(zip(rows, expl, strict=True))
         for i, a in enumerate(analyses):
             cues = []
@@ -226,21 +235,21 @@ class Coder:
 
     def _code(self, texts, offsets):
         analyses = self.rules.analyse(texts, offsets)
-        p = self._probabilities(analyses, texts)
-        return analyses, p
+        p, features = self._probabilities(analyses, texts)
+        return analyses, p, features
 
     def code_passages(self, texts, ids=None) -> pd.DataFrame:
         """Code each text as one passage; one row each (see :meth:`code` for the columns)."""
         texts = ["" if not isinstance(t, str) else t for t in texts]
         ids = list(ids) if ids is not None else list(range(len(texts)))
-        analyses, p = self._code(texts, [0] * len(texts))
-        return self._frame(ids, texts, analyses, p)
+        analyses, p, features = self._code(texts, [0] * len(texts))
+        return self._frame(ids, texts, analyses, p, features=features)
 
-    def _frame(self, ids, texts, analyses, p, extra=None) -> pd.DataFrame:
+    def _frame(self, ids, texts, analyses, p, extra=None, features=None) -> pd.DataFrame:
         classes = np.asarray(self.classes, dtype=object)
         best = p.argmax(axis=1)  # ties: the earlier class (options in codebook order, then none)
         primaries = classes[best].tolist()
-        explained = self._explain(analyses, texts, primaries)
+        explained = self._explain(analyses, texts, primaries, features)
         rows = []
         for i in range(len(texts)):
             opt = p[i, : len(self.options)]
@@ -284,8 +293,8 @@ class Coder:
                     numbers.append(n)
                     units.append(para)
                     offsets.append(start)
-            analyses, p = self._code(units, offsets)
-            out = self._frame(ids, units, analyses, p, extra=("paragraph", numbers))
+            analyses, p, features = self._code(units, offsets)
+            out = self._frame(ids, units, analyses, p, extra=("paragraph", numbers), features=features)
             out["paragraph"] = out["paragraph"].astype("int64")
             out["document_id"] = out["document_id"].astype(object)
             return out
@@ -295,20 +304,22 @@ class Coder:
                 owner.append(k)
                 units.append(passage)
                 offsets.append(start)
-        analyses, p = self._code(units, offsets)
-        return self._documents(doc_ids, doc_texts, owner, units, analyses, p)
+        analyses, p, features = self._code(units, offsets)
+        return self._documents(doc_ids, doc_texts, owner, units, analyses, p, features)
 
-    def _documents(self, doc_ids, doc_texts, owner, units, analyses, p) -> pd.DataFrame:
+    def _documents(self, doc_ids, doc_texts, owner, units, analyses, p, features=None) -> pd.DataFrame:
         from analysis.coder.engine import Analysis
 
         n_opt = len(self.options)
         classes = np.asarray(self.classes, dtype=object)
         passage_primary = classes[p.argmax(axis=1)] if len(p) else np.array([], dtype=object)
-        explained = self._explain(analyses, units, passage_primary.tolist())
+        explained = self._explain(analyses, units, passage_primary.tolist(), features)
         owner = np.asarray(owner, dtype=int)
+        # A document's passages are consecutive (owner never decreases): its range, found once.
+        bounds = np.searchsorted(owner, np.arange(len(doc_ids) + 1), side="left")
         rows = []
         for k, d in enumerate(doc_ids):
-            idx = np.flatnonzero(owner == k)
+            idx = np.arange(bounds[k], bounds[k + 1])
             stated = [i for i in idx if passage_primary[i] != "none"]
             merged = Analysis([h for i in idx for h in analyses[i].rule_hits],
                               [h for i in idx for h in analyses[i].dict_hits])

@@ -88,11 +88,11 @@ class RuleCoder:
     def analyse(self, texts, offsets=None) -> list[Analysis]:
         texts = ["" if not isinstance(t, str) else t for t in texts]
         offsets = list(offsets) if offsets is not None else [0] * len(texts)
+        from analysis.coding import _find
+
         rule_hits = self.rules.find_many(texts, offsets)
         out = []
         for text, off, rhits in zip(texts, offsets, rule_hits, strict=True):
-            from analysis.coding import _find
-
             dhits = _find(self.dictionary._compiled, text, offset=off)
             if rhits:
                 spans = [(h.start, h.end) for h in rhits]
@@ -163,20 +163,37 @@ def _rule_feature_names(options) -> list[str]:
 
 def rule_features(analyses, options) -> np.ndarray:
     """One row per passage: the rule coder's evidence as numbers (see :func:`_rule_feature_names`)."""
-    rows = np.zeros((len(analyses), 5 * len(options) + 2))
-    for r, a in enumerate(analyses):
+    index = {o: k for k, o in enumerate(options)}
+    n = len(options)
+    rows = []
+    for a in analyses:
+        # One pass over the hits, adding in their order (the same sums as one sum per option).
+        rw, dw, neg, aside = [0] * n, [0] * n, [0] * n, [0] * n
+        for h in a.rule_hits:
+            k = index.get(h.option)
+            if k is None:
+                continue
+            if h.status == "counted":
+                rw[k] += h.weight
+            elif h.status == "negated":
+                neg[k] += 1
+            elif h.status in ("opposed", "hypothetical"):
+                aside[k] += 1
+        for h in a.dict_hits:
+            k = index.get(h.code)
+            if k is None:
+                continue
+            if h.status == "counted":
+                dw[k] += h.weight
+            elif h.status in ("negated", "opposed"):
+                aside[k] += 1
         total = sum(a.totals.values())
+        row = []
         for k, o in enumerate(options):
-            rw = sum(h.weight for h in a.rule_hits if h.status == "counted" and h.option == o)
-            dw = sum(h.weight for h in a.dict_hits if h.status == "counted" and h.code == o)
-            neg = sum(1 for h in a.rule_hits if h.status == "negated" and h.option == o)
-            aside = sum(1 for h in a.rule_hits if h.status in ("opposed", "hypothetical") and h.option == o)
-            aside += sum(1 for h in a.dict_hits if h.status in ("negated", "opposed") and h.code == o)
-            rows[r, 5 * k : 5 * k + 5] = [np.log1p(rw), np.log1p(dw), a.totals[o] / total if total else 0.0,
-                                          min(neg, 2), min(aside, 2)]
-        rows[r, -2] = np.log1p(total)
-        rows[r, -1] = 1.0 if total <= 0 else 0.0
-    return rows
+            row += [np.log1p(rw[k]) if rw[k] else 0.0, np.log1p(dw[k]) if dw[k] else 0.0,
+                    a.totals[o] / total if total else 0.0, min(neg[k], 2), min(aside[k], 2)]
+        rows.append([*row, np.log1p(total) if total else 0.0, 1.0 if total <= 0 else 0.0])
+    return np.array(rows, dtype=float).reshape(len(analyses), 5 * n + 2)
 
 
 class _RuleFeatures:
@@ -258,10 +275,13 @@ def _learned_class():
             from sklearn.feature_extraction.text import TfidfVectorizer
             from sklearn.pipeline import FeatureUnion
 
+            from analysis.coder.features import CharNgramTfidf
+
             return FeatureUnion([
                 ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
                                           strip_accents="unicode", token_pattern=r"(?u)\b\w[\w'-]*\b")),
-                ("chars", TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2)),
+                # TfidfVectorizer with a transform that reads each distinct word once (same output)
+                ("chars", CharNgramTfidf(analyzer=char_ngrams, sublinear_tf=True, min_df=2)),
                 ("rules", _RuleFeatures(self.codebook, self.rule_scale)),
             ])
 
@@ -299,29 +319,52 @@ def _learned_class():
             return _Passages(texts, RuleCoder(self.codebook).analyse(texts))
 
         def predict_proba(self, X):
+            return self.predict_proba_features(self.features(X))
+
+        def features(self, X):
+            """The passages' feature matrix (sparse, one row each): what :meth:`predict_proba_features`
+            and :meth:`explain_features` read, so that a caller needing both computes it once."""
             with _one_thread():
-                return self.pipeline_.predict_proba(self._passages(X))
+                return self.pipeline_.named_steps["features"].transform(self._passages(X)).tocsr()
+
+        def predict_proba_features(self, matrix):
+            """Class probabilities from a matrix made by :meth:`features` (as :meth:`predict_proba`)."""
+            with _one_thread():
+                return self.pipeline_.named_steps["model"].predict_proba(matrix)
 
         def predict(self, X):
             return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
         def explain(self, X, classes, top: int = 4) -> list[list[tuple[str, float]]]:
             """For each passage, the features that push most towards its class in ``classes``."""
+            return self.explain_features(self.features(X), classes, top)
+
+        def explain_features(self, matrix, classes, top: int = 4) -> list[list[tuple[str, float]]]:
+            """:meth:`explain` from a matrix made by :meth:`features` (one row per class given)."""
             feats = self.pipeline_.named_steps["features"]
-            matrix = feats.transform(self._passages(X)).tocsr()
             names = feats.get_feature_names_out()
             coef = self.explainer_.coef_
             index = {c: i for i, c in enumerate(self.explainer_.classes_)}
+            matrix = matrix.tocsr()
+            indptr, indices = matrix.indptr, matrix.indices
+            # Each stored value times its feature's weight for the row's class, all rows at once.
+            which = np.array([index.get(c, 0) for c in classes], dtype=np.intp)
+            contrib_all = matrix.data * coef[np.repeat(which, np.diff(indptr)), indices]
             out = []
             for r, cls in enumerate(classes):
-                row = matrix.getrow(r)
-                if cls not in index or row.nnz == 0:
+                start, end = indptr[r], indptr[r + 1]
+                if cls not in index or start == end:
                     out.append([])
                     continue
-                contrib = row.data * coef[index[cls], row.indices]
-                order = np.argsort(-contrib, kind="stable")[:top]
-                out.append([(_clean_name(names[row.indices[j]]), float(contrib[j])) for j in order
-                            if contrib[j] > 0])
+                contrib = contrib_all[start:end]
+                # The ``top`` largest positive contributions, ties to the earlier feature: only
+                # those at least as large as the top-th largest are sorted.
+                order = np.flatnonzero(contrib > 0)
+                if len(order) > top:
+                    values = contrib[order]
+                    order = order[values >= np.partition(values, len(values) - top)[len(values) - top]]
+                order = order[np.argsort(-contrib[order], kind="stable")][:top]
+                out.append([(_clean_name(names[indices[start + j]]), float(contrib[j])) for j in order])
             return out
 
     LearnedCoder.__module__ = __name__
