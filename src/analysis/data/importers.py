@@ -211,7 +211,7 @@ def import_outturn(path, *, sheet: str | None = None) -> pd.DataFrame:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # openpyxl: print areas and data validation
-        raw = book.parse(sheet, header=None, dtype=object)
+        raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
     first = raw.iloc[:40, 0].astype(str).str.strip().str.lower()
     hits = np.flatnonzero(first.to_numpy() == "e-code")
     if not len(hits):
