@@ -23,7 +23,7 @@ from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
 BUNDLED = {"notebooks": ["*.ipynb", "sanitize.cfg"], "data/staffordshire": ["*.csv", "README.md"],
-           "data/england": ["*.csv", "*.md", "*.yml"]}
+           "data/england": ["*.csv", "README.md"]}
 
 
 class build_py_with_notebooks(build_py):  # noqa: N801 - named like setuptools' own commands

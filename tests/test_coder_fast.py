@@ -148,3 +148,11 @@ _OLD_PARAGRAPH = re.compile(r"\S.*?(?=\n[ \t\r\f\v]*\n|\Z)", re.S)
 @given(st.text(alphabet="ab. \n\t\r\x0b\x0c\u00a0\u2028", max_size=40))
 def test_split_paragraphs_equals_the_paragraph_regex(text):
     assert split_paragraphs(text) == [(m.start(), m.group()) for m in _OLD_PARAGRAPH.finditer(text)]
+
+
+def test_a_possessive_or_hyphen_next_to_an_anchor_does_not_hide_a_cue():
+    """The sentence filter reads words the way spaCy splits them ("judicial's" holds "judicial")."""
+    rules = PhraseRules()
+    plain, marked = rules.find_many(["Cabinet agreed to seek a judicial review.",
+                                     "Cabinet's agreed's to's seek's a's judicial's review's."])
+    assert [h.rule for h in plain] == [h.rule for h in marked] == ["fight: legal action"]

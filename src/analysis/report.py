@@ -508,9 +508,9 @@ def build_report(
         # in the real-England notebook; any other dataset leaves that notebook on the bundled copy.
         params["england_dataset"] = params["dataset"]
     params.update(parameters or {})
-    for name in ("case_dataset", "england_dataset"):  # folders named from the caller's working folder
-        if isinstance(params.get(name), str) and Path(params[name]).exists():
-            params[name] = str(Path(params[name]).resolve())
+    for name, value in (parameters or {}).items():  # a dataset folder named from the caller's folder
+        if name.endswith("dataset") and isinstance(value, str) and Path(value).exists():
+            params[name] = str(Path(value).resolve())  # the notebooks run in their own folder
     per_nb = check_parameters(params, all_nbs,
                               optional=("dataset", "england_dataset", "seed", "start_year", "end_year"))
     declared = {nb: notebook_parameters(nb) for nb in all_nbs}

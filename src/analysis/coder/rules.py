@@ -23,8 +23,7 @@ joint post" and "will not continue with the shared service" are exit.
 :mod:`analysis.coder` package turns them into scores, model features and explanations.
 
 The module is over 600 lines because most of it is data: the word lists and the rules'
-patterns (about 370 lines), kept beside the matcher that reads them and the test that decides,
-before spaCy is called, which patterns can match a sentence.
+patterns (about 370 lines), kept beside the matcher that reads them.
 """
 
 from __future__ import annotations
@@ -492,6 +491,7 @@ _FUNCTION = {"the", "a", "an", "to", "of", "in", "on", "for", "with", "by", "and
              "from", "up", "out", "down", "back", "over", "each", "no", "not", "our", "all", "every", "more", "than"}
 _SENTENCE_RX = re.compile(r"[^.!?;\n]+[.!?;]*")
 _TOKEN_RX = re.compile(r"[a-z0-9\u00a3'\u2019-]+")
+_PART_RX = re.compile(r"[a-z0-9\u00a3]+")
 _DIGIT = re.compile(r"\d")
 
 
@@ -542,98 +542,22 @@ class PhraseRules:
 
     def __init__(self):
         from spacy.attrs import LOWER
+        from spacy.matcher import Matcher
 
         self.nlp = _nlp()
         self._lower_attr = LOWER
         self.anchors, self.numeric = _anchor_words()
-        # A rule's matcher runs only on the sentences that hold one of its anchor words, and
-        # holds only the rule's patterns that can match there: every word a pattern requires
-        # (a token that is not optional) is in the sentence. spaCy tests every set predicate
-        # of a matcher on every token, so small matchers run on few sentences cost far less
-        # than one large matcher on all of them. Leaving out a pattern that cannot match
-        # changes no match.
-        # Each required word list and each rule's anchors get a bit; a word's mask has the
-        # bits of the lists it is in, a sentence's mask those of its words.
+        # One matcher per rule, run only on the sentences that hold one of its anchor words:
+        # spaCy tests every set predicate of a matcher on every token, so small matchers run
+        # on few sentences cost far less than one large matcher on all of them.
+        self.matchers = []
         self.meta = {}
-        self._bits: dict[str, int] = {}  # word -> mask
-        self._rules = []  # (name, anchor bit, [(pattern, required bits)])
-        self._matchers: dict = {}  # (rule index, feasible pattern indices) -> Matcher
-        lists: dict[frozenset, int] = {}
-
-        def bit_of(words) -> int:
-            key = frozenset(words)
-            if key not in lists:
-                lists[key] = 1 << len(lists)
-                for w in key:
-                    self._bits[w] = self._bits.get(w, 0) | lists[key]
-            return lists[key]
-
         for name, (option, weight, patterns, flags) in RULES.items():
-            anchors, _ = _anchor_words({name: RULES[name]})
-            required = []
-            for pattern in patterns:
-                need = 0
-                for tok in pattern:
-                    op = str(tok.get("OP", ""))
-                    if op in ("?", "*") or op.startswith("{0") or "LOWER" not in tok:
-                        continue
-                    value = tok["LOWER"]
-                    need |= bit_of(value["IN"] if isinstance(value, dict) else [value])
-                required.append((pattern, need))
-            self._rules.append((name, bit_of(anchors) if anchors else 0, required))
-            self.meta[self.nlp.vocab.strings[name]] = (name, option, weight, flags)
-        # The same masks by the hash spaCy gives a token's lower-case form (Doc.to_array).
-        self._hash_bits = {self.nlp.vocab.strings.add(w): m for w, m in self._bits.items()}
-        # Each rule's anchor bit and what each of its patterns needs, for the tests.
-        self._needs = [(anchor, tuple(need for _p, need in required)) for _name, anchor, required in self._rules]
-        self._plain = {w: m for w, m in self._bits.items() if _TOKEN_RX.fullmatch(w)}
-        self._odd = [(w, m) for w, m in self._bits.items() if not _TOKEN_RX.fullmatch(w)]
-        self._longest = max(map(len, self._plain), default=0)
-
-    def _may_match(self, words, low: str, masks: dict) -> bool:
-        """Whether some pattern could match the sentence ``low`` (lower case; ``words``: its
-        words by ``_TOKEN_RX``), without tokenizing it.
-
-        A token is a piece of the text: a token made of word characters lies inside one of
-        ``words``, so its required-word bits are among those of the words' substrings; a
-        required word with other characters ("." or ",") is looked for in the sentence. The
-        mask is therefore never short of the tokens' mask: a sentence refused here cannot
-        match. ``masks`` caches the bits of each word's substrings.
-        """
-        mask = 0
-        plain, longest = self._plain, self._longest
-        for word in words:
-            bits = masks.get(word)
-            if bits is None:
-                bits = 0
-                n = len(word)
-                for i in range(n):
-                    for j in range(i + 1, min(n, i + longest) + 1):
-                        bits |= plain.get(word[i:j], 0)
-                masks[word] = bits
-            mask |= bits
-        for word, bits in self._odd:
-            if word in low:
-                mask |= bits
-        for anchor, needs in self._needs:
-            if mask & anchor:
-                for need in needs:
-                    if mask & need == need:
-                        return True
-        return False
-
-    def _matcher(self, rule: int, feasible: tuple):
-        """The matcher of one rule's patterns ``feasible`` (made once, then reused)."""
-        key = (rule, feasible)
-        matcher = self._matchers.get(key)
-        if matcher is None:
-            from spacy.matcher import Matcher
-
-            name, _anchor, required = self._rules[rule]
             matcher = Matcher(self.nlp.vocab)
-            matcher.add(name, [required[i][0] for i in feasible], greedy="LONGEST")
-            self._matchers[key] = matcher
-        return matcher
+            matcher.add(name, patterns, greedy="LONGEST")
+            anchors, _ = _anchor_words({name: RULES[name]})
+            self.matchers.append((anchors, matcher))
+            self.meta[self.nlp.vocab.strings[name]] = (name, option, weight, flags)
 
     @property
     def names(self) -> list[str]:
@@ -646,34 +570,27 @@ class PhraseRules:
         """Rule hits for each text (positions plus the matching offset).
 
         Rules never cross a sentence, so only the sentences holding one of the rules' anchor
-        words (see :func:`_anchor_words`) and the words some pattern needs (:meth:`_may_match`)
-        are tokenized and matched: the others cannot match.
+        words (see :func:`_anchor_words`) are tokenized and matched: the others cannot match.
         """
         offsets = offsets if offsets is not None else [0] * len(texts)
         owner, pieces, starts = [], [], []
-        masks: dict[str, int] = {}
         for k, (text, off) in enumerate(zip(texts, offsets, strict=True)):
             for m in _SENTENCE_RX.finditer(text):
                 sentence = m.group()
                 low = sentence.lower()
-                words = set(_TOKEN_RX.findall(low))
-                if (words & self.anchors or (self.numeric and (_DIGIT.search(sentence) or words & _NUMBER_WORDS))) \
-                        and self._may_match(words, low, masks):
+                # whole words and their parts: spaCy splits "council's" and "co-operate" too
+                words = set(_TOKEN_RX.findall(low)) | set(_PART_RX.findall(low))
+                if words & self.anchors or (self.numeric and (_DIGIT.search(sentence) or words & _NUMBER_WORDS)):
                     owner.append(k)
                     pieces.append(sentence)
                     starts.append(off + m.start())
         out: list[list[RuleHit]] = [[] for _ in texts]
-        bits = self._hash_bits
         for doc, k, start in zip(self.nlp.tokenizer.pipe(pieces, batch_size=256), owner, starts, strict=True):
-            mask = 0
-            for h in set(doc.to_array(self._lower_attr).tolist()):
-                mask |= bits.get(h, 0)
+            words = {t.lower_ for t in doc}
             matches = []
-            for r, (anchor, needs) in enumerate(self._needs):
-                if mask & anchor:
-                    feasible = tuple(i for i, need in enumerate(needs) if mask & need == need)
-                    if feasible:
-                        matches += self._matcher(r, feasible)(doc)
+            for anchors, matcher in self.matchers:
+                if words & anchors:
+                    matches += matcher(doc)
             out[k].extend(self._hits(doc, start, matches))
         return out
 
