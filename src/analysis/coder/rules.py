@@ -580,6 +580,9 @@ class PhraseRules:
                 needs.append(need)
             self._rules.append((name, patterns, anchor, tuple(needs)))
             self.meta[strings[name]] = (name, option, weight, flags)
+        self._any_anchor = 0
+        for rule in self._rules:
+            self._any_anchor |= rule[2]
         self._matchers: dict = {}  # (rule number, numbers of the patterns kept) -> Matcher
 
     def _matcher(self, rule: int, patterns: tuple):
@@ -607,6 +610,8 @@ class PhraseRules:
         for h in set(doc.to_array(self._lower_attr).tolist()):
             mask |= bits.get(h, 0)
         out = []
+        if not mask & self._any_anchor:  # most sentences: no token is an anchor word
+            return out
         for r, (_name, _patterns, anchor, needs) in enumerate(self._rules):
             if mask & anchor:
                 kept = tuple(i for i, need in enumerate(needs) if mask & need == need)
