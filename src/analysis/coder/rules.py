@@ -583,7 +583,9 @@ class PhraseRules:
         self._any_anchor = 0
         for rule in self._rules:
             self._any_anchor |= rule[2]
-        self._matchers: dict = {}  # (rule number, numbers of the patterns kept) -> Matcher
+        # (rule number, numbers of the patterns kept) -> Matcher: at most one per subset of a rule's
+        # patterns; about 200 after the gold passages, the example and the benchmark documents.
+        self._matchers: dict = {}
 
     def _matcher(self, rule: int, patterns: tuple):
         """The matcher of rule number ``rule`` with only its patterns numbered ``patterns``
