@@ -642,9 +642,11 @@ class PhraseRules:
         for k, (text, off) in enumerate(zip(texts, offsets, strict=True)):
             for m in _SENTENCE_RX.finditer(text):
                 sentence = m.group()
-                # Every token is a piece of the sentence, so a token whose lower case form is an
-                # anchor word leaves that word in the lower-cased sentence: a sentence without
-                # one anywhere, even inside another word, has no such token.
+                # Every token is a piece of the sentence, and its lower case form (spaCy's LOWER)
+                # is Python's str.lower of its text, which works letter by letter (the Greek
+                # capital sigma aside, and no rule word holds a sigma): a token that is an anchor
+                # word leaves that word in the lower-cased sentence. A sentence without one
+                # anywhere, even inside another word, has no such token.
                 if anchor(sentence.lower()):
                     owner.append(k)
                     pieces.append(sentence)
