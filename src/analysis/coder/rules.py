@@ -346,8 +346,10 @@ RULES: dict[str, tuple] = {
     ], ()),
     # fight: votes, refusals, collapse, legal, lobbying
     "fight: voted down": ("fight", 3.0, [
-        [_in(VOTE), _opt(["by", "unanimously", "overwhelmingly"]), GAP3, _in(["against", "down", "to"]),
-         _opt(["reject", "block", "oppose", "scrap", "refuse"])],
+        [_in(VOTE), _opt(["by", "unanimously", "overwhelmingly"]), GAP3, _in(["against", "down"])],
+        # "voted to reject", never "voted to approve": after "to" the verb must say no
+        [_in(VOTE), _opt(["by", "unanimously", "overwhelmingly"]), GAP3, _w("to"),
+         _in(["reject", "block", "oppose", "scrap", "refuse", "resist", "challenge", "overturn", "veto"])],
         [_in(VOTE), _w("not"), _w("to")],
         [_in(REJECT), _opt(["to"]), _opt(SIGN), GAP3, _in(PLAN)],
         [_in(["threw", "throw", "throws", "thrown", "turned", "turn", "turns"]), _in(["out", "down"])],
