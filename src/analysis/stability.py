@@ -23,7 +23,7 @@ doubtful; below 0.6 the cluster should not be trusted: this module calls it *dis
 
 What differs from R, and why it does not matter for these figures: R's ``kmeans`` runs the
 Hartigan-Wong algorithm from ``k`` random rows; here each run is scikit-learn's Lloyd
-k-means from a k-means++ start. Both keep the best of ten runs, which on the bundled
+k-means from ``k`` random rows too (``init="random"``). Both keep the best of ten runs, which on the bundled
 example and on a noisy copy of it gives per-cluster means within the spread of
 clusterboot's own runs under different seeds (``tests/reference/clusterboot``, and the
 side-by-side table in ``docs/typology.md``).
@@ -218,7 +218,8 @@ def _resample_jaccard(Z, labels, k, centers, runs, seed) -> np.ndarray:
     if len(sub) < k:
         return np.zeros(k)  # too few points to form k clusters (only for tiny data)
     if centers is None:
-        model = KMeans(n_clusters=k, init="k-means++", n_init=runs, max_iter=100, tol=0.0,
+        # k rows drawn at random as the starting centres, as R's kmeans(nstart = runs) starts
+        model = KMeans(n_clusters=k, init="random", n_init=runs, max_iter=100, tol=0.0,
                        random_state=int(rng.integers(2**31 - 1)), copy_x=False)
     else:
         model = KMeans(n_clusters=k, init=centers, n_init=1, max_iter=100, tol=0.0, copy_x=False)
@@ -277,7 +278,7 @@ def clusterboot(Z, labels, *, n_boot: int = 100, runs: int = 10, bootmethod: str
         Resampling scheme, named as clusterboot names it: the nonparametric bootstrap, its
         distinct points clustered once each (unweighted).
     init : {"fresh", "warm"}, default "fresh"
-        ``"fresh"``: ``runs`` new k-means++ starts per resample, as clusterboot.
+        ``"fresh"``: ``runs`` new starts from ``k`` random rows per resample, as clusterboot.
         ``"warm"``: one run per resample from ``centers``, about ten times faster, but it may
         overstate stability (see the module notes); the result's ``note`` says so.
     centers : array of shape (k, p), optional
