@@ -114,9 +114,12 @@ def _check_unique(data, keys, function):
 
 
 def _legend(ax, title):
+    # One place for every legend: outside the plot, at its top right, where a reader looks for
+    # it on every chart and where it never hides data. (matplotlib's "best" searched for the
+    # emptiest corner on every draw: 0.07 s a draw over the 1,200 points of the typology map.)
     handles, labels = ax.get_legend_handles_labels()
     if handles:
-        ax.legend(title=title)
+        ax.legend(title=title, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
 
 # ----------------------------------------------------------------------------- bars
