@@ -128,7 +128,7 @@ def main(argv=None) -> int:
     section = "\n".join(lines) + "\n"
     text = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Performance\n"
     if BEGIN in text and END in text:
-        text = text.split(BEGIN)[0] + section + text.split(END, 1)[1].lstrip("\n")
+        text = text.split(BEGIN)[0] + section + "\n" + text.split(END, 1)[1].lstrip("\n")
     else:
         text = text.rstrip("\n") + "\n\n" + section
     sys.path.insert(0, str(ROOT / "src"))
