@@ -82,6 +82,12 @@ def test_same_seed_same_result_whatever_the_number_of_workers():
     np.testing.assert_array_equal(one.bootresult, two.bootresult)
     other = clusterboot(Z, labels, n_boot=12, runs=3, n_jobs=1, random_state=8)
     assert not np.array_equal(one.bootresult, other.bootresult)
+    # None (the default) is one after the other, as scikit-learn reads it; -1 is one per core
+    for n_jobs in (None, -1):
+        again = clusterboot(Z, labels, n_boot=12, runs=3, n_jobs=n_jobs, random_state=7)
+        np.testing.assert_array_equal(one.bootresult, again.bootresult)
+    with pytest.raises(ValueError, match="n_jobs"):
+        clusterboot(Z, labels, n_boot=12, runs=3, n_jobs=0, random_state=7)
 
 
 def test_input_is_not_modified():

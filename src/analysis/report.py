@@ -526,7 +526,8 @@ def build_report(
         for nb in all_nbs:
             nb_params[nb] = dict(per_nb[nb])
             if "out_dir" in declared[nb]:
-                nb_params[nb]["out_dir"] = str((out / "notebooks" / nb.stem).resolve())
+                # the report exports every chart into charts/: a notebook's own exports are not wanted
+                nb_params[nb]["out_dir"] = ""
             if nb in needs_results:
                 nb_params[nb]["results"] = str(results_path)
         parts = staging / "chart-parts"

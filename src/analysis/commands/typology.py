@@ -63,7 +63,6 @@ def run(args) -> int:
         TypologyInputError,
         features_for,
         summary_markdown,
-        typology_charts,
     )
     dataset = load_dataset(args.dataset)
     documents = None
@@ -102,6 +101,7 @@ def run(args) -> int:
     atomic_write_text(out / "typology_summary.md", summary)
     if not args.no_charts:
         from analysis.export import export_charts
+        from analysis.figures.typology import typology_charts
 
         export_charts(typology_charts(model, features, source=f"{dataset.name}, evidence table"),
                       out, inputs=[args.dataset])

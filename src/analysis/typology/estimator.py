@@ -105,8 +105,8 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
     bootstrap_runs : int, default 10
         k-means starts per resample with ``bootstrap_init="fresh"`` (clusterboot's ``runs``).
     n_jobs : int or None, default None
-        Threads working through the bootstrap resamples; None: one per core. Results do
-        not depend on it.
+        Threads working through the bootstrap resamples; None or 1: none (one after the
+        other), -1: one per core. Results do not depend on it.
     n_seeds : int, default 5
         Refits under other seeds, compared by adjusted Rand index (0 to skip).
     n_subsamples : int, default 10
