@@ -10,6 +10,7 @@ The functions do **no statistics**: they draw frames that the analysis modules c
 two rows for the same bar is refused rather than silently summed. Titles, subtitles,
 sources and alt text are attached at export (:func:`analysis.export.export_chart`).
 Axis labels and legend titles are the column names in words (:func:`analysis.labels.label`).
+Legends sit outside the plot, at its top right (the same place on every chart; never over the data).
 
 Colours come from :mod:`analysis.style`: the Analysis Function categorical palette, and
 fixed colours for Kahane's options whenever the ``hue`` levels are options.
