@@ -9,7 +9,11 @@ Reports, for each coder, the wall and CPU time of ``coder.code(texts)`` in one p
 after the coder was built; building it (loading spaCy and the codebook, and for the learned
 and combined coders training the default model from the gold set) is reported apart.
 
-Usage: ``python benchmarks/bench_coder.py [--docs 5000] [--models dictionary,rules,combined]``
+``--shape salad`` measures the pathological case instead: the documents ``make bench`` used
+before 2026-12-03, 500 words drawn at random from a partnership vocabulary with no full stop,
+so that every passage is one 120-word "sentence" in which almost every rule can match.
+
+Usage: ``python benchmarks/bench_coder.py [--docs 5000] [--models dictionary,rules,combined] [--shape salad]``
 """
 
 from __future__ import annotations
@@ -68,13 +72,27 @@ def make_documents(n: int, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame({"document_id": [f"D{i:05d}" for i in range(n)], "text": docs})
 
 
+def make_salad(n: int, seed: int = 0, words: int = 500) -> pd.DataFrame:
+    """``n`` documents of ``words`` words drawn from ``generate.VOCAB``, with no punctuation."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from generate import VOCAB
+
+    rng = np.random.default_rng(seed)
+    drawn = rng.choice(VOCAB, (n, words))
+    return pd.DataFrame({"document_id": [f"D{i:05d}" for i in range(n)], "text": [" ".join(w) for w in drawn]})
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=5000)
     parser.add_argument("--models", default="dictionary,rules,combined")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--shape", choices=("papers", "salad"), default="papers")
     args = parser.parse_args(argv)
-    texts = make_documents(args.docs, args.seed)
+    texts = make_documents(args.docs, args.seed) if args.shape == "papers" else make_salad(args.docs, args.seed)
     n_words = int(texts["text"].str.split().str.len().sum())
     print(f"{len(texts)} documents, {n_words / len(texts):.0f} words each on average; "
           f"{os.cpu_count()} CPUs, load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}; "
@@ -97,6 +115,7 @@ def main(argv=None) -> int:
         wall, cpu = time.perf_counter() - t1, time.process_time() - c1
         coded = int((out["primary"] != "none").sum())
         print(f"| {name} | {build:.1f} | {wall:.1f} | {cpu:.1f} | {coded:,} of {len(out):,} |")
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
 

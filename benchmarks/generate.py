@@ -4,7 +4,8 @@ Not the example generator (:mod:`analysis.data.example`), which builds a realist
 row by row; this one builds valid, plausibly shaped tables with numpy in a second or two
 even at the largest size (400 councils, 15 years, 20,000 partnerships, 200,000
 memberships, 300,000 activity rows, 100,000 evidence rows, 5,000 documents of about 500
-words). Every dataset it writes passes ``python -m analysis validate``.
+words, shaped like council papers: see :func:`paper_text`). Every dataset it writes passes
+``python -m analysis validate``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["SIZES", "Size", "generate"]
+__all__ = ["SIZES", "Size", "generate", "paper_text"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ INDICATORS = np.array(["lobbying_campaigns", "legal_challenges", "public_opposit
                        "services_withdrawn", "partnerships_left", "assets_transferred", "merger_proposals",
                        "co_production_projects", "joint_commissioning", "pooled_budgets",
                        "community_coalitions"])
-# Words for documents: ordinary board-paper prose plus phrases a codebook will recognise.
+# Words of the old documents (500 of them drawn at random, no full stop): kept for the
+# pathological case that `benchmarks/bench_coder.py --shape salad` still measures.
 VOCAB = np.array((
     "the board agreed to review its budget for next year and noted the report from officers on "
     "delivery of the plan members discussed pressures on services and asked for an update at the "
@@ -66,11 +68,86 @@ VOCAB = np.array((
     "shared management commercial venture outsourcing savings reductions funding cuts grant "
     "government council health police voluntary sector residents consultation strategy outcomes"
 ).split())
+# Documents are shaped like council papers: sentences with full stops, in paragraphs of three
+# to five, mostly the business of a meeting, with now and then a sentence stating an option.
+# "{s}" is a service, "{n}" a number, "{q}" a quarter.
+FILLER = (
+    "The chair welcomed members and officers to the meeting.",
+    "Apologies were received from {n} members of the committee.",
+    "The minutes of the previous meeting were agreed as a correct record.",
+    "Officers presented the {q} performance report for {s} and answered questions.",
+    "Members noted the update on the capital programme and the timetable for the next phase.",
+    "The report sets out the background, the legal implications and the equality impact assessment.",
+    "A member asked for more detail on the figures in table {n}, which officers agreed to circulate.",
+    "The committee noted the risk register and the actions taken since the last meeting.",
+    "The next meeting will be held in the council chamber at the usual time.",
+    "Members discussed the number of complaints about {s} received in the {q} quarter.",
+    "The head of service explained how the figures for {s} had been collected and checked.",
+    "There were no declarations of interest and no questions from the public.",
+    "The annual governance statement will be presented to the audit committee in July.",
+    "Officers were thanked for a clear and thorough report on {s}.",
+    "The item was deferred to the next meeting to allow further information to be gathered.",
+    "Spending on {s} was within the budget agreed in February, with a small underspend of {n} per cent.",
+    "The portfolio holder reported that the consultation on {s} had closed with {n} hundred responses.",
+    "Members asked officers to bring a fuller report on {s} to a future meeting.",
+    "The committee resolved to note the report and the recommendations in section {n}.",
+    "An update on recruitment to vacant posts in {s} will be circulated by email.",
+)
+CUES = (
+    # exit
+    "Cabinet agreed to give notice to leave the shared {s} partnership at the end of the year.",
+    "The joint {s} team will be disbanded and staff will return to each council.",
+    "The council will no longer provide {s} and the service will close in the spring.",
+    "The library will be handed to a community group run by volunteers.",
+    # adapt
+    "Savings of {n} hundred thousand pounds are expected from redesigning {s}.",
+    "The council will set up a trading company to generate income from {s}.",
+    "Opening hours of {s} will be reduced to three days a week to meet the savings target.",
+    "The two councils will share a single head of {s} to cut management costs.",
+    # fight
+    "Members voted unanimously to reject the government's proposals for {s}.",
+    "The leader has written to the minister to oppose the cuts to {s} funding.",
+    "The council is seeking legal advice on a judicial review of the decision on {s}.",
+    "Residents presented a petition against the closure of {s}.",
+    # collaborate
+    "The new plan for {s} was designed together with residents and the voluntary sector.",
+    "Partners agreed to pool their budgets for {s} under a joint commissioning board.",
+    "The council will work alongside the NHS and the police to deliver {s}.",
+    "A community partnership between the council and local charities will run {s}.",
+)
+SERVICES = ("adult social care", "waste collection", "the libraries", "planning", "revenues and benefits",
+            "highways", "leisure centres", "children's services", "public health", "legal services",
+            "building control", "housing", "parks and open spaces", "the museum", "youth services")
+QUARTERS = ("first", "second", "third", "fourth", "last")
+CUE_SHARE = 0.12  # about one sentence in eight states an option
+# Written into each dataset's .size.json: a cached dataset whose documents have another shape
+# is generated again (benchmarks/run.py).
+DOCUMENT_SHAPE = "council papers, 2026-12-03"
 MEETING_WORDS = ("meeting", "minutes", "board", "forum", "panel")
 
 
 def _ids(prefix: str, n: int, width: int) -> np.ndarray:
     return np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), width))
+
+
+def paper_text(rng: np.random.Generator, words: int) -> str:
+    """About ``words`` words of a council paper: sentences (mostly meeting business, about one in
+    eight stating an option) in paragraphs of three to five, separated by blank lines."""
+    paragraphs, paragraph, n = [], [], 0
+    size = int(rng.integers(3, 6))
+    while n < words:
+        pool = CUES if rng.random() < CUE_SHARE else FILLER
+        sentence = pool[int(rng.integers(0, len(pool)))].format(
+            s=SERVICES[int(rng.integers(0, len(SERVICES)))], n=int(rng.integers(2, 20)),
+            q=QUARTERS[int(rng.integers(0, len(QUARTERS)))])
+        paragraph.append(sentence)
+        n += len(sentence.split())
+        if len(paragraph) == size:
+            paragraphs.append(" ".join(paragraph))
+            paragraph, size = [], int(rng.integers(3, 6))
+    if paragraph:
+        paragraphs.append(" ".join(paragraph))
+    return "\n\n".join(paragraphs)
 
 
 def generate(size: Size, out: Path, *, seed: int = 0) -> dict[str, int]:
@@ -154,10 +231,9 @@ def generate(size: Size, out: Path, *, seed: int = 0) -> dict[str, int]:
     # documents
     nd = size.documents
     dids = _ids("D", nd, 5)
-    words = rng.choice(VOCAB, (nd, size.words))
     dpart = rng.integers(0, npart, nd)
     for i in range(nd):
-        text = " ".join(words[i].tolist())
+        text = paper_text(rng, size.words)
         (out / "documents" / f"{dids[i]}.txt").write_text(
             f"{MEETING_WORDS[i % 5].title()} of {pids[dpart[i]]}\n\n{text}\n", encoding="utf-8")
     days = rng.integers(0, 365 * 10, nd)
@@ -171,7 +247,8 @@ def generate(size: Size, out: Path, *, seed: int = 0) -> dict[str, int]:
     for name, frame in tables.items():
         frame.to_csv(out / f"{name}.csv", index=False)
     counts = {name: len(frame) for name, frame in tables.items()}
-    (out / ".size.json").write_text(json.dumps({"size": asdict(size), "seed": seed, "rows": counts}))
+    (out / ".size.json").write_text(json.dumps({"size": asdict(size), "seed": seed, "rows": counts,
+                                                "documents": DOCUMENT_SHAPE}))
     return counts
 
 

@@ -36,7 +36,7 @@ ROOT = HERE.parent
 WORK = HERE / "_work"
 sys.path.insert(0, str(HERE))
 
-from generate import SIZES, generate  # noqa: E402
+from generate import DOCUMENT_SHAPE, SIZES, generate  # noqa: E402
 
 STAGES = ("read_csv", "read_validate", "typology", "coding", "austerity", "activity", "charts")
 TABLE_FILES = ("councils", "finance", "deflators", "partnerships", "memberships", "activity", "evidence",
@@ -165,7 +165,8 @@ def ensure_data(size) -> tuple[Path, dict]:
     stamp = folder / ".size.json"
     if stamp.exists():
         meta = json.loads(stamp.read_text())
-        if meta.get("size", {}).get("name") == size.name and meta["size"]["partnerships"] == size.partnerships:
+        if (meta.get("size", {}).get("name") == size.name and meta["size"]["partnerships"] == size.partnerships
+                and meta.get("documents") == DOCUMENT_SHAPE):
             return folder, meta["rows"]
     return folder, generate(size, folder)
 

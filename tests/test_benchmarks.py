@@ -55,3 +55,25 @@ def test_report_shows_the_ratio_and_the_missing_stages():
     assert "| a | 0.80 | 2.00 | 2.5× | 2.6× |" in render(results, info, "now", 60)
     assert "not available" in text and "test cpu, 2 cores" in text
     assert "not included: typology" in text
+
+
+def test_generated_documents_read_like_council_papers():
+    """Sentences with full stops in paragraphs, about 500 words, now and then an option stated
+    (not 500 words drawn at random with no full stop, which no council writes)."""
+    import numpy as np
+    from generate import CUES, FILLER, paper_text
+
+    rng = np.random.default_rng(0)
+    texts = [paper_text(rng, 500) for _ in range(40)]
+    for text in texts:
+        assert 500 <= len(text.split()) < 560
+        paragraphs = text.split("\n\n")
+        assert len(paragraphs) >= 5
+        sentences = [s for p in paragraphs for s in p.split(". ")]
+        assert max(len(s.split()) for s in sentences) < 30  # no 120-word "sentence"
+    cue_starts = {c.split("{")[0] for c in CUES}
+    filler_starts = {f.split("{")[0] for f in FILLER}
+    joined = " ".join(texts)
+    assert sum(joined.count(c) for c in cue_starts) > 40  # options are stated, a minority of sentences
+    assert sum(joined.count(f) for f in filler_starts) > 5 * sum(joined.count(c) for c in cue_starts)
+    assert paper_text(np.random.default_rng(3), 200) == paper_text(np.random.default_rng(3), 200)

@@ -65,6 +65,26 @@ def test_rules_read_the_action_and_its_scope(rules, text, option, status):
     assert text[h.start : h.end] == h.text
 
 
+@pytest.mark.parametrize("text", [
+    "Members voted to approve the shared service.",
+    "The cabinet voted 7 to 3 to approve the plan.",
+    "The reform cut the number of votes to 20.",
+])
+def test_a_vote_for_something_is_not_a_vote_against(rules, text):
+    assert not [h for h in rules.find(text) if h.rule == "fight: voted down"]
+
+
+@pytest.mark.parametrize("text", [
+    "The council voted to reject the devolution deal.",
+    "Members voted unanimously to oppose the merger.",
+    "The board voted down the proposal.",
+    "Councillors voted 40 to 12 against the plan.",
+    "Members voted not to join the combined authority.",
+])
+def test_a_vote_against_is_fight(rules, text):
+    assert [h for h in rules.find(text) if h.rule == "fight: voted down" and h.status == "counted"]
+
+
 def test_negation_is_scoped_to_the_clause(rules):
     # "not" in the first clause does not reach the cue after "but"
     hits = rules.find("The council did not cut the service gradually, but it left the partnership outright.")

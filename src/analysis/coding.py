@@ -306,12 +306,15 @@ def _find(compiled: _Compiled, text: str, offset: int = 0) -> list[_Hit]:
         return []
     clean, offsets = _repair(text)
     low = _lower(clean)
+    found = compiled.matches(low)
+    if not found:
+        return []
     ignored = [m.span() for m in compiled.ignore.finditer(low)] if compiled.ignore else []
     book = compiled.book
     window = max(book.negation_window, book.opposition_window)
     clause_breaks = sentence_breaks = None
     hits = []
-    for s, e, kind, obj in compiled.matches(low):
+    for s, e, kind, obj in found:
         if offsets is None:
             os_, oe = s, e
         else:

@@ -168,8 +168,6 @@ CLAUSE_PUNCT = {",", ";", ":", ".", "!", "?", "(", ")", "\u2013", "\u2014", "-",
 
 _COUNTS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
            *[str(i) for i in range(1, 50)]]
-_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-                 "twelve", "twenty", "hundred", "thousand", "million"}
 ANY = {"IS_PUNCT": False, "OP": "{0,5}"}
 GAP3 = {"IS_PUNCT": False, "OP": "{0,3}"}
 GAP8 = {"IS_PUNCT": False, "OP": "{0,8}"}
@@ -348,8 +346,10 @@ RULES: dict[str, tuple] = {
     ], ()),
     # fight: votes, refusals, collapse, legal, lobbying
     "fight: voted down": ("fight", 3.0, [
-        [_in(VOTE), _opt(["by", "unanimously", "overwhelmingly"]), GAP3, _in(["against", "down", "to"]),
-         _opt(["reject", "block", "oppose", "scrap", "refuse"])],
+        [_in(VOTE), _opt(["by", "unanimously", "overwhelmingly"]), GAP3, _in(["against", "down"])],
+        # "voted to reject", never "voted to approve": after "to" the verb must say no
+        [_in(VOTE), _opt(["by", "unanimously", "overwhelmingly"]), GAP3, _w("to"),
+         _in(["reject", "block", "oppose", "scrap", "refuse", "resist", "challenge", "overturn", "veto"])],
         [_in(VOTE), _w("not"), _w("to")],
         [_in(REJECT), _opt(["to"]), _opt(SIGN), GAP3, _in(PLAN)],
         [_in(["threw", "throw", "throws", "thrown", "turned", "turn", "turns"]), _in(["out", "down"])],
@@ -490,42 +490,46 @@ _FUNCTION = {"the", "a", "an", "to", "of", "in", "on", "for", "with", "by", "and
              "been", "is", "was", "were", "will", "would", "has", "have", "had", "it", "them", "this", "that",
              "from", "up", "out", "down", "back", "over", "each", "no", "not", "our", "all", "every", "more", "than"}
 _SENTENCE_RX = re.compile(r"[^.!?;\n]+[.!?;]*")
-_TOKEN_RX = re.compile(r"[a-z0-9\u00a3'\u2019-]+")
-_PART_RX = re.compile(r"[a-z0-9\u00a3]+")
-_DIGIT = re.compile(r"\d")
 
 
-def _anchor_words(rules=None) -> tuple[set, bool]:
-    """Words of which every rule needs at least one: a sentence without any cannot match.
+def _required(tok: dict) -> bool:
+    """Whether a pattern token must match at least once (no ``OP``, ``+`` or ``{n...}`` with
+    ``n >= 1``); optional (``?``, ``*``, ``{0,m}``, ``{,m}``) and negated (``!``) tokens are not."""
+    op = str(tok.get("OP", "1"))
+    if op in ("1", "+"):
+        return True
+    m = re.fullmatch(r"\{(\d+)(,\d*)?\}", op)
+    return bool(m) and int(m.group(1)) >= 1
 
-    For each pattern, the required token whose word list holds the fewest common words is
-    its anchor; the anchors of all patterns together are the set. ``True`` as the second
-    value means some pattern is anchored on a number (then any sentence with a digit or a
-    number word is matched too).
+
+def _required_words(pattern) -> list[set]:
+    """For each required token of ``pattern`` that tests ``LOWER``, the words it accepts: a
+    sentence can match the pattern only if each of these sets holds one of its tokens' lower
+    case forms."""
+    out = []
+    for tok in pattern:
+        if _required(tok) and "LOWER" in tok:
+            value = tok["LOWER"]
+            out.append(set(value["IN"]) if isinstance(value, dict) else {value})
+    return out
+
+
+def _anchor_words(rules=None) -> set:
+    """Words of which a sentence must hold one (as a token) for some rule to match there.
+
+    Each pattern's anchor is one of its required word lists (see :func:`_required_words`):
+    the one with the fewest common words, then the fewest words. The anchors of all the
+    patterns together are the set. A pattern with no required word list has no anchor, and
+    is refused here, so the set leaves out no sentence that could match.
     """
     words: set = set()
-    numeric = False
-    for _option, _weight, patterns, _flags in (rules if rules is not None else RULES).values():
+    for name, (_option, _weight, patterns, _flags) in (rules if rules is not None else RULES).items():
         for pattern in patterns:
-            best = None
-            for tok in pattern:
-                if tok.get("OP") in ("?", "*") or str(tok.get("OP", "")).startswith("{0"):
-                    continue
-                if "LIKE_NUM" in tok:
-                    cand = {"#number"}
-                elif "LOWER" in tok:
-                    value = tok["LOWER"]
-                    cand = set(value["IN"]) if isinstance(value, dict) else {value}
-                else:
-                    continue
-                key = (sum(10 if w in _FUNCTION else 1 for w in cand & COMMON), "#number" in cand, len(cand))
-                if best is None or key < best[0]:
-                    best = (key, cand)
-            if best is not None:
-                if "#number" in best[1]:
-                    numeric = True
-                words |= best[1] - {"#number"}
-    return words, numeric
+            lists = _required_words(pattern)
+            if not lists:
+                raise ValueError(f"rule {name!r}: a pattern needs at least one required word: {pattern}")
+            words |= min(lists, key=lambda c: (sum(10 if w in _FUNCTION else 1 for w in c & COMMON), len(c)))
+    return words
 
 
 class PhraseRules:
@@ -542,22 +546,82 @@ class PhraseRules:
 
     def __init__(self):
         from spacy.attrs import LOWER
-        from spacy.matcher import Matcher
+
+        from analysis.coding import _trie_regex
 
         self.nlp = _nlp()
         self._lower_attr = LOWER
-        self.anchors, self.numeric = _anchor_words()
-        # One matcher per rule, run only on the sentences that hold one of its anchor words:
-        # spaCy tests every set predicate of a matcher on every token, so small matchers run
-        # on few sentences cost far less than one large matcher on all of them.
-        self.matchers = []
+        self.anchors = _anchor_words()
+        # Finds any anchor word anywhere in a lower-cased sentence, inside other words too.
+        self._anchor_rx = re.compile(_trie_regex(self.anchors))
+        strings = self.nlp.vocab.strings
+        # Each word list a pattern requires, and each rule's anchor words, get a bit; a word's
+        # mask holds the bits of the lists it is in, keyed by the hash spaCy gives a token's
+        # lower case form (what Doc.to_array(LOWER) returns).
+        self._bits: dict[int, int] = {}
+        lists: dict[frozenset, int] = {}
+
+        def bit_of(words) -> int:
+            key = frozenset(words)
+            if key not in lists:
+                lists[key] = 1 << len(lists)
+                for w in key:
+                    h = strings.add(w)
+                    self._bits[h] = self._bits.get(h, 0) | lists[key]
+            return lists[key]
+
+        self._rules = []  # (name, patterns, anchor bit, what each pattern needs: an OR of bits)
         self.meta = {}
         for name, (option, weight, patterns, flags) in RULES.items():
+            anchor = bit_of(_anchor_words({name: RULES[name]}))
+            needs = []
+            for pattern in patterns:
+                need = 0
+                for words in _required_words(pattern):
+                    need |= bit_of(words)
+                needs.append(need)
+            self._rules.append((name, patterns, anchor, tuple(needs)))
+            self.meta[strings[name]] = (name, option, weight, flags)
+        self._any_anchor = 0
+        for rule in self._rules:
+            self._any_anchor |= rule[2]
+        # (rule number, numbers of the patterns kept) -> Matcher: at most one per subset of a rule's
+        # patterns; about 200 after the gold passages, the example and the benchmark documents.
+        self._matchers: dict = {}
+
+    def _matcher(self, rule: int, patterns: tuple):
+        """The matcher of rule number ``rule`` with only its patterns numbered ``patterns``
+        (made on first use, then reused)."""
+        key = (rule, patterns)
+        matcher = self._matchers.get(key)
+        if matcher is None:
+            from spacy.matcher import Matcher
+
+            name, all_patterns, _anchor, _needs = self._rules[rule]
             matcher = Matcher(self.nlp.vocab)
-            matcher.add(name, patterns, greedy="LONGEST")
-            anchors, _ = _anchor_words({name: RULES[name]})
-            self.matchers.append((anchors, matcher))
-            self.meta[self.nlp.vocab.strings[name]] = (name, option, weight, flags)
+            matcher.add(name, [all_patterns[i] for i in patterns], greedy="LONGEST")
+            self._matchers[key] = matcher
+        return matcher
+
+    def _feasible(self, doc) -> list[tuple[int, tuple]]:
+        """The rules that can match in ``doc`` (a tokenized sentence), each with the numbers of
+        its patterns that can: those whose every required token accepts one of the sentence's
+        tokens (compared by their lower case forms). A pattern left out needs a word the
+        sentence lacks, so it cannot match there, and leaving it out changes no match (nor which
+        of the rule's overlapping matches is kept: a pattern that cannot match adds none)."""
+        mask = 0
+        bits = self._bits
+        for h in set(doc.to_array(self._lower_attr).tolist()):
+            mask |= bits.get(h, 0)
+        out = []
+        if not mask & self._any_anchor:  # most sentences: no token is an anchor word
+            return out
+        for r, (_name, _patterns, anchor, needs) in enumerate(self._rules):
+            if mask & anchor:
+                kept = tuple(i for i, need in enumerate(needs) if mask & need == need)
+                if kept:
+                    out.append((r, kept))
+        return out
 
     @property
     def names(self) -> list[str]:
@@ -570,28 +634,32 @@ class PhraseRules:
         """Rule hits for each text (positions plus the matching offset).
 
         Rules never cross a sentence, so only the sentences holding one of the rules' anchor
-        words (see :func:`_anchor_words`) are tokenized and matched: the others cannot match.
+        words (see :func:`_anchor_words`) somewhere in their text are tokenized; each is then
+        matched with only the rules' patterns whose required words are among its tokens
+        (:meth:`_feasible`): the others cannot match.
         """
         offsets = offsets if offsets is not None else [0] * len(texts)
         owner, pieces, starts = [], [], []
+        anchor = self._anchor_rx.search
         for k, (text, off) in enumerate(zip(texts, offsets, strict=True)):
             for m in _SENTENCE_RX.finditer(text):
                 sentence = m.group()
-                low = sentence.lower()
-                # whole words and their parts: spaCy splits "council's" and "co-operate" too
-                words = set(_TOKEN_RX.findall(low)) | set(_PART_RX.findall(low))
-                if words & self.anchors or (self.numeric and (_DIGIT.search(sentence) or words & _NUMBER_WORDS)):
+                # Every token is a piece of the sentence, and its lower case form (spaCy's LOWER)
+                # is Python's str.lower of its text, which works letter by letter (the Greek
+                # capital sigma aside, and no rule word holds a sigma): a token that is an anchor
+                # word leaves that word in the lower-cased sentence. A sentence without one
+                # anywhere, even inside another word, has no such token.
+                if anchor(sentence.lower()):
                     owner.append(k)
                     pieces.append(sentence)
                     starts.append(off + m.start())
         out: list[list[RuleHit]] = [[] for _ in texts]
         for doc, k, start in zip(self.nlp.tokenizer.pipe(pieces, batch_size=256), owner, starts, strict=True):
-            words = {t.lower_ for t in doc}
             matches = []
-            for anchors, matcher in self.matchers:
-                if words & anchors:
-                    matches += matcher(doc)
-            out[k].extend(self._hits(doc, start, matches))
+            for r, kept in self._feasible(doc):
+                matches += self._matcher(r, kept)(doc)
+            if matches:
+                out[k].extend(self._hits(doc, start, matches))
         return out
 
     def _hits(self, doc, offset: int, matches) -> list[RuleHit]:
