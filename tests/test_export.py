@@ -294,3 +294,36 @@ def test_dollar_signs_in_labels_are_drawn_as_written(tmp_path):
     plt.close(fig)
     assert (tmp_path / entry["files"]["svg"]).stat().st_size > 0
     assert [t.get_parse_math() for t in fig.findobj(matplotlib.text.Text) if t.get_text() == name] == [False] * 3  # title and tick label (annotate adds a copy)
+
+
+def _pdf_fonts(pdf: bytes) -> set[str]:
+    import re
+
+    return {m.split(b"+", 1)[-1].decode() for m in re.findall(rb"/BaseFont /([A-Za-z0-9+\-]+)", pdf)}
+
+
+def test_pdf_embeds_the_house_font_as_real_text(tmp_path):
+    """The PDF's text is the shipped Atkinson Hyperlegible, embedded as TrueType (Type 42, selectable
+    and editable), regular and bold; DejaVu Sans is not embedded when no glyph needs it."""
+    _export(tmp_path, formats=("pdf",))
+    pdf = (tmp_path / "councils.pdf").read_bytes()
+    assert _pdf_fonts(pdf) == {"AtkinsonHyperlegible-Regular", "AtkinsonHyperlegible-Bold"}
+    assert b"/CIDFontType2" in pdf and b"/FontFile2" in pdf  # TrueType outlines, not Type 3 procedures
+    assert b"/Type3" not in pdf
+
+
+def test_a_figure_drawn_without_the_house_style_exports_in_the_house_font(tmp_path):
+    fig, ax = plt.subplots()  # matplotlib's own defaults: font.sans-serif starts with DejaVu Sans
+    ax.bar(["a", "b"], [1, 2])
+    export_chart(fig, "plain", title="Two bars", alt_text="Two bars: 1 and 2.", data=pd.DataFrame({"n": [1, 2]}),
+                 out_dir=tmp_path, formats=("pdf",))
+    assert _pdf_fonts((tmp_path / "plain.pdf").read_bytes()) == {
+        "AtkinsonHyperlegible-Regular", "AtkinsonHyperlegible-Bold"}
+
+
+def test_a_glyph_the_house_font_lacks_falls_back_to_dejavu(tmp_path):
+    fig, ax = subplots(size="govuk")  # the house style: Atkinson Hyperlegible, then DejaVu Sans
+    ax.set_xlabel("cut \u2192 activity")  # Atkinson Hyperlegible has no arrows
+    export_chart(fig, "arrow", title="Arrows", alt_text="An empty chart with an arrow in its label.",
+                 data=pd.DataFrame({"n": [1]}), out_dir=tmp_path, formats=("pdf",))
+    assert "DejaVuSans" in _pdf_fonts((tmp_path / "arrow.pdf").read_bytes())

@@ -116,6 +116,9 @@ def test_a_built_wheel_ships_the_notebooks_and_builds_a_report_outside_the_check
     shipped = {p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
     assert {f"analysis/bundled/notebooks/{n}" for n in shipped | {"sanitize.cfg"}} <= names
     assert "analysis/bundled/data/staffordshire/partnerships.csv" in names
+    # the charts' font and its licence (OFL 1.1 asks for the licence to travel with the font)
+    assert {"analysis/fonts/AtkinsonHyperlegible-Regular.ttf", "analysis/fonts/AtkinsonHyperlegible-Bold.ttf",
+            "analysis/fonts/OFL.txt"} <= names
     assert any(n.endswith(".data/data/share/jupyter/kernels/partnership-analysis/kernel.json") for n in names)
     assert not any(n.startswith(("tests/", "notebooks/")) for n in names)
 

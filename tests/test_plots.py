@@ -79,6 +79,21 @@ def test_bar_hue_dodged_with_palette_order_and_legend(councils):
     assert [t.get_text() for t in legend.get_texts()] == ["county", "unitary"]
 
 
+def test_legends_sit_outside_the_plot_at_its_top_right(councils, options):
+    """One place for every legend (never over the data), whatever the data: no "best" search."""
+    from analysis.style import subplots
+
+    for draw in (lambda ax: plots.plot_bar(councils, x="region", y="councils", hue="tier", stacked=True, ax=ax),
+                 lambda ax: plots.plot_scatter(options, x="assert", y="engage", hue="option", ax=ax)):
+        fig, ax = subplots(size="govuk")
+        draw(ax)
+        fig.canvas.draw()
+        legend, box = ax.get_legend().get_window_extent(), ax.get_window_extent()
+        assert legend.x0 >= box.x1 - 1  # right of the plot area
+        assert box.y1 - 12 <= legend.y1 <= box.y1 + 1  # level with its top (less the padding)
+        plt.close(fig)
+
+
 def test_bar_stacked_and_horizontal(councils):
     ax = plots.plot_bar(councils, x="region", y="councils", hue="tier", stacked=True)
     unitary = [p for p in ax.patches if _face(p) == CATEGORICAL[1]]

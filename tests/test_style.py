@@ -4,6 +4,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from pathlib import Path  # noqa: E402
+
 import matplotlib as mpl  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
@@ -38,7 +40,8 @@ def test_chart_style_is_reversible():
         assert mpl.rcParams["axes.grid.axis"] == "y"
         assert mpl.rcParams["axes.spines.top"] is False
         assert mpl.rcParams["axes.spines.right"] is False
-        assert mpl.rcParams["font.sans-serif"] == ["DejaVu Sans"]
+        # Atkinson Hyperlegible, shipped with the package; DejaVu Sans (matplotlib's) for any glyph it lacks
+        assert mpl.rcParams["font.sans-serif"] == ["Atkinson Hyperlegible", "DejaVu Sans"]
         assert mpl.rcParams["font.size"] >= 10
         assert mpl.rcParams["axes.prop_cycle"].by_key()["color"] == list(style.CATEGORICAL)
     assert dict(mpl.rcParams) == before
@@ -95,3 +98,15 @@ def test_sequential_cmap_runs_light_to_dark():
     cmap = style.sequential_cmap()
     light, dark = cmap(0.0), cmap(1.0)
     assert sum(light[:3]) > sum(dark[:3])
+
+
+def test_the_shipped_font_is_registered_with_its_licence():
+    from matplotlib import font_manager
+
+    regular = font_manager.findfont(font_manager.FontProperties(family=style.FONT_FAMILY), fallback_to_default=False)
+    bold = font_manager.findfont(font_manager.FontProperties(family=style.FONT_FAMILY, weight="bold"),
+                                 fallback_to_default=False)
+    assert Path(regular) == style.FONT_DIR / "AtkinsonHyperlegible-Regular.ttf"
+    assert Path(bold) == style.FONT_DIR / "AtkinsonHyperlegible-Bold.ttf"
+    licence = (style.FONT_DIR / "OFL.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence and "Braille Institute" in licence

@@ -298,7 +298,7 @@ def _html_report(executed: list[Path], header: dict, *, show_code: bool, title: 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
 <style>
-body {{ font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; max-width: 960px; margin: 0 auto;
+body {{ font-family: "Atkinson Hyperlegible", Arial, Helvetica, sans-serif; color: #0b0c0c; max-width: 960px; margin: 0 auto;
        padding: 0 1.5rem 4rem; line-height: 1.5; }}
 header.report {{ border-bottom: 6px solid #12436D; margin-bottom: 1.5rem; padding-top: 1rem; }}
 header.report h1 {{ font-size: 2rem; margin: 0.5rem 0; color: #12436D; }}

@@ -124,8 +124,8 @@ def austerity_charts(result: AusterityResult, *, typology=None, partnerships: pd
     axes[1].set_title("partnerships led per council")
     for ax in axes:
         ax.set_ylabel("")
-    if axes[1].get_legend() is not None:
-        axes[1].get_legend().remove()
+    if axes[0].get_legend() is not None:  # one legend, right of the last panel (not between the two)
+        axes[0].get_legend().remove()
     first, last = series["year"].min(), series["year"].max()
     w = series.set_index(["group", "year"])["meetings_per_partnership"]
     charts.append(ChartSpec(

@@ -10,6 +10,7 @@ The functions do **no statistics**: they draw frames that the analysis modules c
 two rows for the same bar is refused rather than silently summed. Titles, subtitles,
 sources and alt text are attached at export (:func:`analysis.export.export_chart`).
 Axis labels and legend titles are the column names in words (:func:`analysis.labels.label`).
+Legends sit outside the plot, at its top right (the same place on every chart; never over the data).
 
 Colours come from :mod:`analysis.style`: the Analysis Function categorical palette, and
 fixed colours for Kahane's options whenever the ``hue`` levels are options.
@@ -114,9 +115,12 @@ def _check_unique(data, keys, function):
 
 
 def _legend(ax, title):
+    # One place for every legend: outside the plot, at its top right, where a reader looks for
+    # it on every chart and where it never hides data. (matplotlib's "best" searched for the
+    # emptiest corner on every draw: 0.07 s a draw over the 1,200 points of the typology map.)
     handles, labels = ax.get_legend_handles_labels()
     if handles:
-        ax.legend(title=title)
+        ax.legend(title=title, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
 
 # ----------------------------------------------------------------------------- bars

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
+from matplotlib.patches import FancyArrowPatch
 from sklearn.utils.validation import check_is_fitted
 
 from analysis.data.schema import OPTIONS
@@ -60,7 +61,9 @@ def typology_charts(result, features=None, *, source: str | None = None) -> list
     strongest = np.argsort(-np.hypot(load[:, 0], load[:, 1]), kind="stable")[:8]
     tips = np.array([(load[j, 0] * scale, load[j, 1] * scale) for j in strongest]).reshape(-1, 2)
     for x, y in tips:
-        ax.annotate("", xy=(x, y), xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": "#505A5F", "lw": 0.8})
+        # A plain arrow patch: an empty annotate() would measure its (empty) text on every draw.
+        ax.add_patch(FancyArrowPatch((0, 0), (x, y), arrowstyle="->", color="#505A5F", linewidth=0.8,
+                                     mutation_scale=11, shrinkA=2, shrinkB=2))
     halo = [patheffects.withStroke(linewidth=2, foreground="white")]  # legible over points and arrows
     arrow_labels = [ax.text(x * 1.05, y * 1.05, label(model.features_used_[j]), fontsize=6, color="#0B0C0C",
                             ha="left" if x >= 0 else "right", va="center", path_effects=halo)
