@@ -16,8 +16,9 @@ Measures, in one run:
    general, so it is judged on the median and shown with the worst).
 
 Each measurement is the best of ``--repeats``. The numbers go into the section of
-``docs/performance.md`` between the markers below (written atomically); the rest of the file
-(written by ``benchmarks/run.py``) is left as it is.
+``docs/performance.md`` between the markers below (written atomically), and into the same place
+in ``benchmarks/notes.md`` (the hand-written part that ``benchmarks/run.py`` puts under its
+tables); the rest of both files is left as it is.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "<!-- bench_report: begin -->", "<!-- bench_report: end -->"
+NOTES = ROOT / "benchmarks" / "notes.md"
 
 
 def yardstick() -> tuple[float, float]:
@@ -126,16 +128,21 @@ def main(argv=None) -> int:
               "first format also lays the figure out; `benchmarks/bench_charts.py`):", "",
               table(charts), END]
     section = "\n".join(lines) + "\n"
-    text = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Performance\n"
-    if BEGIN in text and END in text:
-        text = text.split(BEGIN)[0] + section + "\n" + text.split(END, 1)[1].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
     sys.path.insert(0, str(ROOT / "src"))
     from analysis.writers import atomic_write_text
 
-    atomic_write_text(args.out, text)
-    print(f"written: {args.out}")
+    # benchmarks/notes.md is the hand-written part that run.py puts under its own tables: the
+    # section goes there too, so that the next `make bench` keeps it
+    for path in (args.out, NOTES):
+        text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+        if BEGIN in text and END in text:
+            text = text.split(BEGIN)[0] + section + "\n" + text.split(END, 1)[1].lstrip("\n")
+        elif path == NOTES:
+            continue
+        else:
+            text = text.rstrip("\n") + "\n\n" + section
+        atomic_write_text(path, text)
+        print(f"written: {path}")
     return 0
 
 

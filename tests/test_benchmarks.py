@@ -77,3 +77,12 @@ def test_generated_documents_read_like_council_papers():
     assert sum(joined.count(c) for c in cue_starts) > 40  # options are stated, a minority of sentences
     assert sum(joined.count(f) for f in filler_starts) > 5 * sum(joined.count(c) for c in cue_starts)
     assert paper_text(np.random.default_rng(3), 200) == paper_text(np.random.default_rng(3), 200)
+
+
+def test_performance_doc_ends_with_the_hand_written_notes():
+    # `make bench` writes docs/performance.md as its tables followed by benchmarks/notes.md: a
+    # section written into the doc alone would be lost at the next run
+    root = Path(__file__).resolve().parents[1]
+    notes = (root / "benchmarks" / "notes.md").read_text(encoding="utf-8").strip()
+    doc = (root / "docs" / "performance.md").read_text(encoding="utf-8")
+    assert doc.endswith("\n" + notes + "\n")

@@ -152,3 +152,15 @@ def test_indicator_labels_come_from_the_codebook(tmp_path):
     assert book.indicator_labels["pooled_budgets"] == "Money pooled"
     assert book.indicator_options["new_thing"] == "exit"
     assert "new_thing" not in book.indicator_labels  # the short form has no label of its own
+
+
+def test_shipped_codebook_reads_the_same_with_the_fast_loader():
+    # the shipped file is read with libyaml's safe loader (no limits needed for our own file);
+    # it must give what the guarded pure-Python path gives, line numbers included
+    from analysis.codebook import _default_text, _read_yaml
+
+    text = _default_text()
+    guarded_data, guarded_lines = _read_yaml(text, "shipped")
+    fast_data, fast_lines = _read_yaml(text, "shipped", shipped=True)
+    assert fast_data == guarded_data
+    assert fast_lines.lines == guarded_lines.lines and len(fast_lines.lines) > 100
