@@ -8,9 +8,9 @@ in the example generator) it times, in one run:
 
 1. the whole fit, ``KahaneTypology(k=4, n_boot=100)``, whose stability is the
    clusterboot-faithful bootstrap (``analysis.stability.clusterboot``, 10 fresh k-means
-   starts per resample, resamples one after the other: the default), with its steps;
+   starts per resample; by default a thread per core at this size), with its steps;
 2. the stability step alone: faithful with a thread per core (``n_jobs=-1``), faithful one
-   after the other, and the fast warm start (one run per resample from the original centroids);
+   after the other (``n_jobs=1``), and the fast warm start (one run per resample from the original centroids);
 3. R's ``fpc::clusterboot(Z, B=100, bootmethod="boot", clustermethod=kmeansCBI, k=4, runs=10)``
    on the same transformed and scaled matrix, when ``Rscript`` and fpc are installed (Debian:
    ``apt-get install r-base-core r-cran-fpc``); skipped otherwise. The target: the whole fit
@@ -143,11 +143,11 @@ def main(argv=None) -> int:
         print(f"  whole fit / R clusterboot (wall): {results['fit_over_r']:.2f} (target <= 0.5)")
 
     labels, centers = model.labels_, model.cluster_centers_
-    faithful = timed("stability alone, faithful, a thread per core (n_jobs=-1)",
+    faithful = timed("stability alone, faithful, a thread per core (n_jobs=-1; the default from 5,000 rows)",
                      lambda: clusterboot(Z, labels, n_boot=args.bootstrap, n_jobs=-1, random_state=1), results,
                      key="stability_faithful")
     with threadpool_limits(limits=1):
-        timed("stability alone, faithful, one after the other (the default), one thread",
+        timed("stability alone, faithful, one after the other (n_jobs=1)",
               lambda: clusterboot(Z, labels, n_boot=args.bootstrap, n_jobs=1, random_state=1), results,
               key="stability_faithful_one_process")
         warm = timed("stability alone, warm start (fast option), one process",

@@ -82,12 +82,30 @@ def test_same_seed_same_result_whatever_the_number_of_workers():
     np.testing.assert_array_equal(one.bootresult, two.bootresult)
     other = clusterboot(Z, labels, n_boot=12, runs=3, n_jobs=1, random_state=8)
     assert not np.array_equal(one.bootresult, other.bootresult)
-    # None (the default) is one after the other, as scikit-learn reads it; -1 is one per core
+    # None (the default) picks by the matrix's size; -1 is one per core
     for n_jobs in (None, -1):
         again = clusterboot(Z, labels, n_boot=12, runs=3, n_jobs=n_jobs, random_state=7)
         np.testing.assert_array_equal(one.bootresult, again.bootresult)
     with pytest.raises(ValueError, match="n_jobs"):
         clusterboot(Z, labels, n_boot=12, runs=3, n_jobs=0, random_state=7)
+
+
+def test_default_threads_only_from_the_size_where_they_pay(monkeypatch):
+    import analysis.stability as st
+
+    rng = np.random.default_rng(3)
+    Z = rng.normal(size=(120, 4))
+    labels = KMeans(3, n_init=5, random_state=0).fit(Z).labels_
+    calls = []
+    real = st.Parallel
+    monkeypatch.setattr(st, "Parallel", lambda *a, **kw: calls.append(kw) or real(*a, **kw))
+    one = clusterboot(Z, labels, n_boot=12, runs=3, random_state=7)
+    assert calls == []  # 120 rows: one after the other
+    monkeypatch.setattr(st, "THREADS_FROM_ROWS", 100)
+    monkeypatch.setattr(st.os, "cpu_count", lambda: 2)  # as on the CI machine, whatever runs this
+    threaded = clusterboot(Z, labels, n_boot=12, runs=3, random_state=7)
+    assert calls and calls[0]["prefer"] == "threads"
+    np.testing.assert_array_equal(one.bootresult, threaded.bootresult)
 
 
 def test_input_is_not_modified():

@@ -105,8 +105,10 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
     bootstrap_runs : int, default 10
         k-means starts per resample with ``bootstrap_init="fresh"`` (clusterboot's ``runs``).
     n_jobs : int or None, default None
-        Threads working through the bootstrap resamples; None or 1: none (one after the
-        other), -1: one per core. Results do not depend on it.
+        Threads working through the bootstrap resamples; 1: none (one after the other),
+        -1: one per core; None: one per core from
+        :data:`analysis.stability.THREADS_FROM_ROWS` partnerships up, where they pay, none
+        below. Results do not depend on it.
     n_seeds : int, default 5
         Refits under other seeds, compared by adjusted Rand index (0 to skip).
     n_subsamples : int, default 10
@@ -299,7 +301,7 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
                          ("transform", _transformer(self.transformation)),
                          ("scale", _scaler(self.scaling))])
         Z = prep.fit_transform(Xa)
-        n_distinct = len(np.unique(Z, axis=0))
+        n_distinct = self._n_distinct = len(np.unique(Z, axis=0))
         if self.k != "auto":
             k = int(self.k)
             if n < 2 * k:
@@ -496,7 +498,8 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
         for _ in range(int(self.n_subsamples)):
             idx = rs.choice(n, m, replace=False)
             sub = Z[idx]
-            if len(np.unique(sub, axis=0)) < self.k_:
+            # distinct rows of the subsample are counted only when Z has repeated rows at all
+            if self._n_distinct < n and len(np.unique(sub, axis=0)) < self.k_:
                 continue
             km = _fit_quiet(_kmeans(self.k_, n_init=max(1, int(self.n_init) // 4),
                                     seed=int(rs.randint(2**31 - 1))), sub)
