@@ -128,3 +128,25 @@ def test_overlapping_labels_are_moved_apart_the_same_way_every_time():
         finally:
             plt.close(fig)
     assert positions[0] == positions[1]
+
+
+def _visible_ticks(ticks):
+    return [t for t in ticks if t.get_visible() and t.get_text().strip()]
+
+
+def test_no_tick_labels_run_into_each_other(example_specs):
+    # Years crowded under a narrow panel, or long category names side by side under vertical
+    # bars, print over each other; the charts space their ticks or turn the bars instead.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    crowded = []
+    for spec in example_specs:
+        if not hasattr(spec.fig.canvas, "get_renderer"):
+            FigureCanvasAgg(spec.fig)
+        spec.fig.canvas.draw()  # the ticks as drawn
+        for i, ax in enumerate(spec.fig.axes):
+            for axis, ticks in (("x", ax.get_xticklabels()), ("y", ax.get_yticklabels())):
+                pairs = overlapping_labels(spec.fig, _visible_ticks(ticks))
+                if pairs:
+                    crowded.append((spec.name, i, axis, len(pairs)))
+    assert crowded == []

@@ -13,11 +13,15 @@ from analysis.style import subplots
 __all__ = ["coding_charts", "result_charts", "standard_charts"]
 
 
-def _draw_bars(data: pd.DataFrame, *, x: str, y: str, hue: str | None = None, xlabel: str, ylabel: str):
-    """Draw (stacked) bars with the house plotting functions on a new figure; return it."""
+def _draw_bars(data: pd.DataFrame, *, x: str, y: str, hue: str | None = None, xlabel: str, ylabel: str,
+               orient: str = "v"):
+    """Draw (stacked) bars with the house plotting functions on a new figure; return it.
+
+    ``orient="h"`` puts the categories (``y``) down the side, for names too long to sit
+    side by side under vertical bars (they are never rotated)."""
     fig, ax = subplots(size="a4")
-    order = list(dict.fromkeys(data[x]))
-    plots.plot_bar(data, x=x, y=y, hue=hue, order=order, stacked=hue is not None, ax=ax)
+    order = list(dict.fromkeys(data[x if orient == "v" else y]))
+    plots.plot_bar(data, x=x, y=y, hue=hue, order=order, stacked=hue is not None, orient=orient, ax=ax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return fig
@@ -56,15 +60,14 @@ def coding_charts(result: CodingResult | None) -> list:
     if result.mix is not None:
         long = result.mix
         mix = long.pivot(index="type", columns="option", values="share")[options].reset_index()
-        fig2 = _draw_bars(long.assign(type=long["type"].map(label)), x="type", y="share", hue="option",
-                          xlabel="Partnership type",
-                          ylabel="Mean share of coded evidence")
+        fig2 = _draw_bars(long.assign(type=long["type"].map(label)), x="share", y="type", hue="option",
+                          xlabel="Mean share of coded evidence", ylabel="Partnership type", orient="h")
         charts.append(ChartSpec(
             name="coding_mix_by_partnership_type",
             fig=fig2,
             title="Option mix by partnership type",
             subtitle="Mean share of each option in the documents of each partnership, by type",
-            alt_text=("Stacked bar chart of the mean share of fight, adapt, exit and collaborate "
+            alt_text=("Horizontal stacked bar chart of the mean share of fight, adapt, exit and collaborate "
                       f"evidence for {len(mix)} partnership types. "
                       + "; ".join(f"{words(r['type'])}: " + ", ".join(f"{o} {r[o]:.0%}" for o in options)
                                   for _, r in mix.iterrows()) + "."),

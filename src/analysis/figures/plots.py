@@ -405,7 +405,8 @@ def plot_lines(
         ax.plot(frame[x].to_numpy(), frame[y].to_numpy(), color=colour, marker=marker,
                 label=None if lvl is None else str(lvl), **kwargs)
     if pd.api.types.is_integer_dtype(data[x]):
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, not 2007.5
+        # years, not 2007.5; at most six ticks, so that years never run into each other
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     ax.set_xlabel(_labels.label(x))
     ax.set_ylabel(_labels.label(y))
     if hue is not None:
