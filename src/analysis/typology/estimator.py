@@ -301,7 +301,7 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
                          ("transform", _transformer(self.transformation)),
                          ("scale", _scaler(self.scaling))])
         Z = prep.fit_transform(Xa)
-        n_distinct = self._n_distinct = len(np.unique(Z, axis=0))
+        n_distinct = len(np.unique(Z, axis=0))
         if self.k != "auto":
             k = int(self.k)
             if n < 2 * k:
@@ -375,7 +375,7 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
         self.stability_ = boot.to_frame()[["cluster", "jaccard_mean", "stability", "share_dissolved",
                                            "share_recovered", "n_dissolved", "n_recovered"]]
         start = timer.tick("bootstrap", start)
-        self.stability_summary_ = self._seed_and_subsample_ari(Z, seeds)
+        self.stability_summary_ = self._seed_and_subsample_ari(Z, seeds, repeats=n_distinct < n)
         start = timer.tick("seeds_subsamples", start)
         self.alternatives_ = self._alternatives(Z, seeds) if self.alternatives else pd.DataFrame(
             columns=["method", "ari_with_kmeans", "n_points", "note"])
@@ -483,7 +483,7 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
                        "clusters as a partition of a continuum")
         return k, {name: int(v) for name, v in votes.items()}, reason
 
-    def _seed_and_subsample_ari(self, Z, seeds):
+    def _seed_and_subsample_ari(self, Z, seeds, *, repeats: bool = True):
         out = {}
         rs = np.random.RandomState(seeds["seeds"])
         aris = []
@@ -498,8 +498,8 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
         for _ in range(int(self.n_subsamples)):
             idx = rs.choice(n, m, replace=False)
             sub = Z[idx]
-            # distinct rows of the subsample are counted only when Z has repeated rows at all
-            if self._n_distinct < n and len(np.unique(sub, axis=0)) < self.k_:
+            # distinct rows of the subsample are counted only when Z repeats rows at all (``repeats``)
+            if repeats and len(np.unique(sub, axis=0)) < self.k_:
                 continue
             km = _fit_quiet(_kmeans(self.k_, n_init=max(1, int(self.n_init) // 4),
                                     seed=int(rs.randint(2**31 - 1))), sub)

@@ -44,8 +44,8 @@ def clusterboot(Z, labels, centers, *, n_bootstrap: int = 100, init: str = "warm
         Number of resamples.
     init : {"warm", "k-means++", "fresh"}, default "warm"
         ``"warm"``: one run per resample from ``centers`` (fast; may overstate stability).
-        ``"k-means++"`` or ``"fresh"``: ``n_init`` fresh k-means++ starts per resample
-        (clusterboot runs 10).
+        ``"k-means++"`` (the earlier name) or ``"fresh"``: ``n_init`` fresh starts from
+        ``k`` random rows per resample, as clusterboot (which runs 10).
     n_init : int, default 1
         Fresh starts per resample.
     random_state : int, Generator, RandomState or None
