@@ -388,6 +388,47 @@ def test_estimator_warm_start_is_named_and_says_it_may_overstate(example):
         KahaneTypology(bootstrap_init="hot").fit(features)
 
 
+def test_refits_share_the_bootstrap_threads_with_the_same_result(example, monkeypatch):
+    # The refits under other seeds and on subsamples run on the bootstrap's threads from
+    # THREADS_FROM_ROWS partnerships up; every figure is the one computed one after the other.
+    import analysis.stability as st
+
+    _, features, _ = example
+    params = dict(k=4, n_init=4, n_boot=3, bootstrap_runs=2, n_seeds=3, n_subsamples=4, alternatives=False,
+                  random_state=5)
+    one = KahaneTypology(**params, n_jobs=1).fit(features)
+    calls = []
+    real = st.Parallel
+    monkeypatch.setattr(st, "Parallel", lambda *a, **kw: calls.append(kw) or real(*a, **kw))
+    monkeypatch.setattr(st, "THREADS_FROM_ROWS", 100)
+    monkeypatch.setattr(st.os, "cpu_count", lambda: 2)  # as on the CI machine, whatever runs this
+    threaded = KahaneTypology(**params).fit(features)
+    assert [kw["prefer"] for kw in calls] == ["threads", "threads"]  # the bootstrap, then the refits
+    assert threaded.stability_summary_ == one.stability_summary_
+    assert len(one.stability_summary_["ari_across_seeds"]) == 3
+    assert len(one.stability_summary_["ari_across_subsamples"]) == 4
+    np.testing.assert_array_equal(threaded.bootstrap_jaccard_, one.bootstrap_jaccard_)
+
+
+def test_subsamples_without_k_distinct_profiles_are_skipped():
+    # Three profiles, the third in one partnership only: an 80% subsample (7 of 9) without it
+    # has two distinct profiles and cannot be cut into k = 3 clusters, so it is not refitted.
+    rows = [[3.0, 0, 0]] * 4 + [[0, 3.0, 0]] * 4 + [[0, 0, 3.0]]
+    X = pd.DataFrame(rows, columns=["lobbying_campaigns", "pooled_budgets", "shared_services"],
+                     index=pd.Index([f"P{i}" for i in range(9)], name="partnership_id"))
+    model = KahaneTypology(k=3, n_init=2, n_boot=0, n_seeds=0, n_subsamples=20, alternatives=False,
+                           random_state=0).fit(X)
+    seeds = np.random.RandomState(0).randint(2**31 - 1, size=7)  # the fit's seeds, in their order
+    rs = np.random.RandomState(seeds[5])
+    kept = 0
+    for _ in range(20):
+        if 8 in rs.choice(9, 7, replace=False):
+            kept += 1
+            rs.randint(2**31 - 1)  # the refit's seed, drawn only for a refit
+    assert 0 < kept < 20
+    assert model.stability_summary_["ari_across_subsamples"] == [1.0] * kept
+
+
 # --------------------------------------------------------------------------- estimator
 
 

@@ -35,8 +35,9 @@ structure is weak (on the noisy example it reads about 0.8 where clusterboot rea
 0.5). Use it for quick looks at data already known to be well clustered, never for the
 figures you report.
 
-Speed: the resamples are independent, so ``n_jobs`` threads share them (joblib's threading
-backend, each k-means on one OpenMP thread). By default that happens only for a matrix of
+Speed: the resamples are independent, so ``n_jobs`` threads share them, one resample at a
+time (:func:`map_threads`: joblib's threading backend, each k-means on one OpenMP thread and
+linear algebra on one thread, so two threads use two cores and no more). By default that happens only for a matrix of
 :data:`THREADS_FROM_ROWS` rows or more: there the k-means work, which releases the
 interpreter lock, dominates and two threads take about 0.6 of the time; below it most of a
 k-means call is Python holding the lock, and the resamples run faster one after the other.
@@ -83,7 +84,9 @@ __all__ = [
     "ClusterbootResult",
     "best_jaccard",
     "clusterboot",
+    "map_threads",
     "stability_label",
+    "threads_for",
 ]
 
 #: Hennig's labels for a cluster's mean bootstrap Jaccard, from the highest threshold down.
@@ -232,9 +235,7 @@ def _resample_jaccard(Z, labels, k, centers, runs, seed) -> np.ndarray:
                        random_state=int(rng.integers(2**31 - 1)), copy_x=False)
     else:
         model = KMeans(n_clusters=k, init=centers, n_init=1, max_iter=100, tol=0.0, copy_x=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        found = model.fit(sub).labels_
+    found = model.fit(sub).labels_  # convergence warnings silenced by clusterboot()
     return best_jaccard(labels[distinct], found, k)
 
 
@@ -244,12 +245,58 @@ def _threadpools() -> ThreadpoolController:
     return ThreadpoolController()
 
 
-def _resample_chunk(Z, labels, k, centers, runs, seeds) -> np.ndarray:
-    # One OpenMP thread for each k-means: the resamples themselves are the parallel work. An
-    # OpenMP limit holds only in the thread that sets it, so each worker thread sets its own.
+def _one_resample(Z, labels, k, centers, runs, seed) -> np.ndarray:
     # The data have been checked once by clusterboot(): scikit-learn need not scan them again.
-    with _threadpools().limit(limits=1, user_api="openmp"), config_context(assume_finite=True):
-        return np.array([_resample_jaccard(Z, labels, k, centers, runs, s) for s in seeds]).reshape(-1, k)
+    with config_context(assume_finite=True):
+        return _resample_jaccard(Z, labels, k, centers, runs, seed)
+
+
+def _on_one_thread(func, item):
+    # An OpenMP limit holds only in the thread that sets it, so it is set around every call,
+    # in whichever thread runs it.
+    with _threadpools().limit(limits=1, user_api="openmp"):
+        return func(item)
+
+
+def threads_for(n_rows: int, n_jobs: int | None = None) -> int:
+    """How many threads :func:`map_threads` should use for work on a matrix of ``n_rows`` rows.
+
+    ``n_jobs`` None: one per core from :data:`THREADS_FROM_ROWS` rows up, 1 below; -1: one
+    per core; a whole number >= 1: that many.
+
+    Examples
+    --------
+    >>> threads_for(100), threads_for(100, 3), threads_for(10**6, 1)
+    (1, 3, 1)
+    """
+    if n_jobs is None:
+        n_jobs = -1 if n_rows >= THREADS_FROM_ROWS else 1
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or not (n_jobs == -1 or n_jobs >= 1):
+        raise ValueError(f"n_jobs must be None, -1 or a whole number >= 1, not {n_jobs!r}")
+    return (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
+
+
+def map_threads(func, items, *, n_jobs: int = 1) -> list:
+    """``[func(item) for item in items]``, shared among ``n_jobs`` threads, in the items' order.
+
+    For independent pieces of work that spend their time in compiled code which releases the
+    interpreter lock (k-means above all). Every call runs its own OpenMP code (k-means) on one
+    thread, and linear algebra runs on one thread meanwhile, so that ``n_jobs`` threads use
+    ``n_jobs`` cores and no more; a call therefore computes exactly what it computes
+    one after the other. ``n_jobs=1`` runs the calls one after the other here.
+
+    Examples
+    --------
+    >>> map_threads(abs, [-2, 3, -4], n_jobs=2)
+    [2, 3, 4]
+    """
+    items = list(items)
+    # Linear algebra on one thread (a process-wide setting, so set here, once).
+    with _threadpools().limit(limits=1, user_api="blas"):
+        if n_jobs == 1 or len(items) < 2:
+            return [_on_one_thread(func, item) for item in items]
+        return Parallel(n_jobs=min(n_jobs, len(items)), prefer="threads")(
+            delayed(_on_one_thread)(func, item) for item in items)
 
 
 def _seed_sequence(random_state) -> np.random.SeedSequence:
@@ -344,24 +391,12 @@ def clusterboot(Z, labels, *, n_boot: int = 100, runs: int = 10, bootmethod: str
     else:
         centers = None
     seeds = _seed_sequence(random_state).spawn(int(n_boot))
-    if n_jobs is None:
-        n_jobs = -1 if len(Z) >= THREADS_FROM_ROWS else 1
-    n_jobs = (os.cpu_count() or 1) if int(n_jobs) == -1 else int(n_jobs)
-    if n_jobs < 1:
-        raise ValueError(f"n_jobs must be None, -1 or a whole number >= 1, not {n_jobs}")
-    n_jobs = min(n_jobs, int(n_boot) or 1)
-    # Linear algebra on one thread meanwhile (a process-wide setting, so set here, once).
-    with _threadpools().limit(limits=1, user_api="blas"):
-        if n_boot == 0:
-            jaccard = np.zeros((0, k))
-        elif n_jobs == 1:
-            jaccard = _resample_chunk(Z, labels, k, centers, int(runs), seeds)
-        else:
-            # A few chunks per thread, so that a thread slowed by other jobs does not hold up the rest.
-            chunks = [list(c) for c in np.array_split(np.array(seeds, dtype=object), 4 * n_jobs) if len(c)]
-            parts = Parallel(n_jobs=n_jobs, prefer="threads")(
-                delayed(_resample_chunk)(Z, labels, k, centers, int(runs), c) for c in chunks)
-            jaccard = np.vstack(parts)
+    n_jobs = threads_for(len(Z), n_jobs)
+    one = functools.partial(_one_resample, Z, labels, k, centers, int(runs))
+    # Silenced here, in the calling thread, for all the threads: catch_warnings is not thread-safe.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        jaccard = np.array(map_threads(one, seeds, n_jobs=n_jobs)).reshape(len(seeds), k)
     return ClusterbootResult(bootresult=jaccard, n_boot=int(n_boot), runs=int(runs) if init == "fresh" else 1,
                              init=init, bootmethod=bootmethod, dissolution=float(dissolution),
                              recover=float(recover), sizes=sizes)

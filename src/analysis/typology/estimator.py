@@ -32,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from analysis.data.schema import OPTIONS
-from analysis.stability import clusterboot
+from analysis.stability import clusterboot, map_threads, threads_for
 from analysis.typology.diagnostics import _elbow, _jsonable, _version
 from analysis.typology.features import TypologyInputError, feature_options, indicator_options
 from analysis.typology.options import MIXED, _assign_options, option_prototypes
@@ -105,10 +105,10 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
     bootstrap_runs : int, default 10
         k-means starts per resample with ``bootstrap_init="fresh"`` (clusterboot's ``runs``).
     n_jobs : int or None, default None
-        Threads working through the bootstrap resamples; 1: none (one after the other),
-        -1: one per core; None: one per core from
-        :data:`analysis.stability.THREADS_FROM_ROWS` partnerships up, where they pay, none
-        below. Results do not depend on it.
+        Threads working through the bootstrap resamples, then through the refits under
+        other seeds and on subsamples; 1: none (one after the other), -1: one per core;
+        None: one per core from :data:`analysis.stability.THREADS_FROM_ROWS` partnerships
+        up, where they pay, none below. Results do not depend on it.
     n_seeds : int, default 5
         Refits under other seeds, compared by adjusted Rand index (0 to skip).
     n_subsamples : int, default 10
@@ -301,7 +301,9 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
                          ("transform", _transformer(self.transformation)),
                          ("scale", _scaler(self.scaling))])
         Z = prep.fit_transform(Xa)
-        n_distinct = len(np.unique(Z, axis=0))
+        # each row's distinct profile (rows with the same values share a number)
+        profile = np.unique(Z, axis=0, return_inverse=True)[1].ravel()
+        n_distinct = int(profile.max()) + 1
         if self.k != "auto":
             k = int(self.k)
             if n < 2 * k:
@@ -375,7 +377,7 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
         self.stability_ = boot.to_frame()[["cluster", "jaccard_mean", "stability", "share_dissolved",
                                            "share_recovered", "n_dissolved", "n_recovered"]]
         start = timer.tick("bootstrap", start)
-        self.stability_summary_ = self._seed_and_subsample_ari(Z, seeds, repeats=n_distinct < n)
+        self.stability_summary_ = self._seed_and_subsample_ari(Z, seeds, profile)
         start = timer.tick("seeds_subsamples", start)
         self.alternatives_ = self._alternatives(Z, seeds) if self.alternatives else pd.DataFrame(
             columns=["method", "ari_with_kmeans", "n_points", "note"])
@@ -483,28 +485,35 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
                        "clusters as a partition of a continuum")
         return k, {name: int(v) for name, v in votes.items()}, reason
 
-    def _seed_and_subsample_ari(self, Z, seeds, *, repeats: bool = True):
-        out = {}
+    def _seed_and_subsample_ari(self, Z, seeds, profile):
+        """ARI of the partition with k-means refitted under other seeds and on 80% subsamples.
+
+        ``profile`` numbers each row's distinct profile; a subsample with fewer than k
+        distinct profiles is skipped. The refits are drawn here, one after the other, then
+        fitted on threads as the bootstrap (``n_jobs``): the result does not depend on it.
+        """
+        k, n, n_seeds = self.k_, len(Z), int(self.n_seeds)
         rs = np.random.RandomState(seeds["seeds"])
-        aris = []
-        for _ in range(int(self.n_seeds)):
-            km = _fit_quiet(_kmeans(self.k_, n_init=int(self.n_init), seed=int(rs.randint(2**31 - 1))), Z)
-            aris.append(float(adjusted_rand_score(self.labels_, km.labels_)))
-        out["ari_across_seeds"] = aris
+        refits = [(None, int(self.n_init), int(rs.randint(2**31 - 1))) for _ in range(n_seeds)]
         rs = np.random.RandomState(seeds["subsamples"])
-        n = len(Z)
-        m = max(self.k_, int(round(0.8 * n)))
-        aris = []
+        m = max(k, int(round(0.8 * n)))
         for _ in range(int(self.n_subsamples)):
-            idx = rs.choice(n, m, replace=False)
-            sub = Z[idx]
-            # distinct rows of the subsample are counted only when Z repeats rows at all (``repeats``)
-            if repeats and len(np.unique(sub, axis=0)) < self.k_:
-                continue
-            km = _fit_quiet(_kmeans(self.k_, n_init=max(1, int(self.n_init) // 4),
-                                    seed=int(rs.randint(2**31 - 1))), sub)
-            aris.append(float(adjusted_rand_score(self.labels_, km.predict(Z))))
-        out["ari_across_subsamples"] = aris
+            rows = rs.choice(n, m, replace=False)
+            if len(np.unique(profile[rows])) >= k:
+                refits.append((rows, max(1, int(self.n_init) // 4), int(rs.randint(2**31 - 1))))
+
+        def ari(refit):
+            rows, n_init, seed = refit
+            if rows is None:  # all rows, another seed
+                return float(adjusted_rand_score(self.labels_, _kmeans(k, n_init=n_init, seed=seed).fit(Z).labels_))
+            model = _kmeans(k, n_init=n_init, seed=seed).fit(Z[rows])
+            return float(adjusted_rand_score(self.labels_, model.predict(Z)))  # compared on all rows
+
+        # Silenced here, in the calling thread, for all the threads: catch_warnings is not thread-safe.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            aris = map_threads(ari, refits, n_jobs=threads_for(n, self.n_jobs))
+        out = {"ari_across_seeds": aris[:n_seeds], "ari_across_subsamples": aris[n_seeds:]}
         for key in ("ari_across_seeds", "ari_across_subsamples"):
             vals = out[key]
             out[key.replace("ari", "min_ari")] = min(vals) if vals else None
