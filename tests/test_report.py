@@ -365,3 +365,17 @@ def test_report_workers_run_the_libraries_on_one_thread():
         env, threads = pool.submit(_worker_threads).result()
     assert env == {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
     assert threads == [1]
+
+
+def test_kernel_noise_is_dropped_and_everything_else_passed_on(capfd):
+    """What kernels write on stderr reaches the user, except the two lines every run prints."""
+    import os
+
+    from analysis.report import _filtered_stderr
+
+    with _filtered_stderr():
+        os.write(2, b"[IPKernelApp] WARNING | Kernel is running over TCP without encryption. Use IPC.\n")
+        os.write(2, b"[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.\n")
+        os.write(2, b"a real warning from a notebook\n")
+    err = capfd.readouterr().err
+    assert err.splitlines() == ["a real warning from a notebook"]

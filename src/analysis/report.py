@@ -122,8 +122,14 @@ def strip_volatile(notebook: dict) -> dict:
     return nb
 
 
+#: What a kernel prints on every run and means nothing to the reader: a warning about the local
+#: connection, and the log line of the interrupt that jupyter_client sends every kernel as it
+#: shuts it down after the notebook has finished (printed or not depending on timing).
+KERNEL_NOISE = ("Kernel is running over TCP without encryption", "KeyboardInterrupt caught in kernel")
+
+
 @contextlib.contextmanager
-def _filtered_stderr(noise: str = "Kernel is running over TCP without encryption"):
+def _filtered_stderr(noise: tuple = KERNEL_NOISE):
     """Capture what kernels print on the process's stderr; pass on all but known noise."""
     import sys
 
@@ -139,7 +145,7 @@ def _filtered_stderr(noise: str = "Kernel is running over TCP without encryption
             os.close(saved)
             tmp.seek(0)
             for line in tmp.read().decode("utf-8", "replace").splitlines():
-                if noise not in line:
+                if not any(n in line for n in noise):
                     print(line, file=sys.stderr)
 
 
