@@ -66,6 +66,38 @@ def test_rules_read_the_action_and_its_scope(rules, text, option, status):
 
 
 @pytest.mark.parametrize("text", [
+    "The challenge is made harder by the pandemic.",
+    "Councils face real challenges in recruiting social workers.",
+    "The council faces a challenging budget position next year.",
+    "Officers are checking and challenging that the priorities are delivered.",
+    "Rising demand for adult social care has put pressure on the budget.",
+    "Demand management and the demands on children's services were discussed.",
+    "Newcastle United and the council signed a community agreement.",
+    "The object of the board is to set the vision for the county.",
+    "Health sector representation on the new board was agreed.",
+])
+def test_everyday_words_of_council_writing_are_not_opposition(rules, text):
+    """Council papers use "challenge", "demand" and the like mostly for something else; each
+    counts as fight only with what it acts on (the cases below in the next test)."""
+    assert not [h for h in rules.find(text) if h.option == "fight"]
+
+
+@pytest.mark.parametrize("text", [
+    "The council will challenge the decision in the courts.",
+    "Members challenged the government's assumptions about council tax.",
+    "The council is challenging the proposal to close the coastguard station.",
+    "The county lodged a challenge against the new funding formula.",
+    "Leaders have united in condemning the cut.",
+    "Mayors presented a united front on bus funding.",
+    "The leader wrote demanding that the cuts stop.",
+    "Metropolitan leaders used the conference to demand a multi-year settlement.",
+    "The parish councils object to the closure of the tip.",
+])
+def test_the_same_words_count_when_they_act_on_something(rules, text):
+    assert [h for h in rules.find(text) if h.option == "fight" and h.status == "counted"]
+
+
+@pytest.mark.parametrize("text", [
     "Members voted to approve the shared service.",
     "The cabinet voted 7 to 3 to approve the plan.",
     "The reform cut the number of votes to 20.",

@@ -169,6 +169,10 @@ CLAUSE_PUNCT = {",", ";", ":", ".", "!", "?", "(", ")", "\u2013", "\u2014", "-",
 _COUNTS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
            *[str(i) for i in range(1, 50)]]
 ANY = {"IS_PUNCT": False, "OP": "{0,5}"}
+#: What a challenge is made against (with a determiner before it: "challenged the decision").
+CONTESTED = PLAN + TARGET + _forms("allocation/s", "formula", "cap", "ruling", "order", "figures", "assumptions",
+                                   "charges", "levy", "lawfulness", "legality", "award", "review", "consultation")
+DETERMINER = ["the", "this", "that", "these", "those", "its", "their", "his", "her", "our", "any", "every"]
 GAP3 = {"IS_PUNCT": False, "OP": "{0,3}"}
 GAP8 = {"IS_PUNCT": False, "OP": "{0,8}"}
 
@@ -375,14 +379,22 @@ RULES: dict[str, tuple] = {
     "fight: lobbying and protest": ("fight", 3.0, [
         [_in(WRITE), _opt(["to", "on", "upon"]), _opt(["the", "all", "every", "local"]), _opt(["local", "prime"]),
          _in(TARGET)],
-        [_in(["representations", "representation", "objection", "objections", "petition", "petitions",
+        [_in(["representations", "objection", "objections", "petition", "petitions",
               "lobbying", "lobbied", "protest", "protests", "marched", "campaign", "campaigns",
               "campaigned", "campaigning", "campaigners", "resist", "resisted", "resisting", "resistance",
               "defiant", "condemn", "condemned", "condemning", "oppose", "opposed", "opposes", "opposing",
-              "opposition", "challenge", "challenged", "challenging", "challenges", "fight", "fought",
-              "fighting", "battling", "battle", "object", "objects", "objected", "reverse", "reversed",
-              "fairer", "restored", "restore", "reinstated", "united", "demand", "demands", "demanded",
-              "demanding", "contest", "contested", "contesting"])],
+              "opposition", "fight", "fought", "fighting", "battling", "battle", "objected", "reverse",
+              "reversed", "fairer", "restored", "restore", "reinstated", "contest", "contested", "contesting"])],
+        # Words that council writing mostly uses for something else count only with what they act on:
+        # "the challenges facing us", "a challenging budget", "demand for services", "Newcastle United",
+        # "the object of the board" and "health representation" are not opposition.
+        [_in(["challenge", "challenged", "challenging"]), _in(DETERMINER), {"IS_PUNCT": False, "OP": "{0,2}"},
+         _in(CONTESTED)],
+        [_in(["challenge", "challenges"]), _w("against")],
+        [_in(["demand", "demands", "demanded", "demanding"]), _in(["that", "a", "an", "urgent", "answers", "action",
+                                                                    "fairer", "fair", "assurances", "guarantees"])],
+        [_w("united"), _in(["in", "against", "behind", "front"])],
+        [_in(["object", "objects"]), _w("to")],
         [_in(["letter", "letters", "case", "evidence", "submission", "response"]), GAP3, _w("to"), _opt(["the"]),
          _in(TARGET)],
         [_in(["presented", "present", "presenting", "put", "submitted", "made", "making", "took", "taken"]), GAP8,
