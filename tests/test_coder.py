@@ -97,6 +97,28 @@ def test_the_same_words_count_when_they_act_on_something(rules, text):
     assert [h for h in rules.find(text) if h.option == "fight" and h.status == "counted"]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Members withdrew from the meeting while the item was discussed.", "none"),
+    ("Officers will withdraw the item from the agenda.", "none"),
+    ("The meeting closed at 8.30pm.", "none"),
+    ("Leaving aside the question of funding, the board agreed its priorities.", "none"),
+    ("The council ran a campaign to encourage recycling.", "none"),
+    ("A new director was appointed after a national recruitment campaign.", "none"),
+    # the same words where they are an option
+    ("The council withdrew from the shared audit partnership.", "exit"),
+    ("The three councils will leave the partnership in April.", "exit"),
+    ("The council launched a campaign against the cuts to the library service.", "fight"),
+])
+def test_the_everyday_sense_of_option_words_is_no_option(text, expected):
+    """Meeting procedure and information campaigns state no option; the rule that recognises
+    them takes their words from the other rules and from the codebook, and leaves no cue."""
+    from analysis.coder.engine import RuleCoder
+
+    (analysis,) = RuleCoder().analyse([text])
+    assert RuleCoder().predict([text]) == [expected]
+    assert all(h.option != "none" for h in analysis.rule_hits)  # it does not show in the evidence
+
+
 @pytest.mark.parametrize("text", [
     "Members voted to approve the shared service.",
     "The cabinet voted 7 to 3 to approve the plan.",

@@ -103,6 +103,7 @@ class RuleCoder:
             if rhits:
                 spans = [(h.start, h.end) for h in rhits]
                 dhits = [h for h in dhits if not any(s < h.end and h.start < e for s, e in spans)]
+            rhits = [h for h in rhits if h.option in self.options]  # "none: everyday sense" has done its job
             totals = dict.fromkeys(self.options, 0.0)
             for h in rhits:
                 if h.status == "counted" and h.option in totals:

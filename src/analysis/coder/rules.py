@@ -402,6 +402,28 @@ RULES: dict[str, tuple] = {
         [_in(["make", "made", "making", "press", "pressing", "argue", "argued", "arguing"]), GAP3,
          _in(["case", "representations", "for"])],
     ], ()),
+    # Not an option: the everyday sense of an option's words in council papers. A hit of this
+    # rule counts for nothing and is dropped from the evidence, but it takes the words it covers:
+    # a rule hit inside it and a codebook phrase overlapping it are not counted.
+    "none: everyday sense": ("none", 0.0, [
+        # information campaigns are not opposition
+        [_in(["awareness", "recruitment", "marketing", "advertising", "information", "publicity", "poster",
+              "communications", "communication", "vaccination", "immunisation", "health", "recycling", "safety",
+              "fundraising", "media", "promotional", "behaviour", "education", "educational", "litter"]),
+         _in(["campaign", "campaigns"])],
+        [_in(["campaign", "campaigns"]), _w("to"), _in(["encourage", "promote", "raise", "inform", "recruit", "help",
+                                                       "get", "increase", "boost", "attract", "educate", "persuade",
+                                                       "highlight", "remind", "celebrate", "welcome", "improve"])],
+        # meeting procedure is not leaving or ending anything
+        [_in(["withdrew", "withdraw", "withdraws", "withdrawn", "withdrawing", "left", "leave", "leaves",
+              "leaving", "exited"]), _opt(["from"]), _opt(["the"]),
+         _in(["meeting", "room", "chamber", "debate", "discussion", "item", "agenda", "vote", "voting"])],
+        [_in(["withdrew", "withdraw", "withdraws", "withdrawn"]), _opt(["the", "his", "her", "their", "its", "this"]),
+         _in(["question", "questions", "amendment", "remark", "remarks", "comment", "comments", "motion", "item"])],
+        [_in(["meeting", "meetings", "item", "session", "debate", "discussion"]), _opt(["was", "were", "is"]),
+         _in(["closed", "ended", "ends", "closes", "adjourned", "withdrawn"])],
+        [_w("leaving"), _in(["aside", "us", "them", "residents", "people", "councils", "families", "it"])],
+    ], ()),
     # collaborate: doing it with others
     "collaborate: designed with others": ("collaborate", 3.0, [
         [_in(DESIGN), _opt(["it", "them", "the", "services", "plan", "service", "jointly", "together"]), GAP3,
