@@ -104,10 +104,16 @@ def test_the_same_words_count_when_they_act_on_something(rules, text):
     ("Leaving aside the question of funding, the board agreed its priorities.", "none"),
     ("The council ran a campaign to encourage recycling.", "none"),
     ("A new director was appointed after a national recruitment campaign.", "none"),
+    ("The chair closed the meeting by thanking officers.", "none"),
+    ("The chief executive is leaving the council in March after ten years.", "none"),
+    ("The library service ended the year under budget.", "none"),
+    ("The road will be closed for resurfacing from 3 to 7 June.", "none"),
+    ("The pool is temporarily closed while the roof is repaired.", "none"),
     # the same words where they are an option
     ("The council withdrew from the shared audit partnership.", "exit"),
     ("The three councils will leave the partnership in April.", "exit"),
     ("The council launched a campaign against the cuts to the library service.", "fight"),
+    ("The leader said the council was leaving the combined authority.", "exit"),
 ])
 def test_the_everyday_sense_of_option_words_is_no_option(text, expected):
     """Meeting procedure and information campaigns state no option; the rule that recognises

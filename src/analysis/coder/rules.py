@@ -422,7 +422,19 @@ RULES: dict[str, tuple] = {
          _in(["question", "questions", "amendment", "remark", "remarks", "comment", "comments", "motion", "item"])],
         [_in(["meeting", "meetings", "item", "session", "debate", "discussion"]), _opt(["was", "were", "is"]),
          _in(["closed", "ended", "ends", "closes", "adjourned", "withdrawn"])],
+        [_in(["closed", "closes", "ended", "ends", "adjourned", "opened"]), _w("the"), _in(["meeting", "session", "debate"])],
         [_w("leaving"), _in(["aside", "us", "them", "residents", "people", "councils", "families", "it"])],
+        # people leaving their jobs, services ending a year, temporary closures
+        [_in(["executive", "director", "officer", "manager", "leader", "chair", "chairman", "clerk", "head",
+              "councillor", "mayor"]), _opt(["is", "was", "will", "has"]), _opt(["be"]),
+         _in(["leaving", "left", "leaves", "retiring", "retired", "retires"])],
+        [_in(["service", "services", "council", "authority", "partnership", "scheme", "team", "board"]),
+         _in(["ended", "ends", "finished", "closed", "closes"]), _w("the"),
+         _in(["year", "quarter", "month", "period", "week", "day", "financial"])],
+        [_w("temporarily"), _in(["closed", "close", "closes", "closing", "closure", "suspended"])],
+        [_in(["closed", "close", "closes", "closing", "closure"]), _w("for"),
+         _in(["resurfacing", "repairs", "repair", "works", "maintenance", "refurbishment", "renovation", "cleaning",
+              "redecoration", "training", "lunch", "christmas", "easter"])],
     ], ()),
     # collaborate: doing it with others
     "collaborate: designed with others": ("collaborate", 3.0, [
