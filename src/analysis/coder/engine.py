@@ -103,7 +103,10 @@ class RuleCoder:
             if rhits:
                 spans = [(h.start, h.end) for h in rhits]
                 dhits = [h for h in dhits if not any(s < h.end and h.start < e for s, e in spans)]
-            rhits = [h for h in rhits if h.option in self.options]  # "none: everyday sense" has done its job
+            # "none: everyday sense" takes its words from the other rules, then leaves no trace.
+            everyday = [(h.start, h.end) for h in rhits if h.option not in self.options]
+            rhits = [h for h in rhits if h.option in self.options
+                     and not any(s < h.end and h.start < e for s, e in everyday)]
             totals = dict.fromkeys(self.options, 0.0)
             for h in rhits:
                 if h.status == "counted" and h.option in totals:

@@ -404,7 +404,7 @@ RULES: dict[str, tuple] = {
     ], ()),
     # Not an option: the everyday sense of an option's words in council papers. A hit of this
     # rule counts for nothing and is dropped from the evidence, but it takes the words it covers:
-    # a rule hit inside it and a codebook phrase overlapping it are not counted.
+    # a rule hit or a codebook phrase overlapping it is not counted (RuleCoder.analyse).
     "none: everyday sense": ("none", 0.0, [
         # information campaigns are not opposition
         [_in(["awareness", "recruitment", "marketing", "advertising", "information", "publicity", "poster",
@@ -432,6 +432,11 @@ RULES: dict[str, tuple] = {
          _in(["ended", "ends", "finished", "closed", "closes"]), _w("the"),
          _in(["year", "quarter", "month", "period", "week", "day", "financial"])],
         [_w("temporarily"), _in(["closed", "close", "closes", "closing", "closure", "suspended"])],
+        # "together with the appendices" is "and", "energy efficiency" a building's
+        [_w("together"), _w("with"), _opt(["the", "its", "their", "a", "an", "any", "all"]),
+         _in(["appendix", "appendices", "annex", "annexes", "report", "reports", "minutes", "papers", "action",
+              "accounts", "documents", "figures", "notes", "letter", "comments", "covering", "attached"])],
+        [_in(["energy", "fuel", "thermal"]), _in(["efficiency", "efficient"])],
         [_in(["closed", "close", "closes", "closing", "closure"]), _w("for"),
          _in(["resurfacing", "repairs", "repair", "works", "maintenance", "refurbishment", "renovation", "cleaning",
               "redecoration", "training", "lunch", "christmas", "easter"])],
