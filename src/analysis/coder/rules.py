@@ -458,6 +458,10 @@ RULES: dict[str, tuple] = {
          _in([w for w in WITH_WHOM if w not in ("the", "local", "service", "staff", "people")])],
         [_in(["formed", "form", "forms", "forming", "set", "created", "launched", "signed"]), _opt(["up"]),
          _opt(["a", "an", "the"]), _opt(["new"]), _in(["partnership", "alliance", "coalition", "compact"])],
+        # "set up a joint food poverty network": a body formed with others, a few words between
+        [_in(["formed", "form", "forms", "forming", "set", "created", "launched", "established", "establish"]),
+         _opt(["up"]), _in(["a", "an", "the"]), _opt(["new"]), _in(["joint", "community", "multi-agency"]), GAP3,
+         _in(["partnership", "alliance", "coalition", "compact", "consortium", "network", "forum"])],
         [_in(["citizens", "citizens'", "community", "participatory", "residents'"]), _opt(["'"]),
          _in(["assembly", "jury", "panel", "board", "budgeting", "researchers", "partnership", "foundation",
               "wealth"])],
