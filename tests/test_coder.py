@@ -118,6 +118,8 @@ def test_the_same_words_count_when_they_act_on_something(rules, text):
     ("The leader said the council was leaving the combined authority.", "exit"),
     ("The council and local charities have set up a joint food poverty network.", "collaborate"),
     ("The council set up a new wifi network in the library.", "none"),
+    ("Rather than close the museum, the council will run it with fewer staff and shorter hours.", "adapt"),
+    ("The council will run the service with residents and carers.", "collaborate"),
 ])
 def test_the_everyday_sense_of_option_words_is_no_option(text, expected):
     """Meeting procedure and information campaigns state no option; the rule that recognises

@@ -174,6 +174,9 @@ CONTESTED = PLAN + TARGET + _forms("allocation/s", "formula", "cap", "ruling", "
                                    "charges", "levy", "lawfulness", "legality", "award", "review", "consultation")
 DETERMINER = ["the", "this", "that", "these", "those", "its", "their", "his", "her", "our", "any", "every"]
 GAP3 = {"IS_PUNCT": False, "OP": "{0,3}"}
+_FEWER = ["fewer", "less", "reduced", "smaller", "lower", "no"]
+#: A gap of up to three words none of which says "fewer": "with fewer staff" is not "with staff".
+_FEWER_GAP3 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": _FEWER}, "OP": "{0,3}"}
 GAP8 = {"IS_PUNCT": False, "OP": "{0,8}"}
 
 
@@ -316,6 +319,10 @@ RULES: dict[str, tuple] = {
          {"IS_PUNCT": False, "OP": "{0,4}"}, _in(["hours", "eligibility", "frequency", "posts", "tiers",
               "costs", "cost", "criteria", "packages", "spend", "spending", "staffing"])],
         [_in(["vacancy"]), _in(["freeze"])],
+        # "run it with fewer staff and shorter hours": less of the same, not doing it with others
+        [_w("with"), _in(_FEWER), _opt(["paid", "permanent", "full-time"]),
+         _in(["staff", "staffing", "officers", "posts", "people", "hours", "money", "funding", "resources"])],
+        [_in(["shorter", "reduced", "fewer"]), _opt(["opening"]), _in(["hours", "days"])],
         [_w("voluntary"), _in(["redundancy", "redundancies"])],
         [_in(HAND + ["contract", "contracted", "contracting"]), GAP8, _w("to"), GAP3,
          _in(["operator", "provider", "providers", "contractor", "firm", "company", "supplier", "sector"])],
@@ -444,7 +451,7 @@ RULES: dict[str, tuple] = {
     # collaborate: doing it with others
     "collaborate: designed with others": ("collaborate", 3.0, [
         [_in(DESIGN), _opt(["it", "them", "the", "services", "plan", "service", "jointly", "together"]), GAP3,
-         _in(["with", "alongside", "by"]), GAP3, _in(WITH_WHOM)],
+         _in(["with", "alongside", "by"]), _FEWER_GAP3, _in(WITH_WHOM)],
         [_in(["co-design", "co-designed", "co-produced", "co-production", "coproduction", "co-produce",
               "codesigned", "co-producing", "co-designing", "co-fund", "co-funded", "co-create", "co-created"])],
         [_in(["together", "jointly", "alongside", "collectively"])],
