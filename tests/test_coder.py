@@ -75,6 +75,7 @@ def test_rules_read_the_action_and_its_scope(rules, text, option, status):
     "Newcastle United and the council signed a community agreement.",
     "The object of the board is to set the vision for the county.",
     "Health sector representation on the new board was agreed.",
+    "The role of councils within partnerships has always been contested.",
 ])
 def test_everyday_words_of_council_writing_are_not_opposition(rules, text):
     """Council papers use "challenge", "demand" and the like mostly for something else; each
@@ -92,6 +93,7 @@ def test_everyday_words_of_council_writing_are_not_opposition(rules, text):
     "The leader wrote demanding that the cuts stop.",
     "Metropolitan leaders used the conference to demand a multi-year settlement.",
     "The parish councils object to the closure of the tip.",
+    "The county contested the decision at a public inquiry.",
 ])
 def test_the_same_words_count_when_they_act_on_something(rules, text):
     assert [h for h in rules.find(text) if h.option == "fight" and h.status == "counted"]

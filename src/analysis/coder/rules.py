@@ -171,7 +171,8 @@ _COUNTS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine
 ANY = {"IS_PUNCT": False, "OP": "{0,5}"}
 #: What a challenge is made against (with a determiner before it: "challenged the decision").
 CONTESTED = PLAN + TARGET + _forms("allocation/s", "formula", "cap", "ruling", "order", "figures", "assumptions",
-                                   "charges", "levy", "lawfulness", "legality", "award", "review", "consultation")
+                                   "charges", "levy", "lawfulness", "legality", "award", "review", "consultation",
+                                   "reduction/s")
 DETERMINER = ["the", "this", "that", "these", "those", "its", "their", "his", "her", "our", "any", "every"]
 GAP3 = {"IS_PUNCT": False, "OP": "{0,3}"}
 _FEWER = ["fewer", "less", "reduced", "smaller", "lower", "no"]
@@ -391,11 +392,13 @@ RULES: dict[str, tuple] = {
               "campaigned", "campaigning", "campaigners", "resist", "resisted", "resisting", "resistance",
               "defiant", "condemn", "condemned", "condemning", "oppose", "opposed", "opposes", "opposing",
               "opposition", "fight", "fought", "fighting", "battling", "battle", "objected", "reverse",
-              "reversed", "fairer", "restored", "restore", "reinstated", "contest", "contested", "contesting"])],
+              "reversed", "fairer", "restored", "restore", "reinstated"])],
         # Words that council writing mostly uses for something else count only with what they act on:
         # "the challenges facing us", "a challenging budget", "demand for services", "Newcastle United",
-        # "the object of the board" and "health representation" are not opposition.
+        # "the object of the board", "a contested role" and "health representation" are not opposition.
         [_in(["challenge", "challenged", "challenging"]), _in(DETERMINER), {"IS_PUNCT": False, "OP": "{0,2}"},
+         _in(CONTESTED)],
+        [_in(["contest", "contested", "contesting", "contests"]), _opt(DETERMINER), {"IS_PUNCT": False, "OP": "{0,2}"},
          _in(CONTESTED)],
         [_in(["challenge", "challenges"]), _w("against")],
         [_in(["demand", "demands", "demanded", "demanding"]), _in(["that", "a", "an", "urgent", "answers", "action",
