@@ -391,3 +391,17 @@ def test_every_notebook_states_a_finding_for_the_report():
     for path in find_notebooks():
         found = findings(sanitise_outputs(nbformat.read(path, as_version=4)))
         assert found and all(len(html) > 40 for html in found), path.name
+
+
+def test_a_workers_warning_reads_like_the_command_lines(capfd):
+    """A warning raised in one of the report's worker processes is one plain line, without the
+    source line that raised it (which reads like a traceback to a user)."""
+    import warnings
+
+    from analysis.report import _pool
+
+    with _pool(1) as pool:
+        pool.submit(warnings.warn, "skipped a map: no lead councils").result()
+    err = capfd.readouterr().err
+    assert "warning: skipped a map: no lead councils" in err.splitlines()
+    assert "UserWarning" not in err

@@ -427,13 +427,29 @@ def _one_thread_each() -> None:
     threadpool_limits(limits=1)  # for the libraries this process has already loaded
 
 
+def _plain_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    import sys
+
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def _start_worker() -> None:
+    """Start a worker process: one thread each (:func:`_one_thread_each`), and warnings printed
+    as the command line prints them (``warning: ...``), not with the line of code that raised
+    them: a worker is a fresh process and does not inherit the command line's setting."""
+    import warnings
+
+    _one_thread_each()
+    warnings.showwarning = _plain_warning
+
+
 def _pool(workers: int):
     """Worker processes for the report's independent jobs (started afresh: no state shared by forking)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_one_thread_each)
+                               initializer=_start_worker)
 
 
 def build_report(
