@@ -403,3 +403,23 @@ def test_example_documents_agree_with_the_planted_truth(coder):
     assert result.macro_f1 >= 0.9 and result.kappa >= 0.85
     by_partnership = aggregate_codes(coder.code(read.texts), read.texts)
     assert by_partnership["n_documents"].sum() == 300
+
+
+def test_typology_check_says_why_there_is_nothing_to_compare():
+    from analysis.coding import aggregate_codes, coded_documents
+    from analysis.coding_checks import typology_check
+
+    placements = pd.DataFrame({"partnership_id": ["P1", "P2"], "option": ["fight", "adapt"]})
+    no_documents = aggregate_codes(coded_documents(None, ["fight", "adapt"]),
+                                   pd.DataFrame({"document_id": pd.Series(dtype=object), "partnership_id": pd.Series(dtype=object)}),
+                                   by="partnership_id")
+    assert "No document of this dataset states an option" in typology_check(placements, no_documents).sentence
+    codes = pd.DataFrame({"document_id": ["d1", "d2"], "fight": [1.0, 0.0], "adapt": [0.0, 1.0],
+                          "primary": ["fight", "adapt"], "evidence": ["", ""]})
+    by = aggregate_codes(codes, pd.DataFrame({"document_id": ["d1", "d2"], "partnership_id": ["P1", "P3"]}),
+                         by="partnership_id")
+    check = typology_check(placements, by)
+    assert (check.n, check.agree) == (1, 1)
+    assert check.sentence.startswith("For 1 partnership with coded documents")
+    other = by.assign(partnership_id=["P8", "P9"])
+    assert typology_check(placements, other).sentence == "No partnership has both a placement and coded documents."
