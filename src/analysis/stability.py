@@ -282,8 +282,8 @@ def map_threads(func, items, *, n_jobs: int = 1) -> list:
     For independent pieces of work that spend their time in compiled code which releases the
     interpreter lock (k-means above all). Every call runs its own OpenMP code (k-means) on one
     thread, and linear algebra runs on one thread meanwhile, so that ``n_jobs`` threads use
-    ``n_jobs`` cores and no more; a call therefore computes exactly what it computes
-    one after the other. ``n_jobs=1`` runs the calls one after the other here.
+    ``n_jobs`` cores and no more, and each call computes exactly what it would one after the
+    other. ``n_jobs=1`` runs the calls one after the other, in this thread.
 
     Examples
     --------
