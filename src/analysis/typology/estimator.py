@@ -130,7 +130,9 @@ class KahaneTypology(ClusterMixin, BaseEstimator):
         The mean silhouette is computed on a seeded sample of at most this many points.
     n_threads : int or None, default 1
         Threads for k-means (OpenMP) and linear algebra during ``fit``; None leaves the
-        libraries' defaults. One thread is the default because on a busy machine k-means
+        libraries' defaults. (The bootstrap and the refits under other seeds and on
+        subsamples run each k-means on one thread whatever this is; ``n_jobs`` shares them
+        out.) One thread is the default because on a busy machine k-means
         threads waiting for each other made fitting about ten times slower (measured:
         KMeans with 20 restarts on 20,000 x 15, 6.2 s with two threads, 0.5 s with one).
         Results do not depend on it.
