@@ -137,6 +137,30 @@ def test_character_ngram_block_equals_the_vectoriser(example):
         chars.transform([])
 
 
+def test_word_ngram_block_equals_the_vectoriser(example):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from analysis.coder import default_model
+    from analysis.coder.features import WordNgramTfidf
+
+    union = default_model().pipeline_.named_steps["features"]
+    words = dict(union.transformer_list)["words"]
+    assert isinstance(words, WordNgramTfidf)
+    texts = [*load_gold()["text"], *example["text"].head(40), *TRICKY, "shared shared service service",
+             "\u00c9COLE caf\u00e9 co-operation", "zzz qqq"]
+    fast = words.transform(texts)
+    plain = TfidfVectorizer.transform(words, texts)  # the vectoriser's own transform, same fitted state
+    assert fast.shape == plain.shape
+    assert np.array_equal(fast.indptr, plain.indptr)
+    assert np.array_equal(fast.indices, plain.indices)
+    assert np.array_equal(fast.data, plain.data)  # to the bit
+    assert fast[-1].nnz == 0  # nothing of the vocabulary
+    with pytest.raises(ValueError):  # as the vectoriser: no passage is an error, not an empty matrix
+        words.transform([])
+    with pytest.raises(ValueError):
+        words.transform("one string")
+
+
 _OLD_PARAGRAPH = re.compile(r"\S.*?(?=\n[ \t\r\f\v]*\n|\Z)", re.S)
 
 

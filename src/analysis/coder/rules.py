@@ -620,15 +620,18 @@ class PhraseRules:
             self._matchers[key] = matcher
         return matcher
 
-    def _feasible(self, doc) -> list[tuple[int, tuple]]:
+    def _feasible(self, doc, lowers=None) -> list[tuple[int, tuple]]:
         """The rules that can match in ``doc`` (a tokenized sentence), each with the numbers of
         its patterns that can: those whose required tokens accept tokens of the sentence, one
         each, in the pattern's order (compared by their lower case forms). A pattern left out
         cannot match there (a match gives each required token a token of its own, left to
         right), and leaving it out changes no match (nor which of the rule's overlapping
-        matches is kept: a pattern that cannot match adds none)."""
+        matches is kept: a pattern that cannot match adds none). ``lowers``: the tokens' lower
+        case hashes, ``doc.to_array(LOWER).tolist()``, if the caller has them."""
         bits = self._bits
-        masks = [bits.get(h, 0) for h in doc.to_array(self._lower_attr).tolist()]
+        if lowers is None:
+            lowers = doc.to_array(self._lower_attr).tolist()
+        masks = [bits.get(h, 0) for h in lowers]
         mask = 0
         for m in masks:
             mask |= m
@@ -682,18 +685,21 @@ class PhraseRules:
                     starts.append(off + m.end() - len(sentence))
         out: list[list[RuleHit]] = [[] for _ in texts]
         for doc, k, start in zip(self.nlp.tokenizer.pipe(pieces, batch_size=256), owner, starts, strict=True):
+            lowers = doc.to_array(self._lower_attr).tolist()  # read once for both steps
             matches = []
-            for r, kept in self._feasible(doc):
+            for r, kept in self._feasible(doc, lowers):
                 matches += self._matcher(r, kept)(doc)
             if matches:
-                out[k].extend(self._hits(doc, start, matches))
+                out[k].extend(self._hits(doc, start, matches, lowers))
         return out
 
-    def _hits(self, doc, offset: int, matches) -> list[RuleHit]:
+    def _hits(self, doc, offset: int, matches, lowers=None) -> list[RuleHit]:
         if not matches:
             return []
         strings = doc.vocab.strings
-        lower = [strings[h] for h in doc.to_array(self._lower_attr).tolist()]  # each token's lower_
+        if lowers is None:
+            lowers = doc.to_array(self._lower_attr).tolist()
+        lower = [strings[h] for h in lowers]  # each token's lower_
         # One hit per rule and place: the longest; overlapping hits of one rule keep the first.
         matches.sort(key=lambda m: (m[1], -(m[2] - m[1])))
         hits = []
