@@ -66,6 +66,74 @@ def test_rules_read_the_action_and_its_scope(rules, text, option, status):
 
 
 @pytest.mark.parametrize("text", [
+    "The challenge is made harder by the pandemic.",
+    "Councils face real challenges in recruiting social workers.",
+    "The council faces a challenging budget position next year.",
+    "Officers are checking and challenging that the priorities are delivered.",
+    "Rising demand for adult social care has put pressure on the budget.",
+    "Demand management and the demands on children's services were discussed.",
+    "Newcastle United and the council signed a community agreement.",
+    "The object of the board is to set the vision for the county.",
+    "Health sector representation on the new board was agreed.",
+    "The role of councils within partnerships has always been contested.",
+])
+def test_everyday_words_of_council_writing_are_not_opposition(rules, text):
+    """Council papers use "challenge", "demand" and the like mostly for something else; each
+    counts as fight only with what it acts on (the cases below in the next test)."""
+    assert not [h for h in rules.find(text) if h.option == "fight"]
+
+
+@pytest.mark.parametrize("text", [
+    "The council will challenge the decision in the courts.",
+    "Members challenged the government's assumptions about council tax.",
+    "The council is challenging the proposal to close the coastguard station.",
+    "The county lodged a challenge against the new funding formula.",
+    "Leaders have united in condemning the cut.",
+    "Mayors presented a united front on bus funding.",
+    "The leader wrote demanding that the cuts stop.",
+    "Metropolitan leaders used the conference to demand a multi-year settlement.",
+    "The parish councils object to the closure of the tip.",
+    "The county contested the decision at a public inquiry.",
+])
+def test_the_same_words_count_when_they_act_on_something(rules, text):
+    assert [h for h in rules.find(text) if h.option == "fight" and h.status == "counted"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Members withdrew from the meeting while the item was discussed.", "none"),
+    ("Officers will withdraw the item from the agenda.", "none"),
+    ("The meeting closed at 8.30pm.", "none"),
+    ("Leaving aside the question of funding, the board agreed its priorities.", "none"),
+    ("The council ran a campaign to encourage recycling.", "none"),
+    ("A new director was appointed after a national recruitment campaign.", "none"),
+    ("The chair closed the meeting by thanking officers.", "none"),
+    ("The chief executive is leaving the council in March after ten years.", "none"),
+    ("The library service ended the year under budget.", "none"),
+    ("The road will be closed for resurfacing from 3 to 7 June.", "none"),
+    ("The pool is temporarily closed while the roof is repaired.", "none"),
+    ("The minutes were agreed together with the action log.", "none"),
+    ("Officers explained how energy efficiency would cut the depot's bills.", "none"),
+    # the same words where they are an option
+    ("The council withdrew from the shared audit partnership.", "exit"),
+    ("The three councils will leave the partnership in April.", "exit"),
+    ("The council launched a campaign against the cuts to the library service.", "fight"),
+    ("The leader said the council was leaving the combined authority.", "exit"),
+    ("The council and local charities have set up a joint food poverty network.", "collaborate"),
+    ("The council set up a new wifi network in the library.", "none"),
+    ("Rather than close the museum, the council will run it with fewer staff and shorter hours.", "adapt"),
+    ("The council will run the service with residents and carers.", "collaborate"),
+])
+def test_the_everyday_sense_of_option_words_is_no_option(text, expected):
+    """Meeting procedure and information campaigns state no option; the rule that recognises
+    them takes their words from the other rules and from the codebook, and leaves no cue."""
+    from analysis.coder.engine import RuleCoder
+
+    (analysis,) = RuleCoder().analyse([text])
+    assert RuleCoder().predict([text]) == [expected]
+    assert all(h.option != "none" for h in analysis.rule_hits)  # it does not show in the evidence
+
+
+@pytest.mark.parametrize("text", [
     "Members voted to approve the shared service.",
     "The cabinet voted 7 to 3 to approve the plan.",
     "The reform cut the number of votes to 20.",

@@ -316,9 +316,7 @@ class _Dataset:
         return self.tables[name]
 
 
-def test_standard_charts(tmp_path):
-    from analysis.coding import standard_charts
-
+def _four_documents(tmp_path):
     texts = {"d1": "We lobbied the minister.", "d2": "We lobbied again and pooled budgets.",
              "d3": "The shared service saved money.", "d4": "Nothing of note."}
     for name, text in texts.items():
@@ -326,8 +324,15 @@ def test_standard_charts(tmp_path):
     docs = pd.DataFrame({"document_id": list(texts), "path": [f"{n}.txt" for n in texts],
                          "partnership_id": ["P1", "P1", "P2", "P2"]})
     parts = pd.DataFrame({"partnership_id": ["P1", "P2"], "type": ["forum", "shared_service"]})
-    specs = standard_charts(_Dataset(tmp_path, {"documents": docs, "partnerships": parts}))
+    return _Dataset(tmp_path, {"documents": docs, "partnerships": parts})
+
+
+def test_standard_charts(tmp_path):
+    from analysis.coding import standard_charts
+
+    specs = standard_charts(_four_documents(tmp_path), model="dictionary")
     assert [s.name for s in specs] == ["coding_primary_share", "coding_mix_by_partnership_type"]
+    assert "dictionary coder, 4 documents" in specs[0].source
     share = specs[0].data.set_index("primary")["share"]
     assert share.to_dict() == {"fight": 0.5, "adapt": 0.25, "exit": 0.0, "collaborate": 0.0, "none": 0.25}
     assert len(specs[0].fig.axes[0].patches) == 5
@@ -336,6 +341,29 @@ def test_standard_charts(tmp_path):
     assert mix[("forum", "fight")] == 0.75 and mix[("forum", "collaborate")] == 0.25
     assert mix[("shared_service", "adapt")] == 1.0
     assert standard_charts(_Dataset(tmp_path, {})) == []
+
+
+def test_a_dataset_is_coded_with_the_code_commands_default_coder(tmp_path):
+    """The report's coding uses the combined coder (as ``code`` does), and its scores, which
+    carry extra columns (p_none, certainty, cues), aggregate by partnership like the dictionary's."""
+    from analysis.coding import code_dataset
+    from analysis.errors import InputError
+
+    result = code_dataset(_four_documents(tmp_path))
+    assert result.model == "combined"
+    codes = result.codes.set_index("document_id")
+    assert codes["primary"].to_dict() == {"d1": "fight", "d2": "fight", "d3": "adapt", "d4": "none"}
+    assert {"p_none", "certainty", "cues"} <= set(codes.columns)
+    # d2 mixes a campaign and a pooled budget: collaborate keeps a real share, unlike a one-word count
+    assert 0.2 < codes.loc["d2", "collaborate"] < codes.loc["d2", "fight"]
+    mix = result.mix.pivot(index="type", columns="option", values="share")
+    assert set(mix.columns) == {"fight", "adapt", "exit", "collaborate"}  # no p_none or certainty column
+    assert mix.sum(axis=1).round(3).tolist() == [1.0, 1.0]
+    assert mix.loc["forum", "fight"] == round((codes.loc["d1", "fight"] + codes.loc["d2", "fight"]) / 2, 4)
+    assert result.share.set_index("primary")["documents"].to_dict() == {
+        "fight": 2, "adapt": 1, "exit": 0, "collaborate": 0, "none": 1}
+    with pytest.raises(InputError, match="model must be one of"):
+        code_dataset(_four_documents(tmp_path), model="bayes")
 
 
 # ------------------------------------------------------------------- properties
@@ -375,3 +403,23 @@ def test_example_documents_agree_with_the_planted_truth(coder):
     assert result.macro_f1 >= 0.9 and result.kappa >= 0.85
     by_partnership = aggregate_codes(coder.code(read.texts), read.texts)
     assert by_partnership["n_documents"].sum() == 300
+
+
+def test_typology_check_says_why_there_is_nothing_to_compare():
+    from analysis.coding import aggregate_codes, coded_documents
+    from analysis.coding_checks import typology_check
+
+    placements = pd.DataFrame({"partnership_id": ["P1", "P2"], "option": ["fight", "adapt"]})
+    no_documents = aggregate_codes(coded_documents(None, ["fight", "adapt"]),
+                                   pd.DataFrame({"document_id": pd.Series(dtype=object), "partnership_id": pd.Series(dtype=object)}),
+                                   by="partnership_id")
+    assert "No document of this dataset states an option" in typology_check(placements, no_documents).sentence
+    codes = pd.DataFrame({"document_id": ["d1", "d2"], "fight": [1.0, 0.0], "adapt": [0.0, 1.0],
+                          "primary": ["fight", "adapt"], "evidence": ["", ""]})
+    by = aggregate_codes(codes, pd.DataFrame({"document_id": ["d1", "d2"], "partnership_id": ["P1", "P3"]}),
+                         by="partnership_id")
+    check = typology_check(placements, by)
+    assert (check.n, check.agree) == (1, 1)
+    assert check.sentence.startswith("For 1 partnership with coded documents")
+    other = by.assign(partnership_id=["P8", "P9"])
+    assert typology_check(placements, other).sentence == "No partnership has both a placement and coded documents."

@@ -168,10 +168,10 @@ def test_codes_matching_no_layout_name_the_files(small):
 
 
 def test_positions_and_continuous_colours_from_the_artists(small):
-    data = pd.DataFrame({"code": ["A", "B", "C", "D", "Z"], "cut": [10.0, 20.0, 30.0, np.nan, 5.0]})
+    data = pd.DataFrame({"code": ["A", "B", "C", "D", "Z"], "cut_per_head": [10.0, 20.0, 30.0, np.nan, 5.0]})
     with chart_style():
         fig, ax = plt.subplots()
-        plot_hexmap(data, code="code", value="cut", layout=small, units="%", ax=ax)
+        plot_hexmap(data, code="code", value="cut_per_head", layout=small, units="%", ax=ax)
     info = ax.hexmap
     hexes = _hexes(ax)
     order = info.frame["code"].tolist()
@@ -193,7 +193,7 @@ def test_positions_and_continuous_colours_from_the_artists(small):
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["no value (1)", "not in the data (1)", "no hexagon: Z"]
     assert "Z" in info.note and "Grey: 1 council" in info.note
-    assert info.colorbar.ax.get_xlabel() == "cut (%)"
+    assert info.colorbar.ax.get_xlabel() == "Cut per head (%)"  # the column's name in words
 
 
 def test_cuts_get_darker_the_further_they_fall_and_mixed_signs_diverge(small):

@@ -365,3 +365,43 @@ def test_report_workers_run_the_libraries_on_one_thread():
         env, threads = pool.submit(_worker_threads).result()
     assert env == {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
     assert threads == [1]
+
+
+def test_kernel_noise_is_dropped_and_everything_else_passed_on(capfd):
+    """What kernels write on stderr reaches the user, except the two lines every run prints."""
+    import os
+
+    from analysis.report import _filtered_stderr
+
+    with _filtered_stderr():
+        os.write(2, b"[IPKernelApp] WARNING | Kernel is running over TCP without encryption. Use IPC.\n")
+        os.write(2, b"[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.\n")
+        os.write(2, b"a real warning from a notebook\n")
+    err = capfd.readouterr().err
+    assert err.splitlines() == ["a real warning from a notebook"]
+
+
+def test_every_notebook_states_a_finding_for_the_report():
+    """"What we found" gathers the outputs of cells tagged ``finding``: every committed notebook
+    has at least one, with text in it, so no section (the real England one included) is left out."""
+    import nbformat
+
+    from analysis.report import find_notebooks, findings, sanitise_outputs
+
+    for path in find_notebooks():
+        found = findings(sanitise_outputs(nbformat.read(path, as_version=4)))
+        assert found and all(len(html) > 40 for html in found), path.name
+
+
+def test_a_workers_warning_reads_like_the_command_lines(capfd):
+    """A warning raised in one of the report's worker processes is one plain line, without the
+    source line that raised it (which reads like a traceback to a user)."""
+    import warnings
+
+    from analysis.report import _pool
+
+    with _pool(1) as pool:
+        pool.submit(warnings.warn, "skipped a map: no lead councils").result()
+    err = capfd.readouterr().err
+    assert "warning: skipped a map: no lead councils" in err.splitlines()
+    assert "UserWarning" not in err

@@ -46,6 +46,7 @@ __all__ = [
     "code_texts",
     "compare_coders",
     "code_dataset",
+    "coded_documents",
     "extract_evidence",
     "split_paragraphs",
     "standard_charts",  # noqa: F822 - from analysis.figures.coding, see __getattr__
@@ -545,6 +546,10 @@ def document_scores(dataset, *, codebook=None, by: str = "partnership_id") -> pd
     return aggregate_codes(code_texts(docs.texts, codebook=codebook), docs.texts, by=by)
 
 
+#: Columns of a coded table that are not option scores (the combined coder adds the last three).
+_NOT_SCORES = ("document_id", "primary", "evidence", "p_none", "certainty", "cues")
+
+
 def aggregate_codes(codes: pd.DataFrame, documents: pd.DataFrame, *, by: str = "partnership_id") -> pd.DataFrame:
     """Aggregate document codes to partnerships, councils or any column of ``documents``.
 
@@ -582,7 +587,7 @@ def aggregate_codes(codes: pd.DataFrame, documents: pd.DataFrame, *, by: str = "
             raise InputError(f"{name} needs columns {needed}; missing {missing}; columns present: {list(frame.columns)}")
     if "paragraph" in codes.columns:
         raise InputError("aggregate_codes needs document-level codes (by='document'), not paragraphs")
-    score_cols = [c for c in codes.columns if c not in ("document_id", "primary", "evidence")]
+    score_cols = [c for c in codes.columns if c not in _NOT_SCORES]
     merged = codes.merge(documents[["document_id", by]].drop_duplicates("document_id"), on="document_id", how="inner")
     merged = merged[merged[by].notna()]
     # Vectorised over groups (one pass of groupby, no Python loop over partnerships).
@@ -810,14 +815,16 @@ def compare_coders(texts: pd.DataFrame, hand: pd.DataFrame, *, test_size: float 
 
 @dataclass(frozen=True)
 class CodingResult:
-    """The dictionary coding of a dataset's documents, with what the charts draw.
+    """The coding of a dataset's documents, with what the charts draw.
 
-    ``codes``: one row per document read (see :func:`code_texts`). ``share``: documents
+    ``codes``: one row per document read (the columns of :meth:`analysis.coder.Coder.code`,
+    or of :func:`code_texts` for the dictionary coder). ``share``: documents
     and share of documents by primary option (``primary``, ``documents``, ``share``).
     ``mix``: mean option shares by partnership type, long (``type``, ``option``,
     ``share``), or None when documents name no partnerships. ``options``: the codebook's
-    codes in order. ``n_problems``: documents that could not be read. ``dataset_name``
-    and ``codebook`` (None: the shipped codebook) are the parameters used.
+    codes in order. ``n_problems``: documents that could not be read. ``dataset_name``,
+    ``codebook`` (None: the shipped codebook) and ``model`` (the coder, one of
+    :data:`analysis.coder.MODELS`) are the parameters used.
     """
 
     codes: pd.DataFrame
@@ -827,13 +834,34 @@ class CodingResult:
     n_problems: int
     dataset_name: str
     codebook: object = None
+    model: str = "combined"
 
 
-def code_dataset(dataset, *, codebook=None) -> CodingResult | None:
-    """Code every readable document of ``dataset`` with the dictionary coder.
+def coded_documents(result: CodingResult | None, options) -> pd.DataFrame:
+    """The coded table of ``result``, or, for None (no documents to code), an empty table with
+    the combined coder's columns, so that a notebook reads both the same way.
 
+    Examples
+    --------
+    >>> coded_documents(None, ["fight", "exit"]).columns.tolist()
+    ['document_id', 'fight', 'exit', 'primary', 'evidence', 'p_none', 'certainty', 'cues']
+    """
+    if result is not None:
+        return result.codes
+    columns = ["document_id", *options, "primary", "evidence", "p_none", "certainty", "cues"]
+    numeric = {*options, "p_none", "certainty"}
+    return pd.DataFrame({c: pd.Series(dtype=float if c in numeric else object) for c in columns})
+
+
+def code_dataset(dataset, *, codebook=None, model: str = "combined") -> CodingResult | None:
+    """Code every readable document of ``dataset`` with the coder ``model``.
+
+    The default is the ``code`` command's default, the combined coder (rules and the
+    learned model, :class:`analysis.coder.Coder`); ``"rules"`` and ``"learned"`` choose
+    one of its halves and ``"dictionary"`` the word-counting :class:`DictionaryCoder`.
     Returns None when the dataset has no ``documents`` table or no document could be read.
     """
+    from analysis.coder import MODELS, Coder
     from analysis.data.documents import read_documents
 
     if not dataset.has("documents"):
@@ -842,9 +870,15 @@ def code_dataset(dataset, *, codebook=None) -> CodingResult | None:
     read = read_documents(docs, dataset.path)
     if read.texts.empty:
         return None
-    coder = DictionaryCoder(codebook)
+    if model not in MODELS:
+        raise InputError(f"model must be one of {', '.join(MODELS)}, got {model!r}")
+    if model == "dictionary":
+        coder = DictionaryCoder(codebook)
+        options = list(coder.codes)
+    else:
+        coder = Coder(model, codebook=codebook)
+        options = list(coder.options)
     codes = coder.code(read.texts)
-    options = list(coder.codes)
     order = [*options, NONE]
     counts = codes["primary"].value_counts().reindex(order, fill_value=0)
     share = pd.DataFrame({"primary": order, "documents": counts.to_numpy(),
@@ -861,4 +895,4 @@ def code_dataset(dataset, *, codebook=None) -> CodingResult | None:
             wide = wide.assign(**{o: wide[o].round(4) for o in options})
             mix = wide.melt(id_vars="type", value_vars=options, var_name="option", value_name="share")
     return CodingResult(codes=codes, share=share, mix=mix, options=tuple(options), n_problems=n_problems,
-                        dataset_name=str(name), codebook=codebook)
+                        dataset_name=str(name), codebook=codebook, model=model)

@@ -84,8 +84,10 @@ def typology_check(placements: pd.DataFrame | None, by_partnership: pd.DataFrame
                 .sort_values(["option", "primary"], kind="mergesort").reset_index(drop=True))
     same = int((both["option"] == both["primary"]).sum())
     differ = frozenset(both.loc[both["option"] != both["primary"], "partnership_id"])
-    sentence = (f"For {len(both):,} partnerships with coded documents, the typology's placement and the documents' "
+    sentence = (f"For {len(both):,} partnership{'' if len(both) == 1 else 's'} with coded documents, the typology's placement and the documents' "
                 f"primary option agree for {same:,} ({same / len(both):.0%})." if len(both) else
+                "No document of this dataset states an option, so there is nothing to set against the typology."
+                if not (by_partnership["n_coded"] > 0).any() else
                 "No partnership has both a placement and coded documents.")
     if differ and hand is not None and hand.result is not None and texts is not None:
         missed = set(texts.loc[texts["document_id"].isin(hand.result.disagreements["document_id"]),

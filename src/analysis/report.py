@@ -122,8 +122,14 @@ def strip_volatile(notebook: dict) -> dict:
     return nb
 
 
+#: What a kernel prints on every run and means nothing to the reader: a warning about the local
+#: connection, and the log line of the interrupt that jupyter_client sends every kernel as it
+#: shuts it down after the notebook has finished (printed or not depending on timing).
+KERNEL_NOISE = ("Kernel is running over TCP without encryption", "KeyboardInterrupt caught in kernel")
+
+
 @contextlib.contextmanager
-def _filtered_stderr(noise: str = "Kernel is running over TCP without encryption"):
+def _filtered_stderr(noise: tuple = KERNEL_NOISE):
     """Capture what kernels print on the process's stderr; pass on all but known noise."""
     import sys
 
@@ -139,7 +145,7 @@ def _filtered_stderr(noise: str = "Kernel is running over TCP without encryption
             os.close(saved)
             tmp.seek(0)
             for line in tmp.read().decode("utf-8", "replace").splitlines():
-                if noise not in line:
+                if not any(n in line for n in noise):
                     print(line, file=sys.stderr)
 
 
@@ -421,13 +427,29 @@ def _one_thread_each() -> None:
     threadpool_limits(limits=1)  # for the libraries this process has already loaded
 
 
+def _plain_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    import sys
+
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def _start_worker() -> None:
+    """Start a worker process: one thread each (:func:`_one_thread_each`), and warnings printed
+    as the command line prints them (``warning: ...``), not with the line of code that raised
+    them: a worker is a fresh process and does not inherit the command line's setting."""
+    import warnings
+
+    _one_thread_each()
+    warnings.showwarning = _plain_warning
+
+
 def _pool(workers: int):
     """Worker processes for the report's independent jobs (started afresh: no state shared by forking)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_one_thread_each)
+                               initializer=_start_worker)
 
 
 def build_report(

@@ -66,7 +66,7 @@ class RuleCoder:
 
     Parameters
     ----------
-    codebook : path-like or None
+    codebook : path-like, Codebook or None
         A codebook for the word-level phrases (``None``: the shipped one).
 
     Examples
@@ -79,9 +79,15 @@ class RuleCoder:
     """
 
     def __init__(self, codebook=None):
+        from analysis.codebook import Codebook
+
         self.codebook = codebook
-        key = None if codebook is None else str(codebook)
-        self.dictionary = _dictionary(key)
+        if isinstance(codebook, Codebook):  # already loaded: nothing to read or cache
+            from analysis.coding import DictionaryCoder
+
+            self.dictionary = DictionaryCoder(codebook)
+        else:
+            self.dictionary = _dictionary(None if codebook is None else str(codebook))
         self.rules = _rules()
         self.options = tuple(self.dictionary.codes)
 
@@ -97,6 +103,10 @@ class RuleCoder:
             if rhits:
                 spans = [(h.start, h.end) for h in rhits]
                 dhits = [h for h in dhits if not any(s < h.end and h.start < e for s, e in spans)]
+            # "none: everyday sense" takes its words from the other rules, then leaves no trace.
+            everyday = [(h.start, h.end) for h in rhits if h.option not in self.options]
+            rhits = [h for h in rhits if h.option in self.options
+                     and not any(s < h.end and h.start < e for s, e in everyday)]
             totals = dict.fromkeys(self.options, 0.0)
             for h in rhits:
                 if h.status == "counted" and h.option in totals:

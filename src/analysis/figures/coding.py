@@ -41,7 +41,7 @@ def coding_charts(result: CodingResult | None) -> list:
     if result is None:
         return []
     share, codes, options = result.share, result.codes, list(result.options)
-    source = f"{result.dataset_name}; analysis.coding (dictionary coding of {len(codes)} documents)"
+    source = f"{result.dataset_name}; analysis.coding ({result.model} coder, {len(codes)} documents)"
     if result.n_problems:
         source += f"; {result.n_problems} document(s) could not be read"
     fig = _draw_bars(share, x="primary", y="share", xlabel="Primary option", ylabel="Share of documents")
@@ -78,13 +78,14 @@ def coding_charts(result: CodingResult | None) -> list:
 
 
 def standard_charts(dataset, *, random_state=None, start: int | None = None, end: int | None = None,
-                    codebook=None) -> list:
+                    codebook=None, model: str = "combined") -> list:
     """Code the dataset's documents once and draw the coding charts (empty without documents).
 
     ``random_state``, ``start`` and ``end`` are accepted for the registry's uniform call:
-    the dictionary coder is deterministic and codes every document.
+    the coders are deterministic (the learned one is trained with a fixed seed) and code
+    every document.
     """
-    return coding_charts(code_dataset(dataset, codebook=codebook))
+    return coding_charts(code_dataset(dataset, codebook=codebook, model=model))
 
 
 def result_charts(results, dataset) -> list:

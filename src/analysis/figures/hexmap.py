@@ -47,6 +47,7 @@ from analysis.data.hexjson import (
     choose_layout,
     read_hexjson,
 )
+from analysis.labels import label as in_words_heading
 from analysis.figures.hexagons import (
     _add_colorbar,
     _colour_hex,
@@ -234,7 +235,8 @@ def plot_hexmap(
     units : str
         Units of a continuous value, shown on the colour bar (``"%"``, ``"£ per head"``).
     legend_title : str, optional
-        Title of the colour bar or legend (default: the ``value`` column's name).
+        Title of the colour bar or legend (default: the ``value`` column's name in words,
+        :func:`analysis.labels.label`: ``change_real_per_head`` reads "Real-terms change per head").
     order : sequence, optional
         Order of the categories in the legend.
     region : str, optional
@@ -389,7 +391,7 @@ def plot_hexmap(
             _no_math(t)
 
     counts = {s: int((status == s).sum()) for s in ("no_value", "inherited", "not_in_data")}
-    title = _plain(legend_title if legend_title is not None else value)
+    title = _plain(legend_title if legend_title is not None else in_words_heading(value))
     handles: list = []
     if kind == "categorical":
         handles += [Patch(facecolor=c, edgecolor=_EDGE, label=_plain(k)) for k, c in info.colours.items()]
@@ -515,7 +517,7 @@ def hexmap_tiers_grid(
         infos.append(axis.hexmap)
     if numeric and kwargs.get("colorbar", True):
         units = kwargs.get("units", "")
-        title = _plain(kwargs.get("legend_title") if kwargs.get("legend_title") is not None else value)
+        title = _plain(kwargs.get("legend_title") if kwargs.get("legend_title") is not None else in_words_heading(value))
         infos[1].colorbar = _add_colorbar(list(axes), infos[1].norm, infos[1].cmap,
                                           f"{title} ({units})" if units else title,
                                           integer=_integers(data[value]))
