@@ -141,6 +141,30 @@ def test_character_ngram_block_equals_the_vectoriser(example):
         chars.transform([])
 
 
+def test_word_ngram_block_equals_the_vectoriser(example):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from analysis.coder import default_model
+    from analysis.coder.features import WordNgramTfidf
+
+    union = default_model().pipeline_.named_steps["features"]
+    words = dict(union.transformer_list)["words"]
+    assert isinstance(words, WordNgramTfidf)
+    texts = [*load_gold()["text"], *example["text"].head(40), *TRICKY, "shared shared service service",
+             "\u00c9COLE caf\u00e9 co-operation", "zzz qqq"]
+    fast = words.transform(texts)
+    plain = TfidfVectorizer.transform(words, texts)  # the vectoriser's own transform, same fitted state
+    assert fast.shape == plain.shape
+    assert np.array_equal(fast.indptr, plain.indptr)
+    assert np.array_equal(fast.indices, plain.indices)
+    assert np.array_equal(fast.data, plain.data)  # to the bit
+    assert fast[-1].nnz == 0  # nothing of the vocabulary
+    with pytest.raises(ValueError):  # as the vectoriser: no passage is an error, not an empty matrix
+        words.transform([])
+    with pytest.raises(ValueError):
+        words.transform("one string")
+
+
 _OLD_PARAGRAPH = re.compile(r"\S.*?(?=\n[ \t\r\f\v]*\n|\Z)", re.S)
 
 
@@ -227,3 +251,46 @@ def test_filtered_matching_equals_every_matcher_on_random_rule_words(words, end)
 @functools.lru_cache(maxsize=1)
 def _shared_rules():
     return PhraseRules()
+
+
+def test_every_pattern_starts_with_a_word_so_leading_white_space_can_be_left_out():
+    """find_many tokenizes a sentence without the white space it starts with (spaCy would make
+    that a token of its own): sound because no pattern can match such a token first."""
+    for _option, _weight, patterns, _flags in RULES.values():
+        for pattern in patterns:
+            first = pattern[0]
+            assert "LOWER" in first
+            words = first["LOWER"]["IN"] if isinstance(first["LOWER"], dict) else [first["LOWER"]]
+            assert all(w.strip() == w and w for w in words)
+    rules = _shared_rules()
+    texts = ["Minutes agreed.   \tThe council  gave notice to leave the partnership.",
+             "Noted. \u00a0They did not leave the shared service;  services return in-house."]
+    fast = rules.find_many(texts, [0, 100])
+    assert fast == [[h._replace(start=h.start + off, end=h.end + off) for h in hits]
+                    for hits, off in zip(_plain_find_many(rules, texts), [0, 100], strict=True)]
+    assert fast[0][0].start == texts[0].index("gave")
+    assert [h.status for h in fast[1]] == ["negated", "counted"]
+
+
+def test_in_order_needs_one_token_per_bit_left_to_right():
+    from analysis.coder.rules import _in_order
+
+    assert _in_order([1, 2, 4], (1, 4))
+    assert _in_order([3, 2], (1, 2))
+    assert not _in_order([4, 2, 1], (1, 4))  # the bits are there, in the wrong order
+    assert not _in_order([3], (1, 2))  # one token cannot serve two required tokens
+    assert _in_order([1, 1], (1, 1))
+    assert not _in_order([], (1,))
+
+
+def test_a_pattern_whose_words_come_in_another_order_is_not_matched_and_finds_nothing():
+    """The words of "exit: leave/end + arrangement" in reverse order: every required list is in
+    the sentence, not in the pattern's order; the plain matcher finds no hit there either."""
+    rules = _shared_rules()
+    rule = list(RULES).index("exit: leave/end + arrangement")
+    kept = dict(rules._feasible(rules.nlp.make_doc("The council will leave the partnership.")))
+    assert 0 in kept[rule]  # [leave ...] + [partnership ...], in this order
+    kept = dict(rules._feasible(rules.nlp.make_doc("The partnership will leave.")))
+    assert 0 not in kept.get(rule, ())
+    for text in ["The partnership will leave.", "Partnership notice gave the council."]:
+        assert rules.find_many([text]) == _plain_find_many(rules, [text])

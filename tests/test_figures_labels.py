@@ -93,6 +93,12 @@ def test_the_typology_map_labels_do_not_overlap(example):
         engine = spec.fig.get_layout_engine()
         engine.set(rect=(0, 0.1, 1, 0.7))
         assert overlapping_labels(spec.fig, labels) == []
+        # ... and inside the axes, clear of the tick labels beside them
+        ax = spec.fig.axes[0]
+        frame = ax.get_window_extent()
+        for t in labels:
+            box = t.get_window_extent()
+            assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, t.get_text()
     finally:
         plt.close(spec.fig)
 

@@ -282,14 +282,15 @@ def _learned_class():
             self.codebook = codebook
 
         def _features(self):
-            from sklearn.feature_extraction.text import TfidfVectorizer
             from sklearn.pipeline import FeatureUnion
 
-            from analysis.coder.features import CharNgramTfidf
+            from analysis.coder.features import CharNgramTfidf, WordNgramTfidf
 
             return FeatureUnion([
-                ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
-                                          strip_accents="unicode", token_pattern=r"(?u)\b\w[\w'-]*\b")),
+                # TfidfVectorizer with a transform that skips n-grams outside the vocabulary without
+                # an exception each (same output)
+                ("words", WordNgramTfidf(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
+                                         strip_accents="unicode", token_pattern=r"(?u)\b\w[\w'-]*\b")),
                 # TfidfVectorizer with a transform that reads each distinct word once (same output)
                 ("chars", CharNgramTfidf(analyzer=char_ngrams, sublinear_tf=True, min_df=2)),
                 ("rules", _RuleFeatures(self.codebook, self.rule_scale)),

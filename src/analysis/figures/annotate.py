@@ -49,7 +49,27 @@ def separate_labels(ax, texts: Sequence, *, x=None, y=None, expand=(1.15, 1.8)) 
     # A thin grey line joins a label that had to move to the point it names.
     adjust_text(texts, ax=ax, expand=expand, iter_lim=ITERATIONS, ensure_inside_axes=True,
                 arrowprops={"arrowstyle": "-", "color": "#B1B4B6", "lw": 0.5}, **kwargs)
+    _widen_to_fit(ax, texts)
     return texts
+
+
+def _widen_to_fit(ax, texts, room: float = 0.3) -> None:
+    """Widen the axes' limits so that every label lies inside them, with ``room`` (a share of
+    the label's own size) to spare: the export later shrinks the axes to make room for the
+    title and the legend, and a label at the edge would then run over the tick labels."""
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    to_data = ax.transData.inverted()
+    (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        (a, b), (c, d) = to_data.transform([[box.x0, box.y0], [box.x1, box.y1]])
+        dx, dy = room * abs(c - a), room * abs(d - b)
+        x0, x1 = min(x0, min(a, c) - dx), max(x1, max(a, c) + dx)
+        y0, y1 = min(y0, min(b, d) - dy), max(y1, max(b, d) + dy)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
 
 
 def overlapping_labels(fig, texts: Sequence) -> list[tuple[str, str]]:

@@ -47,7 +47,6 @@ from analysis.data.hexjson import (
     choose_layout,
     read_hexjson,
 )
-from analysis.labels import label as in_words_heading
 from analysis.figures.hexagons import (
     _add_colorbar,
     _colour_hex,
@@ -62,6 +61,7 @@ from analysis.figures.hexagons import (
     diverging_cmap,
     hexagon_vertices,
 )
+from analysis.labels import label as in_words_heading
 from analysis.style import (
     FOCUS,
     MUTED_COLOUR,
