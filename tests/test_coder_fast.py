@@ -121,6 +121,19 @@ def test_phrase_rules_find_what_every_matcher_on_every_sentence_finds(example):
     assert fast == _plain_find_many(rules, texts)
 
 
+def test_the_matchers_kept_are_bounded_and_the_hits_do_not_depend_on_it(example, monkeypatch):
+    """One matcher per combination of what can match in a sentence, reused; when the bound is
+    reached the kept ones are dropped and made again, with the same hits."""
+    import analysis.coder.rules as rules_module
+
+    texts = [*load_gold()["text"], *example["text"].head(30)]
+    expected = PhraseRules().find_many(texts)
+    monkeypatch.setattr(rules_module, "MATCHERS_KEPT", 3)
+    rules = PhraseRules()
+    assert rules.find_many(texts) == expected
+    assert 0 < len(rules._matchers) <= 3
+
+
 def test_character_ngram_block_equals_the_vectoriser(example):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
