@@ -121,6 +121,14 @@ def test_phrase_rules_find_what_every_matcher_on_every_sentence_finds(example):
     assert fast == _plain_find_many(rules, texts)
 
 
+def _assert_same_matrix(fast, plain) -> None:
+    """Two sparse matrices equal in shape, structure and every value, to the bit."""
+    assert fast.shape == plain.shape
+    assert np.array_equal(fast.indptr, plain.indptr)
+    assert np.array_equal(fast.indices, plain.indices)
+    assert np.array_equal(fast.data, plain.data)
+
+
 def test_the_matchers_kept_are_bounded_and_the_hits_do_not_depend_on_it(example, monkeypatch):
     """One matcher per combination of what can match in a sentence, reused; when the bound is
     reached the kept ones are dropped and made again, with the same hits."""
@@ -146,10 +154,7 @@ def test_character_ngram_block_equals_the_vectoriser(example):
     texts = [*load_gold()["text"], *example["text"].head(40), *TRICKY, "aaaa aaaa aaaaa", "\u00c9COLE caf\u00e9"]
     fast = chars.transform(texts)
     plain = TfidfVectorizer.transform(chars, texts)  # the vectoriser's own transform, same fitted state
-    assert fast.shape == plain.shape
-    assert np.array_equal(fast.indptr, plain.indptr)
-    assert np.array_equal(fast.indices, plain.indices)
-    assert np.array_equal(fast.data, plain.data)  # to the bit
+    _assert_same_matrix(fast, plain)
     with pytest.raises(ValueError):  # as the vectoriser: no passage is an error, not an empty matrix
         chars.transform([])
 
@@ -167,10 +172,7 @@ def test_word_ngram_block_equals_the_vectoriser(example):
              "\u00c9COLE caf\u00e9 co-operation", "zzz qqq"]
     fast = words.transform(texts)
     plain = TfidfVectorizer.transform(words, texts)  # the vectoriser's own transform, same fitted state
-    assert fast.shape == plain.shape
-    assert np.array_equal(fast.indptr, plain.indptr)
-    assert np.array_equal(fast.indices, plain.indices)
-    assert np.array_equal(fast.data, plain.data)  # to the bit
+    _assert_same_matrix(fast, plain)
     assert fast[-1].nnz == 0  # nothing of the vocabulary
     with pytest.raises(ValueError):  # as the vectoriser: no passage is an error, not an empty matrix
         words.transform([])
