@@ -122,6 +122,9 @@ def test_the_same_words_count_when_they_act_on_something(rules, text):
     ("The council set up a new wifi network in the library.", "none"),
     ("Rather than close the museum, the council will run it with fewer staff and shorter hours.", "adapt"),
     ("The council will run the service with residents and carers.", "collaborate"),
+    ("Income from the car parks will help to plug the gap left by the cuts.", "none"),
+    ("The council expects its new property company to deliver a surplus.", "adapt"),
+    ("A new alliance of housing associations and local charities aims to end rough sleeping.", "collaborate"),
 ])
 def test_the_everyday_sense_of_option_words_is_no_option(text, expected):
     """Meeting procedure and information campaigns state no option; the rule that recognises

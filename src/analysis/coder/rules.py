@@ -297,8 +297,12 @@ RULES: dict[str, tuple] = {
         [_in(["income", "revenue"]), _in(["target", "targets", "generation", "stream", "streams", "strategy"])],
         [_in(["generate", "generates", "generating", "raise", "raising", "raises", "bring", "bringing", "earn",
               "earning", "produce", "producing"]), GAP3, _in(INCOME + ["money", "cash"])],
-        [_in(["wholly-owned", "arm's-length", "arms-length", "housing", "energy", "trading", "traded"]),
+        [_in(["wholly-owned", "arm's-length", "arms-length", "housing", "energy", "trading", "traded", "property",
+              "development", "investment"]),
          _opt(["-"]), _opt(["owned", "length"]), _in(["company", "companies", "arm"])],
+        [_in(["deliver", "delivers", "delivering", "deliver", "bring", "brings", "return", "returns", "returned",
+              "make", "makes", "made"]), _opt(["an", "a"]), _opt(["estimated", "extra", "additional", "annual"]),
+         _opt(["£"]), {"LIKE_NUM": True}, GAP3, _in(["income", "revenue", "profit", "profits", "surplus", "dividend"])],
         [_in(["wholly", "arm"]), _opt(["-"]), _in(["owned", "length", "'s"]), GAP3, _in(["company", "companies"])],
         [_w("entrepreneurial")],
         [_in(["invest", "invests", "invested", "investing", "buy", "buying", "bought", "purchase", "purchased"]),
@@ -437,6 +441,8 @@ RULES: dict[str, tuple] = {
          _in(["closed", "ended", "ends", "closes", "adjourned", "withdrawn"])],
         [_in(["closed", "closes", "ended", "ends", "adjourned", "opened"]), _w("the"), _in(["meeting", "session", "debate"])],
         [_w("leaving"), _in(["aside", "us", "them", "residents", "people", "councils", "families", "it"])],
+        # "the gap left by cuts" is a shortfall, not anyone leaving
+        [_in(["gap", "hole", "shortfall", "void"]), _w("left")],
         # people leaving their jobs, services ending a year, temporary closures
         [_in(["executive", "director", "officer", "manager", "leader", "chair", "chairman", "clerk", "head",
               "councillor", "mayor"]), _opt(["is", "was", "will", "has"]), _opt(["be"]),
