@@ -123,6 +123,10 @@ def test_the_same_words_count_when_they_act_on_something(rules, text):
     ("Rather than close the museum, the council will run it with fewer staff and shorter hours.", "adapt"),
     ("The council will run the service with residents and carers.", "collaborate"),
     ("Income from the car parks will help to plug the gap left by the cuts.", "none"),
+    ("The authority's solicitor advised members on the procedure for the hearing.", "none"),
+    ("The council received 42 objections to the planning application.", "none"),
+    ("The council has instructed solicitors to challenge the decision.", "fight"),
+    ("The council lodged an objection to the government's plan to cap the grant.", "fight"),
     ("The council expects its new property company to deliver a surplus.", "adapt"),
     ("A new alliance of housing associations and local charities aims to end rough sleeping.", "collaborate"),
 ])

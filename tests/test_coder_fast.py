@@ -38,7 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # and "representation" count as fight only with what they act on ("challenged the decision", not
 # "the challenges facing us", "a challenging budget" or "demand for services"); the gold ones once
 # more after a third: the rule "none: everyday sense" (meeting procedure, information campaigns),
-# and after "contested" joined the words that count only with an object.
+# after "contested" joined the words that count only with an object, and after solicitors and
+# lawyers came to count only when instructed or writing (no gold passage changed its code).
 EXAMPLE_SHA256 = {
     ("rules", "document"): "1ae68cad9071b2cfdee4a2c8d47b4369981ff2f71503f52ed5a01002b8ab6440",
     ("rules", "paragraph"): "323db5a54b7642a5aaefa0411bb39d47b122dafb91f4f127f51b579d00ab1dd2",
@@ -49,9 +50,9 @@ EXAMPLE_SHA256 = {
 }
 # sha256 of ``coder.code_passages(gold text, ids=passage_id).to_csv(index=False)``, taken with the above.
 GOLD_SHA256 = {
-    "rules": "a98f73bbb4583a0b12963aea98b707c931adf66d1af6645b59e756a2fd465619",
-    "learned": "b593c2d148ece0e8a7081947147c98bf0b3fe799059b1194b8215939d74fc3c1",
-    "combined": "d295f6ef7402be392f3f65cbd4b31e8a1254adbf5b6745078edeb8a7da71a564",
+    "rules": "0df507ed91eb9d68588cc41d234d34f3e725d4e13ae26d37169480c24435d9fb",
+    "learned": "10584176746a05a9fa7c00cf8c3913667492d09672f4b94c954f7c9c1f469761",
+    "combined": "d5fd5bf1f0c6aae1db5c994a0000e693fbcbaab1fa291a8b8086ff072d09a9d9",
 }
 DICTIONARY_EXAMPLE_SHA256 = "4855fbbd21aa9c5013f023dbd3c4b4ccfa5b618898cb37479cf11495f32378c0"
 

@@ -120,8 +120,11 @@ COLLAPSE = _forms("collaps/e/es/ed/ing", "fell", "fall/s/ing", "fallen", "dead",
                   "scrapped", "abandoned", "sunk", "foundered", "stalled", "withdrawn")
 SIGN = _forms("back", "sign/s/ed/ing", "accept/s/ed/ing", "agree/s/d/ing", "support", "endorse",
               "implement", "join", "enter", "approve", "take", "set", "go")
-LEGAL = _forms("judicial", "pre-action", "injunction/s", "solicitor/s", "lawyer/s", "barrister/s",
-               "counsel", "court/s", "tribunal/s", "ombudsman", "litigation", "proceedings")
+LEGAL = _forms("judicial", "pre-action", "injunction/s", "barrister/s", "court/s", "tribunal/s", "ombudsman",
+               "litigation", "proceedings")
+#: Lawyers count only when engaged for a dispute or writing for one: every council has its own
+#: solicitors, who advise members on procedure every week.
+LAWYERS = _forms("solicitor/s", "lawyer/s", "counsel", "kc", "qc")
 WRITE = _forms("writ/e/es/ing/ten", "wrote", "appeal/s/ed/ing", "petition/s/ed/ing", "complain/s/ed/ing",
                "lobby", "lobbies", "lobbied", "lobbying", "press/es/ed/ing", "urg/e/es/ed/ing",
                "demand/s/ed/ing", "call/s/ed/ing", "ask/s/ed/ing")
@@ -384,6 +387,9 @@ RULES: dict[str, tuple] = {
     ], ()),
     "fight: legal action": ("fight", 3.0, [
         [_in(LEGAL)],
+        [_in(["instructed", "instruct", "instructs", "instructing", "hired", "hire", "engaged", "retained",
+              "appointed"]), GAP3, _in(LAWYERS)],
+        [_in(LAWYERS), _opt(["'s", "'"]), _in(["letter", "letters", "acting", "wrote", "have", "has", "warned"])],
         [_w("legal"), _in(["letter", "letters", "challenge", "challenges", "action", "advice", "case", "proceedings",
                            "grounds"])],
         [_in(["go", "going", "take", "taking", "took"]), GAP3, _w("to"), _w("court")],
@@ -441,6 +447,10 @@ RULES: dict[str, tuple] = {
          _in(["closed", "ended", "ends", "closes", "adjourned", "withdrawn"])],
         [_in(["closed", "closes", "ended", "ends", "adjourned", "opened"]), _w("the"), _in(["meeting", "session", "debate"])],
         [_w("leaving"), _in(["aside", "us", "them", "residents", "people", "councils", "families", "it"])],
+        # the public's objections in the planning and licensing system are not the council's
+        [_in(["objection", "objections", "representations"]), GAP3,
+         _in(["planning", "licensing", "licence", "license", "application", "applications"])],
+        [_in(["planning", "licensing"]), _in(["objection", "objections", "representations"])],
         # "the gap left by cuts" is a shortfall, not anyone leaving
         [_in(["gap", "hole", "shortfall", "void"]), _w("left")],
         # people leaving their jobs, services ending a year, temporary closures
