@@ -75,7 +75,7 @@ def test_rules_read_the_action_and_its_scope(rules, text, option, status):
     "Newcastle United and the council signed a community agreement.",
     "The object of the board is to set the vision for the county.",
     "Health sector representation on the new board was agreed.",
-    "The role of councils within partnerships has always been contested.",
+    "How far a council should lead its partners is a contested question.",
 ])
 def test_everyday_words_of_council_writing_are_not_opposition(rules, text):
     """Council papers use "challenge", "demand" and the like mostly for something else; each
