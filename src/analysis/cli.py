@@ -16,7 +16,7 @@ import sys
 import warnings
 
 from analysis import __version__
-from analysis.errors import InputError
+from analysis.errors import InputError, show_warning
 
 __all__ = ["build_parser", "main"]
 
@@ -67,10 +67,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None):
-    print(f"warning: {message}", file=sys.stderr)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     parser = build_parser()
@@ -91,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     from analysis.writers import output_transaction
 
     previous = warnings.showwarning
-    warnings.showwarning = _show_warning
+    warnings.showwarning = show_warning
     try:
         with output_transaction():  # a failed run leaves no output behind
             code = args.func(args)

@@ -6,7 +6,7 @@ folder in the wrong place. Anything else that escapes is an unexpected failure (
 
 from __future__ import annotations
 
-__all__ = ["AnalysisError", "InputError", "MissingTableError"]
+__all__ = ["AnalysisError", "InputError", "MissingTableError", "show_warning"]
 
 
 class AnalysisError(Exception):
@@ -55,3 +55,11 @@ class MissingTableError(InputError):
 
     def __reduce__(self):  # picklable, so that it can come back from a worker process
         return (type(self), (self.table, self.why, self.column))
+
+
+def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Print a warning as one plain line, ``warning: ...``, without the source line that raised
+    it (a replacement for :func:`warnings.showwarning`, as the command line shows warnings)."""
+    import sys
+
+    print(f"warning: {message}", file=sys.stderr)

@@ -427,20 +427,16 @@ def _one_thread_each() -> None:
     threadpool_limits(limits=1)  # for the libraries this process has already loaded
 
 
-def _plain_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    import sys
-
-    print(f"warning: {message}", file=sys.stderr)
-
-
 def _start_worker() -> None:
     """Start a worker process: one thread each (:func:`_one_thread_each`), and warnings printed
     as the command line prints them (``warning: ...``), not with the line of code that raised
     them: a worker is a fresh process and does not inherit the command line's setting."""
     import warnings
 
+    from analysis.errors import show_warning
+
     _one_thread_each()
-    warnings.showwarning = _plain_warning
+    warnings.showwarning = show_warning
 
 
 def _pool(workers: int):

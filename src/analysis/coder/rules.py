@@ -181,6 +181,8 @@ DETERMINER = ["the", "this", "that", "these", "those", "its", "their", "his", "h
 #: the 5,000 benchmark documents, 280 with the gold passages too).
 MATCHERS_KEPT = 4096
 GAP3 = {"IS_PUNCT": False, "OP": "{0,3}"}
+#: The option of the rule for the everyday sense of option words: no option.
+EVERYDAY = "none"
 _FEWER = ["fewer", "less", "reduced", "smaller", "lower", "no"]
 #: A gap of up to three words none of which says "fewer": "with fewer staff" is not "with staff".
 _FEWER_GAP3 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": _FEWER}, "OP": "{0,3}"}
@@ -303,7 +305,7 @@ RULES: dict[str, tuple] = {
         [_in(["wholly-owned", "arm's-length", "arms-length", "housing", "energy", "trading", "traded", "property",
               "development", "investment"]),
          _opt(["-"]), _opt(["owned", "length"]), _in(["company", "companies", "arm"])],
-        [_in(["deliver", "delivers", "delivering", "deliver", "bring", "brings", "return", "returns", "returned",
+        [_in(["deliver", "delivers", "delivering", "bring", "brings", "return", "returns", "returned",
               "make", "makes", "made"]), _opt(["an", "a"]), _opt(["estimated", "extra", "additional", "annual"]),
          _opt(["£"]), {"LIKE_NUM": True}, GAP3, _in(["income", "revenue", "profit", "profits", "surplus", "dividend"])],
         [_in(["wholly", "arm"]), _opt(["-"]), _in(["owned", "length", "'s"]), GAP3, _in(["company", "companies"])],
@@ -426,9 +428,10 @@ RULES: dict[str, tuple] = {
          _in(["case", "representations", "for"])],
     ], ()),
     # Not an option: the everyday sense of an option's words in council papers. A hit of this
-    # rule counts for nothing and is dropped from the evidence, but it takes the words it covers:
-    # a rule hit or a codebook phrase overlapping it is not counted (RuleCoder.analyse).
-    "none: everyday sense": ("none", 0.0, [
+    # rule counts for nothing, but it takes the words it covers: another rule's hit overlapping
+    # it is dropped (PhraseRules._hits), and so is a codebook phrase (RuleCoder.analyse, which
+    # then leaves the hit itself out of the evidence).
+    "none: everyday sense": (EVERYDAY, 0.0, [
         # information campaigns are not opposition
         [_in(["awareness", "recruitment", "marketing", "advertising", "information", "publicity", "poster",
               "communications", "communication", "vaccination", "immunisation", "health", "recycling", "safety",
@@ -822,7 +825,10 @@ class PhraseRules:
             hits.append(RuleHit(option, weight, name, span.start_char + offset, span.end_char + offset,
                                 span.text, status, note))
         # A rule inside the span of a longer rule of another option is dropped: "gave notice to
-        # leave the shared legal service" is about leaving, not about sharing.
-        return [h for h in hits if not any(
-            o.option != h.option and o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)
-            for o in hits)]
+        # leave the shared legal service" is about leaving, not about sharing. A rule that
+        # overlaps an everyday sense (option "none") is dropped too: "withdrew from the meeting".
+        everyday = [(o.start, o.end) for o in hits if o.option == EVERYDAY]
+        return [h for h in hits if h.option == EVERYDAY or not (
+            any(s < h.end and h.start < e for s, e in everyday)
+            or any(o.option != h.option and o.start <= h.start and h.end <= o.end
+                   and (o.end - o.start) > (h.end - h.start) for o in hits))]

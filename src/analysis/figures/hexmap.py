@@ -61,7 +61,7 @@ from analysis.figures.hexagons import (
     diverging_cmap,
     hexagon_vertices,
 )
-from analysis.labels import label as in_words_heading
+from analysis.labels import label as label_in_words
 from analysis.style import (
     FOCUS,
     MUTED_COLOUR,
@@ -391,7 +391,7 @@ def plot_hexmap(
             _no_math(t)
 
     counts = {s: int((status == s).sum()) for s in ("no_value", "inherited", "not_in_data")}
-    title = _plain(legend_title if legend_title is not None else in_words_heading(value))
+    title = _plain(legend_title if legend_title is not None else label_in_words(value))
     handles: list = []
     if kind == "categorical":
         handles += [Patch(facecolor=c, edgecolor=_EDGE, label=_plain(k)) for k, c in info.colours.items()]
@@ -517,7 +517,7 @@ def hexmap_tiers_grid(
         infos.append(axis.hexmap)
     if numeric and kwargs.get("colorbar", True):
         units = kwargs.get("units", "")
-        title = _plain(kwargs.get("legend_title") if kwargs.get("legend_title") is not None else in_words_heading(value))
+        title = _plain(kwargs.get("legend_title") if kwargs.get("legend_title") is not None else label_in_words(value))
         infos[1].colorbar = _add_colorbar(list(axes), infos[1].norm, infos[1].cmap,
                                           f"{title} ({units})" if units else title,
                                           integer=_integers(data[value]))
