@@ -70,6 +70,17 @@ def test_command_modules_all_import():
         assert callable(module.register)
 
 
+def test_usage_names_the_program_as_invoked():
+    from analysis.cli import build_parser, program_name
+
+    assert program_name("/venv/bin/partnership-analysis") == "partnership-analysis"
+    assert program_name("/venv/Scripts/partnership-analysis.exe") == "partnership-analysis"
+    assert program_name("/work/src/analysis/__main__.py") == "python -m analysis"
+    usage = build_parser("partnership-analysis").format_help()
+    assert usage.startswith("usage: partnership-analysis ")
+    assert "Run 'partnership-analysis COMMAND --help'" in usage
+
+
 def test_python_m_analysis_help_runs():
     out = subprocess.run([sys.executable, "-m", "analysis", "--help"], capture_output=True, text=True)
     assert out.returncode == 0

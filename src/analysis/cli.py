@@ -14,6 +14,7 @@ import importlib
 import pkgutil
 import sys
 import warnings
+from pathlib import Path
 
 from analysis import __version__
 from analysis.errors import InputError, show_warning
@@ -47,15 +48,28 @@ class _Broken:
         raise RuntimeError(f"the '{self.name}' command could not be loaded: {self.exc}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: The installed script's name (``[project.scripts]``); ``python -m analysis`` runs the same.
+SCRIPT = "partnership-analysis"
+
+
+def program_name(argv0: str | None = None) -> str:
+    """How the user started the command line, for its usage lines: the installed script's name
+    when run as that script (``partnership-analysis.exe`` on Windows too), else ``python -m analysis``."""
+    name = Path(sys.argv[0] if argv0 is None else argv0).name
+    ours = name == SCRIPT or name.startswith((SCRIPT + ".", SCRIPT + "-"))
+    return SCRIPT if ours else "python -m analysis"
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    prog = program_name() if prog is None else prog
     parser = argparse.ArgumentParser(
-        prog="python -m analysis",
+        prog=prog,
         description=(
             "Partnership analysis toolkit: read and validate local-government data, "
             "place partnerships on Kahane's four options, and measure austerity against "
             "partnership activity."
         ),
-        epilog="Run 'python -m analysis COMMAND --help' for a command's options.",
+        epilog=f"Run '{prog} COMMAND --help' for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
