@@ -127,6 +127,12 @@ case("pounds_percent_spaces", "accepted: £900.5, '1 234' and 85% read as 900.5,
      files={"finance.csv": _base("finance.csv").replace("XH001,2010,900.5,500000", "XH001,2010,£900.5,500 000"),
             "activity.csv": activity("P001,2010,4,85%,3,£1.5,8", *ACT_ROWS[1:])},
      check="pounds_percent", issue="2")
+case("finance_headers_as_exported", "accepted: a header row as councils write it ('Council Code', 'Year', "
+     "'Spending power (£m)', 'Population'), semicolons between the cells",
+     files={"finance.csv": _base("finance.csv").replace(
+         _base("finance.csv").splitlines()[0], "Council Code,Year,Spending power (£m),Population").replace(",", ";")
+         .replace("XH001;2010;900.5;500000", "XH001;2010;£1,234.5;1,234,567")},
+     check="thousands", issue="2")
 case("decimal_comma", "rejected: '12,5' is not read as 125 (commas are only thousands separators)",
      files={"finance.csv": _base("finance.csv").replace("XH001,2010,900.5", 'XH001,2010,"12,5"')},
      exit=2, expect=[E("is not a number", file="finance.csv", row=2, column="spending_power_gbp_m")])
