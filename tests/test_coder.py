@@ -183,6 +183,36 @@ def test_rule_coder_on_hard_cases(rule_coder, text, expected):
     assert _primary(rule_coder, text) == expected
 
 
+# What reading the blind probes taught the rules, each in a sentence of our own (not a probe).
+@pytest.mark.parametrize(("text", "expected"), [
+    # what "despite" introduces decided nothing; the main clause did
+    ("Despite a march through the town centre and a petition, the county shut the day centre for good.", "exit"),
+    # a plan withdrawn later did not happen
+    ("Plans to close the museum entirely have been scrapped.", "none"),
+    ("The proposal to leave the shared audit service was dropped in March.", "none"),
+    # possibilities listed for a later decision
+    ("Cabinet will weigh three options for the joint team: keeping it, bringing it back in house or "
+     "outsourcing it.", "none"),
+    # each body providing for itself again, not each body keeping its own policy
+    ("From April each council will provide its own building control service.", "exit"),
+    ("Each council continues to set its own priorities for growth.", "none"),
+    # an ended arrangement folded into a wider joint one
+    ("The two safeguarding boards will be dissolved and replaced by a single countywide multi-agency "
+     "board.", "collaborate"),
+    # names and people, not options
+    ("The opposition group asked for a recorded vote on the budget.", "none"),
+    ("Harrowfield is a market town of 40,000 residents and a growing commuter population.", "none"),
+    # plain council phrasing of the options
+    ("The trading company was placed into liquidation last year.", "exit"),
+    ("The council has lodged a formal objection with the inspector about the new quarry.", "fight"),
+    ("It is proposed that the annual grant to the arts trust be reduced by 10%.", "adapt"),
+    ("The move to three-weekly bin collections achieved the £400,000 saving set in the budget.", "adapt"),
+    ("The old depot will close in June, with all services continuing from the new site.", "adapt"),
+])
+def test_rule_coder_on_what_the_probes_taught(rule_coder, text, expected):
+    assert _primary(rule_coder, text) == expected
+
+
 # ------------------------------------------------------------------ the coders
 
 
@@ -338,6 +368,26 @@ def test_targets_on_the_frozen_test_half(combined):
     print(f"test half: macro F1 {s.macro_f1:.3f}, hard accuracy {s.hard_accuracy:.3f}")
     assert s.macro_f1 >= 0.85
     assert s.hard_accuracy >= 0.75
+
+
+@pytest.mark.slow
+def test_blind_probes_written_by_others(combined):
+    """180 passages written by two helpers who saw only the decision rules, never the coder
+    (tests/gold/blind_probes.csv). Read blind, the combined coder got 0.789 of them right; the
+    rules were then changed by reading its errors (docs/coding.md), giving 0.928: this set is
+    now a development set, and the floors below catch a change that undoes that work."""
+    probes = pd.read_csv(ROOT / "tests" / "gold" / "blind_probes.csv")
+    assert len(probes) == 180 and probes["probe_id"].is_unique
+    got = combined.code_passages(probes["text"].tolist())["primary"].to_numpy()
+    right = got == probes["code"].to_numpy()
+    hard = probes["hard"].to_numpy() == 1
+    print(f"blind probes: {right.mean():.3f} right, hard {right[hard].mean():.3f}")
+    assert right.mean() >= 0.9
+    assert right[hard].mean() >= 0.87
+    # each option is found on its own passages, not only on average
+    for option in ("fight", "adapt", "exit", "collaborate", "none"):
+        mine = probes["code"].to_numpy() == option
+        assert right[mine].mean() >= 0.7, option
 
 
 # ---------------------------------------------------------------------- command

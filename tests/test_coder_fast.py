@@ -39,22 +39,27 @@ ROOT = Path(__file__).resolve().parents[1]
 # "the challenges facing us", "a challenging budget" or "demand for services"); the gold ones once
 # more after a third: the rule "none: everyday sense" (meeting procedure, information campaigns),
 # after "contested" joined the words that count only with an object, and after solicitors and
-# lawyers came to count only when instructed or writing (no gold passage changed its code).
+# lawyers came to count only when instructed or writing (no gold passage changed its code); all
+# of them once more (2026-12-03, afternoon) after reading a blind set of 180 passages written by
+# others (tests/gold/blind_probes.csv): "despite ...", plans that were later dropped, options
+# listed for later, "each authority commissions its own", an ended arrangement folded into a
+# wider joint one, and the codebook's bare "residents", "local people", "community",
+# "communities" and "partners" no longer counting for collaborate (the dictionary coder's too).
 EXAMPLE_SHA256 = {
-    ("rules", "document"): "1ae68cad9071b2cfdee4a2c8d47b4369981ff2f71503f52ed5a01002b8ab6440",
-    ("rules", "paragraph"): "323db5a54b7642a5aaefa0411bb39d47b122dafb91f4f127f51b579d00ab1dd2",
-    ("learned", "document"): "d6829a31f942eee3c1f429e1208056eca16676fe783b19ede23b4a7d85b84fc9",
-    ("learned", "paragraph"): "313df4a7b93922b3a24003710461a9799051b16f68a79550c096ceb09f1436c0",
-    ("combined", "document"): "c03870a1b6148c25f34ba6fbda5f3236690ebda19573665764c9e46479cfefb9",
-    ("combined", "paragraph"): "d436230bf8079a6ff1d055d204dbe8a9b79c7f35cfec6a4792e623011d949a5d",
+    ("rules", "document"): "d9534a8336b932b158459e43969026c27a6b31f0a9a0184b4962fdf74a164b11",
+    ("rules", "paragraph"): "5a467ad4813028082bb5136914bfe8fcc5c4086b8e2dca3565cdbf0803bf3820",
+    ("learned", "document"): "ddf54682362b7dac256a4d1b646b3d3574c321c1fd9dc5bb5e8981709bfdca92",
+    ("learned", "paragraph"): "7785abdad7055bf01eb38d1f3fefc06ff8455acfead026a1dd8e26f1920c5005",
+    ("combined", "document"): "96a21ee6df087b443453744d3a9e6ba4f1cf72c0870bc077212966bb88161f50",
+    ("combined", "paragraph"): "19a9ef8f25bcb76754e0f03e58e131d8c74f4cae525216dbec48a01fb1e5fb2c",
 }
 # sha256 of ``coder.code_passages(gold text, ids=passage_id).to_csv(index=False)``, taken with the above.
 GOLD_SHA256 = {
-    "rules": "0df507ed91eb9d68588cc41d234d34f3e725d4e13ae26d37169480c24435d9fb",
-    "learned": "10584176746a05a9fa7c00cf8c3913667492d09672f4b94c954f7c9c1f469761",
-    "combined": "d5fd5bf1f0c6aae1db5c994a0000e693fbcbaab1fa291a8b8086ff072d09a9d9",
+    "rules": "3b5080872544d359259d4ce4c3c04db8f5a405ee8479c6889a44f22ee4b1d241",
+    "learned": "eddc9a33e7f9163f2e105c3ef12ab01a4f4f5a6a04854b0ddb1b0b63428a8a3b",
+    "combined": "ad0193f8dbaa2f2f4c43c24c7c20ae5d76b597cc01bd9f645bd2956ee9513724",
 }
-DICTIONARY_EXAMPLE_SHA256 = "4855fbbd21aa9c5013f023dbd3c4b4ccfa5b618898cb37479cf11495f32378c0"
+DICTIONARY_EXAMPLE_SHA256 = "fe75e46ed4e5227f148d41f0cca5ee175355bf8728223761526c6d4de97c9dc4"
 
 # Texts that exercise the tokenizer's splits (contractions, currency, abbreviations, hyphens).
 TRICKY = [

@@ -72,13 +72,14 @@ EXIT_VERB = _forms(
     "dissolv/e/es/ed/ing", "terminat/e/es/ed/ing", "disband/s/ed/ing", "unpick/s/ed/ing",
     "unwind/s/ing", "unwound", "dismantl/e/es/ed/ing", "abandon/s/ed/ing", "scrap/s/ped/ping",
     "end/s/ed/ing", "axe/s/d", "axing", "ditch/es/ed/ing", "sever/s/ed/ing", "unravel/s/led/ling",
+    "liquidat/e/es/ed/ing",
 )
 WIND = _forms("wind/s/ing", "wound")
 PULL = _forms("pull/s/ed/ing")
 BREAK = _forms("break/s/ing", "broke", "broken")
 STEP = _forms("step/s/ped/ping", "walk/s/ed/ing", "move/s/d", "moving", "pull/s/ed/ing")
 GIVE = _forms("giv/e/es/en/ing", "gave", "serv/e/es/ed/ing", "issu/e/es/ed/ing")
-RENEW = _forms("renew/ing/al", "continu/e/ing", "extend/ing", "re-join", "rejoin/ing", "recommission")
+RENEW = _forms("renew/ed/ing/al", "continu/e/ing", "extend/ing", "re-join", "rejoin/ing", "recommission")
 NOT = ["not", "n't", "never", "against"]
 PASSIVE_END = _forms(
     "dissolved", "terminated", "disbanded", "unpicked", "dismantled", "abandoned", "scrapped",
@@ -152,6 +153,12 @@ DESIGN = _forms("design/s/ed/ing", "co-design/s/ed/ing", "codesign/ed", "plan/s/
                 "deliver/s/ed/ing", "decid/e/es/ed/ing", "agree/s/d/ing", "creat/e/es/ed/ing", "build/s/ing",
                 "built", "fund/s/ed/ing", "co-fund/s/ed/ing", "commission/s/ed/ing", "work/s/ed/ing",
                 "prepar/e/es/ed/ing", "choose", "chose", "chosen", "choosing", "spend", "spent", "solve")
+BY_WHOM = [w for w in WITH_WHOM if w not in ("the", "local", "service", "staff", "sector", "health", "young", "older")]
+#: What an ended arrangement is replaced by or folded into when the end is a wider joining-up.
+WIDER = ["joint", "wider", "county-wide", "countywide", "regional", "sub-regional", "multi-agency", "integrated",
+         "broader", "region-wide", "pan-county", "system-wide"]
+#: Words between "return to the" and the bodies: "the two separate authorities".
+_MODIFIERS = ["four", "three", "two", "five", "founding", "original", "individual", "partner", "separate", "respective"]
 PARTIAL = _forms("remain/s/ed/ing", "stay/s/ed/ing", "kept", "keep/s/ing", "continu/e/es/ed/ing")
 
 NEGATORS = {"not", "n't", "never", "no", "without", "nor", "neither", "against", "instead"}
@@ -163,6 +170,18 @@ OPPOSERS = _forms("oppos/e/es/ed/ing/ition", "against", "resist/s/ed/ing", "chal
                   "objection", "revers/e/es/ed/ing", "halt/s/ed/ing", "condemn/s/ed/ing", "prevent/s/ed/ing",
                   "campaign/s/ed/ing")
 STOPPERS = {"stop", "stopping", "block", "blocking"}  # "to stop X" is opposition, "will stop X" is not
+#: Words that put what follows them in the same sentence among possibilities, not decisions
+#: ("three options: remain, seek a wider arrangement or bring it back in house"), unless a
+#: word of choosing comes between ("of the options, cabinet chose to ...").
+OPTIONS = {"options", "alternatives", "scenarios"}
+CHOSEN = set(_forms("chose", "chosen", "choose/s", "agreed", "approved", "selected", "preferred", "decided",
+                    "resolved", "adopted", "endorsed", "accepted", "opted", "picked", "recommended"))
+#: A plan, bid or motion whose action is withdrawn afterwards ("the bid to pull out of the
+#: partnership has been dropped") did not happen: the words of the plan, then of its end.
+PLAN_WORDS = set(_forms("plan/s", "proposal/s", "bid/s", "motion/s", "idea/s", "threat/s", "move/s",
+                        "attempt/s", "recommendation/s", "call/s", "proposition/s", "intention/s"))
+RETRACTED = set(_forms("dropped", "shelved", "scrapped", "abandoned", "defeated", "rejected", "withdrawn",
+                       "paused", "halted", "fell", "failed", "lost", "ditched", "overturned", "vetoed"))
 HEDGES = _forms("whether", "if", "rumour/s", "rumor/s", "alleg/e/es/ed/ing", "claim/s/ed/ing",
                 "could", "might", "wish", "options", "possibility", "speculation")
 CLAUSE_WORDS = {"but", "however", "instead", "whereas", "although", "though", "while", "yet", "despite",
@@ -183,6 +202,7 @@ MATCHERS_KEPT = 4096
 GAP3 = {"IS_PUNCT": False, "OP": "{0,3}"}
 #: The option of the rule for the everyday sense of option words: no option.
 EVERYDAY = "none"
+EVERYDAY_RULE = "none: everyday sense"
 _FEWER = ["fewer", "less", "reduced", "smaller", "lower", "no"]
 #: A gap of up to three words none of which says "fewer": "with fewer staff" is not "with staff".
 _FEWER_GAP3 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": _FEWER}, "OP": "{0,3}"}
@@ -226,7 +246,15 @@ RULES: dict[str, tuple] = {
          _opt(["be", "being", "been", "to"]), _opt(["formally", "quietly", "finally", "now", "simply"]),
          _in(PASSIVE_END)],
         [_in(ARRANGEMENT), _in(PASSIVE_END)],
-        [_in(ARRANGEMENT), GAP3, _in(["being", "be", "been", "is", "was"]), _in(WIND + PULL + BREAK),
+        [_w("into"), _opt(["members'", "members", "creditors'", "creditors", "voluntary", "compulsory"]), _opt(["'"]),
+         _opt(["voluntary", "compulsory"]), _in(["liquidation", "administration"])],
+        # the company itself, so that "trading company" inside the match is not read as commercial
+        [_opt(["trading", "housing", "energy", "property", "development", "investment", "commercial",
+               "wholly-owned"]), _in(["company", "companies", "arm", "venture", "ltd", "limited", "subsidiary"]),
+         GAP3, _w("into"), _opt(["members'", "members", "creditors'", "creditors", "voluntary", "compulsory"]),
+         _opt(["'"]), _opt(["voluntary", "compulsory"]), _in(["liquidation", "administration"])],
+        [_in(BRING), GAP8, _w("to"), _in(["an", "a"]), _in(["end", "close", "halt"])],
+        [_in(ARRANGEMENT), GAP3, _in(["being", "be", "been", "is", "was", "will", "to", "would"]), _in(WIND + PULL + BREAK),
          _in(["up", "down", "apart"])],
     ], ()),
     "exit: not renewed": ("exit", 3.0, [
@@ -238,21 +266,39 @@ RULES: dict[str, tuple] = {
         [_w("funding"), _w("was"), _w("not"), _w("renewed")],
     ], ("own_negation",)),
     "exit: services return to each body": ("exit", 3.0, [
-        [_in(RETURN), _opt(["back"]), _w("to"), _in(["each", "the", "their", "its"]), _opt(["four", "three", "two",
-         "five", "founding", "original", "individual", "partner", "separate", "respective"]), _opt(["founding",
-         "original", "partner"]), _in(EACH_BODY + ["employers", "employer"])],
+        [_in(RETURN), _opt(["back"]), _w("to"), _in(["each", "the", "their", "its"]), _opt(_MODIFIERS), _opt(_MODIFIERS),
+         _in(EACH_BODY + ["employers", "employer"])],
         [_in(BRING + RETURN + ["back"]), ANY, _opt(["back"]), _w("in"), _opt(["-"]), _w("house")],
         [_in(BRING + RETURN + ["back"]), ANY, _opt(["back"]), _w("in-house")],
         [_w("back"), _w("in"), _opt(["-"]), _w("house")],
         [_w("back"), _w("under"), _in(["direct", "its", "council", "our"]), _opt(["own"]), _w("control")],
-        [_w("each"), _opt(["council", "authority", "borough", "district", "partner", "will"]), GAP8, _w("own")],
+        # "each authority commissions its own services", not "each council sets its own policy"
+        [_w("each"), _opt(["council", "authority", "borough", "district", "partner", "partners", "organisation"]),
+         _opt(["will", "would", "to", "now", "must", "then"]), _opt(["again", "once"]), _opt(["again"]),
+         _in(["run", "runs", "provide", "provides", "commission", "commissions", "deliver", "delivers", "employ",
+              "employs", "procure", "procures", "operate", "operates", "appoint", "appoints", "recruit", "recruits",
+              "manage", "manages", "return", "returns", "resume", "resumes", "take", "takes", "have", "has"]),
+         _opt(["back", "on", "for"]), _in(["its", "their"]), _w("own")],
         [_in(["stand", "stands", "standing", "stood", "go", "goes", "going", "went"]), _opt(["it"]), _w("alone")],
         [_in(["go", "goes", "going", "went", "gone"]), _w("their"), _w("separate"), _w("ways")],
-        [_in(["separate", "separately"]), _opt(["the", "two", "three", "their"]), _opt(["councils", "councils'"]),
-         _opt(["'"]), _opt(["legal", "planning", "teams"]), _opt(["teams", "team", "services"])],
+        # "separate the two councils' teams again", "run separately": not "their separate teams"
+        [_in(["run", "runs", "ran", "operate", "operates", "re-establish", "re-establishes", "re-establishing",
+              "establish", "establishes", "set", "create", "creates", "recruit", "recruits", "have", "has", "employ",
+              "employs", "form", "forms", "rebuild", "restore", "restores", "keep", "keeps"]), _opt(["up"]),
+         _opt(["a", "its", "their", "two", "our", "own"]), _w("separate"), GAP3,
+         _in(["teams", "team", "services", "service", "functions", "function", "departments", "department", "posts",
+              "units", "unit", "arrangements"])],
+        [_w("separate"), _in(["the", "their", "our"]), _opt(["two", "three", "four"]), _opt(["councils", "councils'"]),
+         _opt(["'"]), GAP3, _in(["teams", "team", "services", "service", "functions", "function", "posts", "roles"])],
+        [_in(["run", "runs", "operate", "operates", "operated", "work", "works", "managed", "organised", "run",
+              "provided", "delivered", "go", "going"]), _opt(["entirely", "completely"]), _w("separately")],
+        [_in(["stand", "stands", "standing", "stood"]), _w("on"), _in(["its", "their", "our"]), _w("own"),
+         _opt(["two"]), _w("feet")],
         [_in(["recruit", "appoint", "appointing", "re-establish", "re-establishing", "reestablish", "resume",
-              "resuming", "set", "setting", "prepare", "manage", "run", "runs", "provide"]),
+              "resuming", "manage", "run", "runs", "provide"]),
          GAP3, _in(["its", "their"]), _w("own")],
+        # "set up its own team again", not "set its own policy"
+        [_in(["set", "setting", "sets"]), _w("up"), GAP3, _in(["its", "their"]), _w("own")],
         [_w("on"), _in(["its", "their", "our"]), _w("own"), _in([".", ",", ";", "again", "instead", "from"])],
         [_in(["split", "splitting"]), _w("the"), _opt(["shared", "joint"]), _in(ARRANGEMENT)],
     ], ()),
@@ -261,7 +307,7 @@ RULES: dict[str, tuple] = {
         [_in(TAKE_OVER), _w("over"), _w("by"), GAP3, _in(COMMUNITY)],
         [_in(["run", "ran", "managed", "staffed", "operated", "maintained"]), _opt(["entirely", "wholly", "solely"]),
          _w("by"), GAP3, _in(["volunteers", "volunteer", "residents", "community", "parish", "friends", "charity", "trust"])],
-        [_in(["volunteer-run", "community-run", "community-led"])],
+        [_in(["volunteer-run", "community-run"])],
         [_in(["asset", "assets"]), _in(["transfer", "transfers", "transferred"])],
         [_in(COMMUNITY), GAP3, _in(["took", "take", "takes", "taken", "taking"]), _opt(["them", "it", "on"]),
          _w("over")],
@@ -293,7 +339,8 @@ RULES: dict[str, tuple] = {
     ], ()),
     "exit: application withdrawn": ("exit", 3.0, [
         [_in(["withdraw", "withdrawn", "withdrew", "withdraws", "abandon", "abandoned", "abandons", "dropped",
-              "drop", "drops", "pulled"]), _opt(["its", "their", "the"]), _in(["application", "bid", "request"])],
+              "drop", "drops", "pulled"]), _opt(["its", "their", "the", "our", "this", "an", "a", "his", "her"]),
+         _opt(["formal", "membership", "outstanding"]), _in(["application", "bid", "request"])],
     ], ()),
     # adapt: commercial and cost language, partial reductions
     "adapt: commercial": ("adapt", 3.0, [
@@ -322,15 +369,34 @@ RULES: dict[str, tuple] = {
          _in(["cost", "costs", "saving", "savings", "save", "saves", "cheaper", "spending", "spend", "efficiencies"])],
         [_in(["save", "saves", "saving", "saved", "savings"]), _opt(["of", "around", "about", "an", "estimated",
          "more", "than", "up", "to"]), _opt(["£", "around", "about", "than"]), {"LIKE_NUM": True}],
+        [_in(["save", "saves", "saving", "saved", "savings"]), _in(["an", "a", "some", "roughly", "nearly", "almost"]),
+         _opt(["estimated", "expected", "projected", "further", "additional", "extra", "annual", "predicted",
+               "forecast", "total"]), _opt(["£"]), {"LIKE_NUM": True}],
+        [_opt(["£"]), {"LIKE_NUM": True}, _opt(["m", "million", "k", "bn", "billion", "a", "per"]),
+         _opt(["year", "annum"]), _in(["saving", "savings"])],
+        [_in(["achieved", "achieve", "achieves", "delivered", "deliver", "delivers", "realised", "realized",
+              "identified", "found", "met"]), _opt(["the", "its", "a", "their", "an", "our"]), GAP3,
+         _in(["saving", "savings", "efficiencies"])],
         [_in(["savings", "efficiency", "efficiencies"]), _opt(["target", "targets", "programme", "programmes",
          "plan", "plans"])],
-        [_in(["eligibility", "criteria", "hours", "frequency", "assessment"]), GAP8, _opt(["be", "been", "being"]),
-         _in(["tightened", "reduced", "cut", "restricted", "narrowed"])],
+        [_in(["eligibility", "criteria", "hours", "frequency", "assessment", "contribution", "contributions",
+              "budget", "budgets", "grant", "grants", "subsidy", "subsidies", "funding"]), GAP8,
+         _opt(["be", "been", "being"]), _in(["tightened", "reduced", "cut", "restricted", "narrowed"])],
+        [_in(["tighten", "tightened", "tightening", "change", "changed", "changing", "revise", "revised", "revising",
+              "raise", "raised", "raising"]), _opt(["the", "our", "its", "their"]),
+         _in(["eligibility", "threshold", "thresholds", "criteria"])],
+        [_in(["reduce", "reduces", "reduced", "reducing", "cut", "cuts", "cutting"]), _w("the"), _w("number"), _w("of")],
+        [_in(["slimmed-down", "scaled-back", "pared-back", "scaled-down", "stripped-back", "cut-down"]),
+         _opt(["version", "service", "services"])],
+        [_in(["slimmed", "scaled", "pared", "stripped"]), _in(["down", "back"])],
+        [_in(["fortnightly", "three-weekly", "four-weekly", "monthly"]), GAP3,
+         _in(["collection", "collections", "bin", "bins", "service", "visits"])],
         [_w("economies"), _w("of"), _w("scale")],
         [_in(["reduc", "reduce", "reduces", "reduced", "reducing", "reduction", "reductions", "cut", "cuts",
               "cutting", "tighten", "tightened", "tightening", "delete", "deleting", "deleted", "loss"]),
          {"IS_PUNCT": False, "OP": "{0,4}"}, _in(["hours", "eligibility", "frequency", "posts", "tiers",
-              "costs", "cost", "criteria", "packages", "spend", "spending", "staffing"])],
+              "costs", "cost", "criteria", "packages", "spend", "spending", "staffing", "contribution",
+              "contributions", "grant", "grants", "subsidy", "subsidies", "funding", "budget", "budgets"])],
         [_in(["vacancy"]), _in(["freeze"])],
         # "run it with fewer staff and shorter hours": less of the same, not doing it with others
         [_w("with"), _in(_FEWER), _opt(["paid", "permanent", "full-time"]),
@@ -341,6 +407,8 @@ RULES: dict[str, tuple] = {
          _in(["operator", "provider", "providers", "contractor", "firm", "company", "supplier", "sector"])],
         [_in(["outsource", "outsourced", "outsourcing", "retender", "retendered", "renegotiate", "renegotiated",
               "renegotiating"])],
+        # an operator running it under contract is outsourcing, whoever the operator is
+        [_w("management"), _in(["contract", "contracts", "agreement", "agreements"])],
         [_in(["do", "doing"]), _w("more"), _w("with"), _w("less")],
         [_in(["live", "living", "lives"]), _w("within"), GAP3, _w("means")],
     ], ()),
@@ -353,7 +421,12 @@ RULES: dict[str, tuple] = {
         [_in(["remain", "remains", "stay", "stays"]), _w("open")],
         [_in(["service", "services", "it"]), GAP3, _in(["would", "will", "to"]), _w("continue")],
         [_in(_COUNTS), _w("of"), _in(["its", "the", "their"]), _in(_COUNTS)],
-        [_in(["one", "two", "three", "four", "five", "1", "2", "3", "4", "5"]), _w("days"), _w("a"), _w("week")],
+        [_in(["one", "two", "three", "four", "five", "1", "2", "3", "4", "5"]), _w("days"), _in(["a", "per", "each"]),
+         _w("week")],
+        # "with all face-to-face services continuing from the library"; "close the desk while keeping a phone line"
+        [_in(["service", "services", "provision"]), _in(["continuing", "continue", "continues"]),
+         _in(["from", "at", "in", "online", "by", "to"])],
+        [_in(["while", "whilst"]), _in(["keeping", "retaining", "maintaining", "protecting"])],
         [_w("online"), _w("only")],
         [_w("opening"), _opt(["hours"]), _in(["reduced", "cut", "hours"])],
     ], ()),
@@ -426,6 +499,11 @@ RULES: dict[str, tuple] = {
          _w("to"), _opt(["the", "senior"]), _in(TARGET + ["civil", "officials"])],
         [_in(["make", "made", "making", "press", "pressing", "argue", "argued", "arguing"]), GAP3,
          _in(["case", "representations", "for"])],
+        [_in(["present", "presented", "presenting", "state", "stated", "put", "putting"]), GAP3, _w("case")],
+        # the council's own formal objection ("submitted a formal objection to the Inspectorate")
+        [_in(["submitted", "submit", "submits", "lodged", "lodge", "lodges", "registered", "register"]),
+         _opt(["a", "an", "its", "their", "the", "our"]), _opt(["formal", "strong", "strongest", "robust", "detailed"]),
+         _in(["objection", "objections"])],
     ], ()),
     # Not an option: the everyday sense of an option's words in council papers. A hit of this
     # rule counts for nothing, but it takes the words it covers: another rule's hit overlapping
@@ -437,7 +515,9 @@ RULES: dict[str, tuple] = {
               "communications", "communication", "vaccination", "immunisation", "health", "recycling", "safety",
               "fundraising", "media", "promotional", "behaviour", "education", "educational", "litter"]),
          _in(["campaign", "campaigns"])],
-        [_in(["campaign", "campaigns"]), _w("to"), _in(["encourage", "promote", "raise", "inform", "recruit", "help",
+        [_in(["campaign", "campaigns"]), {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["against", "for", "over", "on"]},
+                                         "OP": "{0,3}"},
+         _w("to"), _in(["encourage", "promote", "raise", "inform", "recruit", "help",
                                                        "get", "increase", "boost", "attract", "educate", "persuade",
                                                        "highlight", "remind", "celebrate", "welcome", "improve"])],
         # meeting procedure is not leaving or ending anything
@@ -452,7 +532,8 @@ RULES: dict[str, tuple] = {
         [_w("leaving"), _in(["aside", "us", "them", "residents", "people", "councils", "families", "it"])],
         # the public's objections in the planning and licensing system are not the council's
         [_in(["objection", "objections", "representations"]), GAP3,
-         _in(["planning", "licensing", "licence", "license", "application", "applications"])],
+         _opt(["planning", "licensing", "premises"]),
+         _in(["application", "applications", "permission", "consent", "licence", "license", "variation"])],
         [_in(["planning", "licensing"]), _in(["objection", "objections", "representations"])],
         # "the gap left by cuts" is a shortfall, not anyone leaving
         [_in(["gap", "hole", "shortfall", "void"]), _w("left")],
@@ -464,6 +545,12 @@ RULES: dict[str, tuple] = {
          _in(["ended", "ends", "finished", "closed", "closes"]), _w("the"),
          _in(["year", "quarter", "month", "period", "week", "day", "financial"])],
         [_w("temporarily"), _in(["closed", "close", "closes", "closing", "closure", "suspended"])],
+        # the opposition as a party in the chamber, not opposition to something
+        [_w("opposition"), _in(["group", "groups", "party", "parties", "leader", "leaders", "councillor",
+                                "councillors", "member", "members", "spokesperson", "spokesman", "spokeswoman",
+                                "benches", "bench", "whip", "motion", "amendment"])],
+        # the NHS body's name is not the council working with it
+        [_w("integrated"), _w("care"), _in(["board", "boards", "system", "systems"])],
         # "together with the appendices" is "and", "energy efficiency" a building's
         [_w("together"), _w("with"), _opt(["the", "its", "their", "a", "an", "any", "all"]),
          _in(["appendix", "appendices", "annex", "annexes", "report", "reports", "minutes", "papers", "action",
@@ -476,7 +563,12 @@ RULES: dict[str, tuple] = {
     # collaborate: doing it with others
     "collaborate: designed with others": ("collaborate", 3.0, [
         [_in(DESIGN), _opt(["it", "them", "the", "services", "plan", "service", "jointly", "together"]), GAP3,
-         _in(["with", "alongside", "by"]), _FEWER_GAP3, _in(WITH_WHOM)],
+         _in(["with", "alongside"]), _FEWER_GAP3, _in(WITH_WHOM)],
+        # "designed by residents", not "funded by the council"
+        [_in(DESIGN), _opt(["it", "them", "the", "services", "plan", "service", "jointly", "together"]), GAP3,
+         _w("by"), _FEWER_GAP3, _in(BY_WHOM)],
+        [_in(["pool", "pools"]), GAP3, _in(["resources", "budgets", "budget", "money", "funds", "funding", "land",
+                                          "assets", "staff", "expertise", "data", "knowledge", "sovereignty"])],
         [_in(["co-design", "co-designed", "co-produced", "co-production", "coproduction", "co-produce",
               "codesigned", "co-producing", "co-designing", "co-fund", "co-funded", "co-create", "co-created"])],
         [_in(["together", "jointly", "alongside", "collectively"])],
@@ -501,6 +593,20 @@ RULES: dict[str, tuple] = {
               "alongside", "together", "forces", "up"])],
         [_in(["trust", "trusted"]), _in(["each", "one"])],
         [_w("give"), _w("something"), _w("up")],
+    ], ()),
+    # Ending one arrangement to replace it with (or fold it into) a wider joint one is joining up,
+    # not leaving; the match covers the ending, whose exit hit inside it is then dropped.
+    "collaborate: into a wider arrangement": ("collaborate", 3.0, [
+        [_in(BRING), GAP8, _w("to"), _in(["an", "a"]), _in(["end", "close"]), _in(["and", ","]),
+         _opt(["be", "been", "is", "was", "will", "to", "being"]), _opt(["be", "been"]),
+         _in(["replaced", "replace", "superseded", "succeeded", "absorbed", "subsumed", "fold", "folded", "merged",
+              "merge"]), _opt(["it", "them"]), _in(["with", "by", "into"]), GAP8, _in(WIDER)],
+        [_in(EXIT_VERB + ["end"]), ANY, _in(["and", ","]), _opt(["be", "been", "is", "was", "will", "to", "being"]),
+         _opt(["be", "been"]), _in(["replaced", "replace", "superseded", "succeeded", "absorbed", "subsumed", "fold",
+                                    "folded", "merged", "merge"]), _opt(["it", "them"]), _in(["with", "by", "into"]),
+         GAP8, _in(WIDER)],
+        [_in(["replaced", "replace", "replacing", "superseded", "absorbed", "subsumed", "fold", "folded", "folding",
+              "merged", "merge", "merging"]), _opt(["it", "them"]), _in(["with", "by", "into"]), GAP8, _in(WIDER)],
     ], ()),
 }
 
@@ -541,10 +647,44 @@ def _opposed(words: list[str]) -> str:
 
 
 def _hedged(words: list[str]) -> str:
-    for w in words[-10:]:
+    for w in words[-16:]:
         if w in HEDGES:
             return w
     return ""
+
+
+def _own_verb(left: list[str]) -> list[str]:
+    """The clause words before a cue from its own verb on: a negation before "and that" belongs
+    to the verb before it ("it is not renewed and that each authority commissions its own")."""
+    for k in range(len(left) - 1, 0, -1):
+        if left[k] == "that" and left[k - 1] in ("and", "but", "or"):
+            return left[k + 1 :]
+    return left
+
+
+def _among_options(before: list[str]) -> str:
+    """'options' (or the like) among the sentence's words before a cue with no word of choosing
+    after it: the cue is one of the possibilities listed, not a decision."""
+    for k in range(len(before) - 1, -1, -1):
+        if before[k] in CHOSEN:
+            return ""
+        if before[k] in OPTIONS:
+            return before[k]
+    return ""
+
+
+def _retracted(left: list[str], right: list[str]) -> int:
+    """Where (in ``right``) the word that withdraws a plan after its action is ("the bid to pull
+    out of the partnership has been dropped"): a plan word before the cue in its clause and,
+    after the cue, before the next clause, a word of withdrawal; or -1."""
+    if not any(w in PLAN_WORDS for w in left):
+        return -1
+    for k, w in enumerate(right[:10]):
+        if w in CLAUSE_WORDS or w in {".", ";", "!", "?"}:
+            return -1
+        if w in RETRACTED:
+            return k
+    return -1
 
 
 @functools.lru_cache(maxsize=1)
@@ -796,6 +936,7 @@ class PhraseRules:
         # One hit per rule and place: the longest; overlapping hits of one rule keep the first.
         matches.sort(key=lambda m: (m[1], -(m[2] - m[1])))
         hits = []
+        withdrawn: list[RuleHit] = []
         taken: dict[str, int] = {}
         for key, s, e in matches:
             name, option, weight, flags = self.meta[key]
@@ -810,20 +951,32 @@ class PhraseRules:
             left = lower[cstart:s]
             status, note = "counted", ""
             if "own_negation" not in flags:
-                neg = _negated(left)
+                # "despite" opens a clause of its own, and what it introduces did not decide
+                # anything ("despite a petition, the council closed the toilets")
+                neg = "despite" if cstart and lower[cstart - 1] == "despite" else _negated(_own_verb(left))
                 if neg:
                     status, note = "negated", f'after "{neg}"'
+                else:
+                    gone = _retracted(left, lower[e:])
+                    if gone >= 0:
+                        word = doc[e + gone]
+                        status, note = "negated", f'the plan was "{word.lower_}"'
+                        # the withdrawal word is no cue of its own ("scrapped" is not an exit here)
+                        withdrawn.append(RuleHit(EVERYDAY, 0.0, EVERYDAY_RULE, word.idx + offset,
+                                                 word.idx + len(word) + offset, word.text, "counted",
+                                                 "a plan withdrawn"))
             if status == "counted" and option != "fight":
                 opp = _opposed(left)
                 if opp:
                     status, note = "opposed", f'after "{opp}"'
             if status == "counted":
-                hedge = _hedged(left)
+                hedge = _hedged(left) or _among_options(lower[:s])
                 if hedge:
                     status, note = "hypothetical", f'after "{hedge}"'
             span = doc[s:e]
             hits.append(RuleHit(option, weight, name, span.start_char + offset, span.end_char + offset,
                                 span.text, status, note))
+        hits += withdrawn
         # A rule inside the span of a longer rule of another option is dropped: "gave notice to
         # leave the shared legal service" is about leaving, not about sharing. A rule that
         # overlaps an everyday sense (option "none") is dropped too: "withdrew from the meeting".
