@@ -72,7 +72,7 @@ EXIT_VERB = _forms(
     "dissolv/e/es/ed/ing", "terminat/e/es/ed/ing", "disband/s/ed/ing", "unpick/s/ed/ing",
     "unwind/s/ing", "unwound", "dismantl/e/es/ed/ing", "abandon/s/ed/ing", "scrap/s/ped/ping",
     "end/s/ed/ing", "axe/s/d", "axing", "ditch/es/ed/ing", "sever/s/ed/ing", "unravel/s/led/ling",
-    "liquidat/e/es/ed/ing",
+    "liquidat/e/es/ed/ing", "withdrawal",
 )
 WIND = _forms("wind/s/ing", "wound")
 PULL = _forms("pull/s/ed/ing")
@@ -150,7 +150,7 @@ WITH_WHOM = _forms(
 )
 DESIGN = _forms("design/s/ed/ing", "co-design/s/ed/ing", "codesign/ed", "plan/s/ned/ning", "develop/s/ed/ing",
                 "draw/s/n/ing", "drew", "shap/e/es/ed/ing", "produc/e/es/ed/ing", "run/s/ning", "ran",
-                "deliver/s/ed/ing", "decid/e/es/ed/ing", "agree/s/d/ing", "creat/e/es/ed/ing", "build/s/ing",
+                "deliver/s/ed/ing", "decid/e/es/ed/ing", "creat/e/es/ed/ing", "build/s/ing",
                 "built", "fund/s/ed/ing", "co-fund/s/ed/ing", "commission/s/ed/ing", "work/s/ed/ing",
                 "prepar/e/es/ed/ing", "choose", "chose", "chosen", "choosing", "spend", "spent", "solve")
 BY_WHOM = [w for w in WITH_WHOM if w not in ("the", "local", "service", "staff", "sector", "health", "young", "older")]
@@ -161,7 +161,7 @@ WIDER = ["joint", "wider", "county-wide", "countywide", "regional", "sub-regiona
 _MODIFIERS = ["four", "three", "two", "five", "founding", "original", "individual", "partner", "separate", "respective"]
 PARTIAL = _forms("remain/s/ed/ing", "stay/s/ed/ing", "kept", "keep/s/ing", "continu/e/es/ed/ing")
 
-NEGATORS = {"not", "n't", "never", "no", "without", "nor", "neither", "against", "instead"}
+NEGATORS = {"not", "n't", "never", "no", "none", "without", "nor", "neither", "against", "instead"}
 NEG_PHRASES = [("rather", "than"), ("instead", "of"), ("refus",), ("declin",), ("ruled", "out"),
                ("rule", "out"), ("avoid",), ("unwilling",), ("resisted",), ("despite",)]
 NEG_EXCEPT = {("not", "only"), ("not", "just"), ("no", "longer"), ("no", "one"), ("not", "least")}
@@ -183,7 +183,8 @@ PLAN_WORDS = set(_forms("plan/s", "proposal/s", "bid/s", "motion/s", "idea/s", "
 RETRACTED = set(_forms("dropped", "shelved", "scrapped", "abandoned", "defeated", "rejected", "withdrawn",
                        "paused", "halted", "fell", "failed", "lost", "ditched", "overturned", "vetoed"))
 HEDGES = _forms("whether", "if", "rumour/s", "rumor/s", "alleg/e/es/ed/ing", "claim/s/ed/ing",
-                "could", "might", "wish", "options", "possibility", "speculation")
+                "could", "might", "should", "wish", "options", "possibility", "speculation", "defer/s/red/ring",
+                "postpon/e/es/ed/ing")
 CLAUSE_WORDS = {"but", "however", "instead", "whereas", "although", "though", "while", "yet", "despite",
                 "after", "because", "since", "which", "who", "so", "then", "meaning"}
 CLAUSE_PUNCT = {",", ";", ":", ".", "!", "?", "(", ")", "\u2013", "\u2014", "-", '"', "\u201c", "\u201d"}
@@ -203,6 +204,7 @@ GAP3 = {"IS_PUNCT": False, "OP": "{0,3}"}
 #: The option of the rule for the everyday sense of option words: no option.
 EVERYDAY = "none"
 EVERYDAY_RULE = "none: everyday sense"
+WIDER_RULE = "collaborate: into a wider arrangement"
 _FEWER = ["fewer", "less", "reduced", "smaller", "lower", "no"]
 #: A gap of up to three words none of which says "fewer": "with fewer staff" is not "with staff".
 _FEWER_GAP3 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": _FEWER}, "OP": "{0,3}"}
@@ -235,8 +237,10 @@ RULES: dict[str, tuple] = {
         [_in(STEP), _in(["away", "out"]), _w("from"), ANY, _in(ARRANGEMENT)],
         [_in(["opt", "opts", "opted", "opting"]), _w("out"), _w("of"), ANY, _in(ARRANGEMENT)],
         [_in(GIVE), _w("notice"), GAP8, _in(ARRANGEMENT)],
-        [_in(GIVE), _opt(["formal", "the", "its", "required", "twelve", "months", "months'", "'", "six"]),
-         _opt(["formal", "months", "months'", "'", "notice"]), _w("notice")],
+        [_in(GIVE), _opt(["formal", "the", "its", "required", "twelve", "months", "months'", "'", "six", "a", "one",
+                          "two", "three", "18", "12", "6"]),
+         _opt(["formal", "months", "months'", "'", "notice", "year", "years", "year's", "full"]),
+         _opt(["'", "formal", "written"]), _w("notice")],
         [_w("notice"), _w("has"), _w("been"), _in(["served", "given"])],
         [_in(["notice", "intention"]), _w("to"), _in(["leave", "withdraw", "quit", "exit", "terminate", "end"])],
     ], ()),
@@ -270,6 +274,7 @@ RULES: dict[str, tuple] = {
          _in(EACH_BODY + ["employers", "employer"])],
         [_in(BRING + RETURN + ["back"]), ANY, _opt(["back"]), _w("in"), _opt(["-"]), _w("house")],
         [_in(BRING + RETURN + ["back"]), ANY, _opt(["back"]), _w("in-house")],
+        [_in(["provided", "delivered", "run", "brought"]), _opt(["back"]), _w("in-house"), _in(["from", "again", "once"])],
         [_w("back"), _w("in"), _opt(["-"]), _w("house")],
         [_w("back"), _w("under"), _in(["direct", "its", "council", "our"]), _opt(["own"]), _w("control")],
         # "each authority commissions its own services", not "each council sets its own policy"
@@ -277,7 +282,9 @@ RULES: dict[str, tuple] = {
          _opt(["will", "would", "to", "now", "must", "then"]), _opt(["again", "once"]), _opt(["again"]),
          _in(["run", "runs", "provide", "provides", "commission", "commissions", "deliver", "delivers", "employ",
               "employs", "procure", "procures", "operate", "operates", "appoint", "appoints", "recruit", "recruits",
-              "manage", "manages", "return", "returns", "resume", "resumes", "take", "takes", "have", "has"]),
+              "manage", "manages", "return", "returns", "resume", "resumes", "take", "takes", "have", "has",
+              "running", "providing", "commissioning", "delivering", "employing", "procuring", "operating",
+              "appointing", "recruiting", "managing", "returning", "resuming", "taking", "having"]),
          _opt(["back", "on", "for"]), _in(["its", "their"]), _w("own")],
         [_in(["stand", "stands", "standing", "stood", "go", "goes", "going", "went"]), _opt(["it"]), _w("alone")],
         [_in(["go", "goes", "going", "went", "gone"]), _w("their"), _w("separate"), _w("ways")],
@@ -303,7 +310,8 @@ RULES: dict[str, tuple] = {
         [_in(["split", "splitting"]), _w("the"), _opt(["shared", "joint"]), _in(ARRANGEMENT)],
     ], ()),
     "exit: handed to the community": ("exit", 3.0, [
-        [_in(HAND), GAP8, _w("to"), GAP3, _in(COMMUNITY)],
+        [_in(HAND), GAP8, _opt(["and"]), GAP3, _w("to"), GAP3, _in(COMMUNITY)],
+        [_w("no"), _w("further"), _in(["role", "involvement", "part", "responsibility", "stake"])],
         [_in(TAKE_OVER), _w("over"), _w("by"), GAP3, _in(COMMUNITY)],
         [_in(["run", "ran", "managed", "staffed", "operated", "maintained"]), _opt(["entirely", "wholly", "solely"]),
          _w("by"), GAP3, _in(["volunteers", "volunteer", "residents", "community", "parish", "friends", "charity", "trust"])],
@@ -332,8 +340,10 @@ RULES: dict[str, tuple] = {
         [_w("decommission"), ANY],
     ], ()),
     "exit: councils abolished": ("exit", 3.0, [
-        [_in(["abolish", "abolished", "abolishing", "abolition", "replaced", "replace", "replacing", "cease"]),
+        [_in(["abolish", "abolished", "abolishing", "abolition", "cease"]),
          ANY, _in(["unitary", "council", "councils", "authority", "districts", "exist"])],
+        # "replaced by one council", not "replaced by a county-wide joint waste authority"
+        [_in(["replaced", "replace", "replacing"]), ANY, _in(["unitary", "council", "councils", "districts"])],
         [_w("new"), _opt(["single"]), _w("unitary"), _opt(["council", "authority"])],
         [_w("single"), _w("unitary")],
     ], ()),
@@ -360,6 +370,8 @@ RULES: dict[str, tuple] = {
         [_in(["invest", "invests", "invested", "investing", "buy", "buying", "bought", "purchase", "purchased"]),
          GAP3, _in(["property", "properties", "retail", "parks", "portfolio", "shopping", "office"])],
         [_in(["fees", "charges", "charge", "charging"]), _opt(["and"]), _opt(["charges", "for"])],
+        [_in(["prices", "price", "fees", "charges", "fares", "rents"]), GAP8,
+         _in(["rise", "rises", "rising", "rose", "increase", "increased", "increases", "increasing", "up"])],
         [_in(["sell", "sells", "selling", "sold"]), GAP3, _in(["services", "power", "expertise"]), _w("to")],
         [_in(["self-sufficient", "self-financing", "self-funding"])],
     ], ()),
@@ -398,6 +410,10 @@ RULES: dict[str, tuple] = {
               "costs", "cost", "criteria", "packages", "spend", "spending", "staffing", "contribution",
               "contributions", "grant", "grants", "subsidy", "subsidies", "funding", "budget", "budgets"])],
         [_in(["vacancy"]), _in(["freeze"])],
+        [_in(["avoided", "avoiding", "avoidance"]), GAP3, _in(["cost", "costs", "spend", "spending"])],
+        [_w("cost"), _in(["avoidance", "avoided"])],
+        [_in(["restricted", "limited", "reduced", "cut", "confined"]), _w("to"), _opt(["weekday", "two", "three", "four"]),
+         _in(["weekday", "weekdays", "mornings", "afternoons", "evenings", "days", "weekends", "term-time", "appointments"])],
         # "run it with fewer staff and shorter hours": less of the same, not doing it with others
         [_w("with"), _in(_FEWER), _opt(["paid", "permanent", "full-time"]),
          _in(["staff", "staffing", "officers", "posts", "people", "hours", "money", "funding", "resources"])],
@@ -427,6 +443,8 @@ RULES: dict[str, tuple] = {
         [_in(["service", "services", "provision"]), _in(["continuing", "continue", "continues"]),
          _in(["from", "at", "in", "online", "by", "to"])],
         [_in(["while", "whilst"]), _in(["keeping", "retaining", "maintaining", "protecting"])],
+        [_in(["handled", "dealt", "done", "accessed", "delivered", "provided", "offered", "move", "moved", "moving"]),
+         _opt(["with"]), _w("online")],
         [_w("online"), _w("only")],
         [_w("opening"), _opt(["hours"]), _in(["reduced", "cut", "hours"])],
     ], ()),
@@ -465,8 +483,11 @@ RULES: dict[str, tuple] = {
         [_in(["instructed", "instruct", "instructs", "instructing", "hired", "hire", "engaged", "retained",
               "appointed"]), GAP3, _in(LAWYERS)],
         [_in(LAWYERS), _opt(["'s", "'"]), _in(["letter", "letters", "acting", "wrote", "have", "has", "warned"])],
-        [_w("legal"), _in(["letter", "letters", "challenge", "challenges", "action", "advice", "case", "proceedings",
+        [_w("legal"), _in(["letter", "letters", "challenge", "challenges", "action", "case", "proceedings",
                            "grounds"])],
+        # withholding consent from what others propose ("does not give its consent to the draft Order")
+        [_in(["not", "withhold", "withheld", "withholds", "withholding", "refuse", "refused", "refuses", "refusing"]),
+         _opt(["give", "given", "giving", "to"]), _opt(["its", "their", "our", "the"]), _w("consent")],
         [_in(["go", "going", "take", "taking", "took"]), GAP3, _w("to"), _w("court")],
         [_in(["issue", "issued", "issuing", "launch", "launched"]), GAP3, _in(["proceedings", "claim"])],
         [_w("call"), _w("in")],
@@ -549,8 +570,21 @@ RULES: dict[str, tuple] = {
         [_w("opposition"), _in(["group", "groups", "party", "parties", "leader", "leaders", "councillor",
                                 "councillors", "member", "members", "spokesperson", "spokesman", "spokeswoman",
                                 "benches", "bench", "whip", "motion", "amendment"])],
-        # the NHS body's name is not the council working with it
+        # the NHS body's name is not the council working with it, nor a statutory partnership's
         [_w("integrated"), _w("care"), _in(["board", "boards", "system", "systems"])],
+        [_w("community"), _w("safety"), _in(["partnership", "partnerships"])],
+        [_w("local"), _w("enterprise"), _in(["partnership", "partnerships"])],
+        [_in(["partnership", "partnerships"]), _in(["manager", "officer", "coordinator", "co-ordinator", "lead",
+                                                    "administrator"])],
+        # fire crews fight fires; roads and car parks have exits; the auditor's standard phrase
+        [_in(["fought", "fight", "fighting", "fights", "tackled", "tackling"]), _opt(["the", "a"]),
+         _in(["fire", "fires", "blaze", "blazes", "flames", "wildfire"])],
+        [_in(["exit", "exits", "entrance"]), _in(["from", "to", "of", "onto"]), _opt(["the"]), GAP3,
+         _in(["car", "park", "road", "junction", "roundabout", "motorway", "building", "station", "site", "lane"])],
+        [_in(["road", "lane", "street", "motorway", "junction", "station", "emergency", "fire"]), _in(["exit", "exits"])],
+        [_in(["closed", "close", "closes", "closing", "closure", "shut"]), GAP8, _in(["while", "whilst", "during"]),
+         GAP3, _in(["resurface", "resurfacing", "repairs", "works", "roadworks", "maintenance", "refurbishment"])],
+        [_w("economy"), _opt([","]), _w("efficiency"), _opt([","]), _w("and"), _w("effectiveness")],
         # "together with the appendices" is "and", "energy efficiency" a building's
         [_w("together"), _w("with"), _opt(["the", "its", "their", "a", "an", "any", "all"]),
          _in(["appendix", "appendices", "annex", "annexes", "report", "reports", "minutes", "papers", "action",
@@ -593,6 +627,12 @@ RULES: dict[str, tuple] = {
               "alongside", "together", "forces", "up"])],
         [_in(["trust", "trusted"]), _in(["each", "one"])],
         [_w("give"), _w("something"), _w("up")],
+        [_w("under"), _w("one"), _w("roof")],
+        [_in(["signed", "sign", "signs", "signing"]), _w("up"), _w("to"), _opt(["a", "an", "the"]), GAP3,
+         _in(["shared", "joint", "common", "single", "county-wide", "countywide", "regional", "pooled"])],
+        [_in(["formed", "form", "forms", "forming", "create", "created", "creates", "creating", "establish",
+              "established", "establishing"]), _opt(["a", "an", "the"]), _opt(["new"]), GAP3, _w("combined"),
+         _w("authority")],
     ], ()),
     # Ending one arrangement to replace it with (or fold it into) a wider joint one is joining up,
     # not leaving; the match covers the ending, whose exit hit inside it is then dropped.
@@ -624,8 +664,8 @@ def _clause_start(lower: list[str], i: int) -> int:
 
 
 def _negated(words: list[str]) -> str:
-    """The negation among the clause words before a cue (the last 6), or ''."""
-    words = words[-6:]
+    """The negation among the clause words before a cue (the last 8), or ''."""
+    words = words[-8:]
     for k, w in enumerate(words):
         nxt = words[k + 1] if k + 1 < len(words) else ""
         if (w, nxt) in NEG_EXCEPT or (w == "no" and nxt == "longer"):
@@ -977,6 +1017,12 @@ class PhraseRules:
             hits.append(RuleHit(option, weight, name, span.start_char + offset, span.end_char + offset,
                                 span.text, status, note))
         hits += withdrawn
+        # An ending followed in the sentence by its replacement with a wider joint arrangement is
+        # joining up ("will be wound up and replaced by a county-wide joint authority").
+        wider = [h.start for h in hits if h.rule == WIDER_RULE and h.status == "counted"]
+        if wider:
+            hits = [h._replace(status="negated", note="replaced by a wider arrangement")
+                    if h.option == "exit" and h.status == "counted" and h.start < max(wider) else h for h in hits]
         # A rule inside the span of a longer rule of another option is dropped: "gave notice to
         # leave the shared legal service" is about leaving, not about sharing. A rule that
         # overlaps an everyday sense (option "none") is dropped too: "withdrew from the meeting".
