@@ -223,6 +223,17 @@ def test_rule_coder_on_hard_cases(rule_coder, text, expected):
     ("Opposition councillors said the council should be fighting the closure of the ward.", "none"),
     ("Bringing midwives, health visitors and family workers under one roof is the hub's purpose.",
      "collaborate"),
+    # the third blind round
+    ("The leader said the council will not implement the new parking duties until they are funded.", "fight"),
+    ("The merger brings the two planning teams together, while each council keeps its own local plan.", "adapt"),
+    ("The allotments will pass to the town council, but our officers will keep working alongside the "
+     "allotment society.", "collaborate"),
+    ("The actuary's letter puts the exit payment at about £5m.", "none"),
+    ("Road closures will be in place for the carnival from noon.", "none"),
+    ("The pool will open at weekends only and the cafe will be run by a private operator.", "adapt"),
+    ("Members dropped plans to leave the tourism partnership and halved the annual subscription instead.",
+     "adapt"),
+    ("The health board partners signed a joint commitment to reduce smoking among young people.", "collaborate"),
 ])
 def test_rule_coder_on_what_the_probes_taught(rule_coder, text, expected):
     assert _primary(rule_coder, text) == expected
@@ -387,13 +398,14 @@ def test_targets_on_the_frozen_test_half(combined):
 
 @pytest.mark.slow
 def test_blind_probes_written_by_others(combined):
-    """250 passages written by helpers who saw only the decision rules, never the coder
-    (tests/gold/blind_probes.csv), in two rounds. Read blind, the combined coder got 0.789 of
-    the first 180 right and then, after the rules were changed by reading those errors, 0.671 of
-    the next 70; changed again by reading those, it gets 0.924 of all 250 (docs/coding.md). The
-    set is now a development set, and the floors below catch a change that undoes that work."""
+    """310 passages written by helpers who saw only the decision rules, never the coder
+    (tests/gold/blind_probes.csv), in three rounds. Read blind, the combined coder got 0.789 of
+    the first 180 right, then (after the rules were changed by reading those errors) 0.671 of the
+    next 70, then 0.800 of the last 60; changed again after each, it gets 0.929 of all 310
+    (docs/coding.md). The set is now a development set, and the floors below catch a change that
+    undoes that work."""
     probes = pd.read_csv(ROOT / "tests" / "gold" / "blind_probes.csv")
-    assert len(probes) == 250 and probes["probe_id"].is_unique
+    assert len(probes) == 310 and probes["probe_id"].is_unique
     got = combined.code_passages(probes["text"].tolist())["primary"].to_numpy()
     right = got == probes["code"].to_numpy()
     hard = probes["hard"].to_numpy() == 1

@@ -140,7 +140,7 @@ TARGETWORD = _forms("target/s", "stream/s", "strategy", "strategies", "portfolio
 SHARE = _forms("cost-sharing", "shar/e/es/ed/ing", "joint", "jointly", "together", "combined", "single",
                "merg/e/es/ed/ing", "common")
 MONEY = _forms("cost-sharing", "cost-saving", "money-saving", "sav/e/es/ed/ing/ings", "cost/s", "cheaper", "economies", "efficienc/y/ies", "efficient",
-               "£", "reduc/e/es/ed/ing")
+               "£")
 WITH_WHOM = _forms(
     "residents", "users", "carers", "patients", "families", "parents", "tenants", "people", "communities",
     "community", "charities", "charity", "nhs", "health", "police", "gps", "schools", "partners",
@@ -152,7 +152,7 @@ DESIGN = _forms("design/s/ed/ing", "co-design/s/ed/ing", "codesign/ed", "plan/s/
                 "draw/s/n/ing", "drew", "shap/e/es/ed/ing", "produc/e/es/ed/ing", "run/s/ning", "ran",
                 "deliver/s/ed/ing", "decid/e/es/ed/ing", "creat/e/es/ed/ing", "build/s/ing",
                 "built", "fund/s/ed/ing", "co-fund/s/ed/ing", "commission/s/ed/ing", "work/s/ed/ing",
-                "prepar/e/es/ed/ing", "choose", "chose", "chosen", "choosing", "spend", "spent", "solve")
+                "prepar/e/es/ed/ing", "choose", "chose", "chosen", "choosing", "solve")
 BY_WHOM = [w for w in WITH_WHOM if w not in ("the", "local", "service", "staff", "sector", "health", "young", "older")]
 #: What an ended arrangement is replaced by or folded into when the end is a wider joining-up.
 WIDER = ["joint", "wider", "county-wide", "countywide", "regional", "sub-regional", "multi-agency", "integrated",
@@ -205,6 +205,8 @@ GAP3 = {"IS_PUNCT": False, "OP": "{0,3}"}
 EVERYDAY = "none"
 EVERYDAY_RULE = "none: everyday sense"
 WIDER_RULE = "collaborate: into a wider arrangement"
+WITH_OTHERS_RULE = "collaborate: designed with others"
+HANDED_RULE = "exit: handed to the community"
 _FEWER = ["fewer", "less", "reduced", "smaller", "lower", "no"]
 #: A gap of up to three words none of which says "fewer": "with fewer staff" is not "with staff".
 _FEWER_GAP3 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": _FEWER}, "OP": "{0,3}"}
@@ -410,6 +412,17 @@ RULES: dict[str, tuple] = {
               "costs", "cost", "criteria", "packages", "spend", "spending", "staffing", "contribution",
               "contributions", "grant", "grants", "subsidy", "subsidies", "funding", "budget", "budgets"])],
         [_in(["vacancy"]), _in(["freeze"])],
+        [_in(["halved", "halve", "halving", "trimmed", "frozen"])],
+        [_in(["cheaper", "lower-cost", "low-cost", "reduced", "slimmer"]), _in(["membership", "option", "model", "contract",
+              "provider", "tier", "version", "package", "offer", "subscription"])],
+        [_in(["revised", "new", "different", "alternative", "leaner"]), _in(["operating", "delivery"]),
+         _in(["model", "models"])],
+        [_in(["run", "operated", "managed", "provided", "delivered"]), _w("by"), _opt(["a", "an"]),
+         _in(["private", "external", "commercial", "independent"]), GAP3,
+         _in(["operator", "company", "provider", "contractor", "firm", "partner", "business"])],
+        [_in(["weekends", "weekdays", "mornings", "afternoons", "evenings", "term-time", "appointment"]), _w("only")],
+        [_in(["offered", "offer", "given"]), _opt(["a", "alternative"]), _in(["places", "place", "alternatives"]),
+         _in(["at", "in", "elsewhere"])],
         [_in(["avoided", "avoiding", "avoidance"]), GAP3, _in(["cost", "costs", "spend", "spending"])],
         [_w("cost"), _in(["avoidance", "avoided"])],
         [_in(["restricted", "limited", "reduced", "cut", "confined"]), _w("to"), _opt(["weekday", "two", "three", "four"]),
@@ -449,6 +462,11 @@ RULES: dict[str, tuple] = {
         [_w("opening"), _opt(["hours"]), _in(["reduced", "cut", "hours"])],
     ], ()),
     "adapt: merger of teams": ("adapt", 3.0, [
+        # "brings the management teams and depots together": one team, not working with others
+        [_in(["bring", "brings", "brought", "bringing", "put", "puts", "putting"]), _opt(["the", "their", "its", "our"]),
+         _opt(["two", "three", "four", "councils'", "separate"]), _opt(["'"]), GAP3,
+         _in(["teams", "team", "management", "departments", "depots", "functions", "services", "offices"]),
+         GAP3, _w("together")],
         [_in(["merg", "merge", "merges", "merged", "merging", "merger", "combine", "combined", "combining"]),
          GAP3, _in(["teams", "team", "departments", "department", "functions", "function", "management",
                     "offices", "services", "directorates", "posts", "roles"])],
@@ -470,6 +488,9 @@ RULES: dict[str, tuple] = {
         [_in(["threw", "throw", "throws", "thrown", "turned", "turn", "turns"]), _in(["out", "down"])],
         [_in(["refus", "refuse", "refused", "refuses", "refusing", "refusal", "declined", "decline"]), _w("to")],
         [_w("not"), _w("be"), _in(["bullied", "forced", "pushed", "railroaded"])],
+        # refusing to carry out what government requires
+        [_in(["not", "refuse", "refused", "refuses", "refusing", "decline", "declined", "declines"]), _opt(["to"]),
+         _in(["implement", "implementing", "comply", "complying", "enforce", "enforcing", "carry"])],
     ], ("own_negation",)),
     "fight: deal collapsed": ("fight", 3.0, [
         [_in(PLAN + ["talks", "devolution", "authority"]), GAP3, _in(["is", "was", "has", "have", "had", "were"]),
@@ -585,6 +606,9 @@ RULES: dict[str, tuple] = {
         [_in(["closed", "close", "closes", "closing", "closure", "shut"]), GAP8, _in(["while", "whilst", "during"]),
          GAP3, _in(["resurface", "resurfacing", "repairs", "works", "roadworks", "maintenance", "refurbishment"])],
         [_w("economy"), _opt([","]), _w("efficiency"), _opt([","]), _w("and"), _w("effectiveness")],
+        [_in(["road", "roads", "lane", "street", "bridge"]), _in(["closure", "closures", "closed", "closes"])],
+        [_w("exit"), _in(["payment", "payments", "package", "packages", "fee", "fees", "charge", "charges", "cap",
+                          "interview", "interviews", "survey"])],
         # "together with the appendices" is "and", "energy efficiency" a building's
         [_w("together"), _w("with"), _opt(["the", "its", "their", "a", "an", "any", "all"]),
          _in(["appendix", "appendices", "annex", "annexes", "report", "reports", "minutes", "papers", "action",
@@ -710,6 +734,16 @@ def _among_options(before: list[str]) -> str:
             return ""
         if before[k] in OPTIONS:
             return before[k]
+    return ""
+
+
+def _dropped_before(left: list[str]) -> str:
+    """A word of withdrawal just before the plan the cue is in ("dropped plans to leave"), among
+    the last six words before the cue (not a later verb's: "...and halved the subscription"), or ''."""
+    left = left[-6:]
+    for k, w in enumerate(left):
+        if w in RETRACTED and any(x in PLAN_WORDS for x in left[k + 1 : k + 4]):
+            return w
     return ""
 
 
@@ -996,6 +1030,8 @@ class PhraseRules:
                 neg = "despite" if cstart and lower[cstart - 1] == "despite" else _negated(_own_verb(left))
                 if neg:
                     status, note = "negated", f'after "{neg}"'
+                elif _dropped_before(left):
+                    status, note = "negated", f'the plan was "{_dropped_before(left)}"'
                 else:
                     gone = _retracted(left, lower[e:])
                     if gone >= 0:
@@ -1023,6 +1059,13 @@ class PhraseRules:
         if wider:
             hits = [h._replace(status="negated", note="replaced by a wider arrangement")
                     if h.option == "exit" and h.status == "counted" and h.start < max(wider) else h for h in hits]
+        # Handing a service over while working alongside the group is collaborate, not exit ("will
+        # pass to the Friends, but the council will fund a ranger to work alongside them").
+        alongside = [h.start for h in hits if h.rule == WITH_OTHERS_RULE and h.status == "counted"]
+        if alongside:
+            hits = [h._replace(status="negated", note="handed over but working alongside")
+                    if h.rule == HANDED_RULE and h.status == "counted" and h.start < max(alongside) else h
+                    for h in hits]
         # A rule inside the span of a longer rule of another option is dropped: "gave notice to
         # leave the shared legal service" is about leaving, not about sharing. A rule that
         # overlaps an everyday sense (option "none") is dropped too: "withdrew from the meeting".
