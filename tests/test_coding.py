@@ -423,3 +423,18 @@ def test_typology_check_says_why_there_is_nothing_to_compare():
     assert check.sentence.startswith("For 1 partnership with coded documents")
     other = by.assign(partnership_id=["P8", "P9"])
     assert typology_check(placements, other).sentence == "No partnership has both a placement and coded documents."
+
+
+def test_phrase_starts_are_found_after_a_two_word_candidate():
+    """Candidate places are keyed by two words where a phrase starts with a whole word ("new
+    unitary council*" by "new unit"); a key that runs into the next word must not hide a phrase
+    starting at that word ("unitary authority")."""
+    from analysis.coding import _Compiled, _find, load_codebook
+
+    compiled = _Compiled(load_codebook())
+    found = [h.text for h in _find(compiled, "The districts will merge into a new unitary authority next year.")]
+    assert "unitary authority" in found
+    # a two-word key across any word break the phrase allows
+    for text in ("A letter from the Treasury arrived.", "A letter from the  Treasury arrived.",
+                 "A letter from the\nTreasury arrived."):
+        assert [h.text.split()[-1] for h in _find(compiled, text)] == ["Treasury"], text

@@ -33,7 +33,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from analysis.codebook import Codebook, load_codebook
+from analysis.codebook import _WORD_SEP, Codebook, load_codebook
 from analysis.errors import InputError
 
 __all__ = [
@@ -134,8 +134,19 @@ class _Hit(NamedTuple):
 _LITERAL = re.compile(r"[a-z0-9]+")
 
 
+#: The word break of a codebook phrase (one or more spaces, hyphens, dashes or slashes), as it
+#: stands in a phrase's regex between two whole words.
+_BREAK = _WORD_SEP
+_BREAK_RX = re.compile(_BREAK)
+
+
 def _literal_prefix(regex: str, size: int = 4) -> str:
-    """The first letters every match of a phrase regex starts with ('' if unknown)."""
+    """The first letters every match of a phrase regex starts with ('' if unknown).
+
+    When the first word is whole and a word break follows it, the first letters of the next word
+    are kept too, after a space standing for the break: "the treasury" gives "the trea", so that
+    every "the" in a text is not a place where a phrase could start.
+    """
     if not regex.startswith(r"\b"):
         return ""
     m = _LITERAL.match(regex, 2)
@@ -144,12 +155,21 @@ def _literal_prefix(regex: str, size: int = 4) -> str:
     lit = m.group()
     # A letter followed by '?', '*' or '{' is optional: drop it.
     if m.end() < len(regex) and regex[m.end()] in "?*{":
-        lit = lit[:-1]
+        return lit[:-1][:size]
+    if regex.startswith(_BREAK, m.end()):
+        nxt = _LITERAL.match(regex, m.end() + len(_BREAK))
+        if nxt:
+            word = nxt.group()
+            if nxt.end() < len(regex) and regex[nxt.end()] in "?*{":
+                word = word[:-1]
+            if word:
+                return lit + " " + word[:size]
     return lit[:size]
 
 
-def _trie_regex(keys) -> str:
-    """A regex matching any of ``keys`` (literal, lower-case), longest first, as a trie."""
+def _trie_regex(keys, space: str | None = None) -> str:
+    """A regex matching any of ``keys`` (literal, lower-case), longest first, as a trie; with
+    ``space``, a space in a key stands for that regex (a word break)."""
     trie: dict = {}
     for key in keys:
         node = trie
@@ -158,7 +178,8 @@ def _trie_regex(keys) -> str:
         node[""] = True
 
     def build(node) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        branches = [(space if space is not None and ch == " " else re.escape(ch)) + build(child)
+                    for ch, child in sorted(node.items()) if ch]
         optional = "" in node
         if not branches:
             return ""
@@ -202,7 +223,9 @@ class _Compiled:
             joined = "|".join(f"(?P<b{i}>{rx.pattern})" for i, (_, _k, _o, rx) in enumerate(items))
             flags = re.IGNORECASE if any(rx.flags & re.IGNORECASE for *_, rx in items) else 0
             self.buckets[key] = (re.compile(joined, flags), names)
-        self.candidates = re.compile(r"\b" + _trie_regex(buckets)) if buckets else None
+        # A lookahead, so that a key running into the next word ("new unit") does not hide a key
+        # starting at that word ("unitary auth").
+        self.candidates = re.compile(r"\b(?=(" + _trie_regex(buckets, space=_BREAK) + "))") if buckets else None
         self.generic = [(kind, obj, rx) for _, kind, obj, rx in generic]
         self.ignore = re.compile("|".join(f"(?:{rx})" for rx in book.ignore)) if book.ignore else None
         self.negation = self._join(book.negation)
@@ -236,7 +259,11 @@ class _Compiled:
                 pos = cand.start()
                 if pos < last_end:
                     continue
-                rx, names = self.buckets[cand.group()]
+                found_key = cand.group(1)
+                bucket = self.buckets.get(found_key)
+                if bucket is None:  # a key with a word break in it: the break as one space
+                    bucket = self.buckets[_BREAK_RX.sub(" ", found_key)]
+                rx, names = bucket
                 m = rx.match(low, pos)
                 if m and m.end() > pos:
                     kind, obj = names[m.lastgroup]
