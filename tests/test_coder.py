@@ -234,6 +234,18 @@ def test_rule_coder_on_hard_cases(rule_coder, text, expected):
     ("Members dropped plans to leave the tourism partnership and halved the annual subscription instead.",
      "adapt"),
     ("The health board partners signed a joint commitment to reduce smoking among young people.", "collaborate"),
+    # the fourth blind round
+    ("Instead of fighting the grant cut, the county redesigned its supported bus network.", "adapt"),
+    ("The youth strategy was written with the young people's forum, whose members will co-chair its board.",
+     "collaborate"),
+    ("The hall will transfer to a residents' trust in May, and two council officers will sit on the trust's "
+     "board.", "collaborate"),
+    ("The Eastgate office will close; its users will be seen at the Northgate office, which offers the same "
+     "service at a lower running cost.", "adapt"),
+    ("The shared service partnership manager presented the quarterly figures.", "none"),
+    ("Cllr Moss said she was keen to collaborate with neighbouring councils.", "none"),
+    ("Officers are adapting last year's consultation questionnaire for the new scheme.", "none"),
+    ("The integrated risk management plan for 2025-28 goes to the fire authority in March.", "none"),
 ])
 def test_rule_coder_on_what_the_probes_taught(rule_coder, text, expected):
     assert _primary(rule_coder, text) == expected
@@ -398,14 +410,13 @@ def test_targets_on_the_frozen_test_half(combined):
 
 @pytest.mark.slow
 def test_blind_probes_written_by_others(combined):
-    """310 passages written by helpers who saw only the decision rules, never the coder
-    (tests/gold/blind_probes.csv), in three rounds. Read blind, the combined coder got 0.789 of
-    the first 180 right, then (after the rules were changed by reading those errors) 0.671 of the
-    next 70, then 0.800 of the last 60; changed again after each, it gets 0.929 of all 310
-    (docs/coding.md). The set is now a development set, and the floors below catch a change that
-    undoes that work."""
+    """370 passages written by helpers who saw only the decision rules, never the coder
+    (tests/gold/blind_probes.csv), in four rounds. Read blind, each round after the rules had
+    been changed by reading the errors of the rounds before, the combined coder got 0.789, 0.671,
+    0.800 and 0.817 right; changed after each, it gets 0.935 of all 370 (docs/coding.md). The
+    set is now a development set, and the floors below catch a change that undoes that work."""
     probes = pd.read_csv(ROOT / "tests" / "gold" / "blind_probes.csv")
-    assert len(probes) == 310 and probes["probe_id"].is_unique
+    assert len(probes) == 370 and probes["probe_id"].is_unique
     got = combined.code_passages(probes["text"].tolist())["primary"].to_numpy()
     right = got == probes["code"].to_numpy()
     hard = probes["hard"].to_numpy() == 1

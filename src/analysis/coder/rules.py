@@ -152,7 +152,8 @@ DESIGN = _forms("design/s/ed/ing", "co-design/s/ed/ing", "codesign/ed", "plan/s/
                 "draw/s/n/ing", "drew", "shap/e/es/ed/ing", "produc/e/es/ed/ing", "run/s/ning", "ran",
                 "deliver/s/ed/ing", "decid/e/es/ed/ing", "creat/e/es/ed/ing", "build/s/ing",
                 "built", "fund/s/ed/ing", "co-fund/s/ed/ing", "commission/s/ed/ing", "work/s/ed/ing",
-                "prepar/e/es/ed/ing", "choose", "chose", "chosen", "choosing", "solve")
+                "prepar/e/es/ed/ing", "choose", "chose", "chosen", "choosing", "solve", "writ/e/es/ten/ing",
+                "wrote")
 BY_WHOM = [w for w in WITH_WHOM if w not in ("the", "local", "service", "staff", "sector", "health", "young", "older")]
 #: What an ended arrangement is replaced by or folded into when the end is a wider joining-up.
 WIDER = ["joint", "wider", "county-wide", "countywide", "regional", "sub-regional", "multi-agency", "integrated",
@@ -412,6 +413,13 @@ RULES: dict[str, tuple] = {
               "costs", "cost", "criteria", "packages", "spend", "spending", "staffing", "contribution",
               "contributions", "grant", "grants", "subsidy", "subsidies", "funding", "budget", "budgets"])],
         [_in(["vacancy"]), _in(["freeze"])],
+        [_in(["redesign", "redesigned", "redesigning", "remodel", "remodelled", "remodelling"]),
+         _opt(["its", "their", "the", "our"]), GAP3,
+         _in(["network", "service", "services", "offer", "model", "provision", "routes", "pathway", "pathways"])],
+        [_in(["lower", "reduced", "cheaper", "smaller"]), _opt(["running", "operating", "unit", "overall"]),
+         _in(["cost", "costs"])],
+        [_in(["provide", "provides", "offer", "offers", "deliver", "delivers", "run", "runs"]), _w("the"), _w("same"),
+         _in(["service", "services", "support", "care", "sessions"])],
         [_in(["halved", "halve", "halving", "trimmed", "frozen"])],
         [_in(["cheaper", "lower-cost", "low-cost", "reduced", "slimmer"]), _in(["membership", "option", "model", "contract",
               "provider", "tier", "version", "package", "offer", "subscription"])],
@@ -521,8 +529,11 @@ RULES: dict[str, tuple] = {
               "lobbying", "lobbied", "protest", "protests", "marched", "campaign", "campaigns",
               "campaigned", "campaigning", "campaigners", "resist", "resisted", "resisting", "resistance",
               "defiant", "condemn", "condemned", "condemning", "oppose", "opposed", "opposes", "opposing",
-              "opposition", "fight", "fought", "fighting", "battling", "battle", "objected", "reverse",
-              "reversed", "fairer", "restored", "restore", "reinstated"])],
+              "opposition", "fight", "fought", "fighting", "battling", "battle", "objected", "fairer", "restored",
+              "restore", "reinstated"])],
+        # "reverse the cuts", not "the decision was reversed" (the council changing its own mind)
+        [_in(["reverse", "reversed", "reversing", "reverses"]), _in(DETERMINER), {"IS_PUNCT": False, "OP": "{0,2}"},
+         _in(CONTESTED + ["cuts", "cut", "closure", "closures", "decision", "decisions"])],
         # Words that council writing mostly uses for something else count only with what they act on:
         # "the challenges facing us", "a challenging budget", "demand for services", "Newcastle United",
         # "the object of the board", "a contested role" and "health representation" are not opposition.
@@ -595,8 +606,15 @@ RULES: dict[str, tuple] = {
         [_w("integrated"), _w("care"), _in(["board", "boards", "system", "systems"])],
         [_w("community"), _w("safety"), _in(["partnership", "partnerships"])],
         [_w("local"), _w("enterprise"), _in(["partnership", "partnerships"])],
-        [_in(["partnership", "partnerships"]), _in(["manager", "officer", "coordinator", "co-ordinator", "lead",
-                                                    "administrator"])],
+        [_opt(["shared", "joint"]), _opt(["service", "services"]), _in(["partnership", "partnerships"]),
+         _in(["manager", "officer", "coordinator", "co-ordinator", "lead", "administrator"])],
+        [_w("integrated"), _w("risk"), _w("management")],
+        # a wish to work together is not working together; adapting a form is not adapting
+        [_in(["keen", "happy", "willing", "open", "eager", "ready"]), _w("to"),
+         _in(["collaborate", "cooperate", "co-operate", "explore", "discuss", "talk"])],
+        [_in(["adapt", "adapting", "adapted", "adapts"]), _opt(["the", "its", "our", "a", "this", "last", "year's"]),
+         GAP3, _in(["template", "templates", "form", "forms", "guidance", "document", "documents", "toolkit",
+                    "wording", "format", "questionnaire", "website", "leaflet"])],
         # fire crews fight fires; roads and car parks have exits; the auditor's standard phrase
         [_in(["fought", "fight", "fighting", "fights", "tackled", "tackling"]), _opt(["the", "a"]),
          _in(["fire", "fires", "blaze", "blazes", "flames", "wildfire"])],
@@ -639,7 +657,11 @@ RULES: dict[str, tuple] = {
         [_in(["partnership", "alliance", "coalition", "compact", "network"]), _in(["between", "of", "with"]), GAP8,
          _in([w for w in WITH_WHOM if w not in ("the", "local", "service", "staff", "people")])],
         [_in(["formed", "form", "forms", "forming", "set", "created", "launched", "signed"]), _opt(["up"]),
-         _opt(["a", "an", "the"]), _opt(["new"]), _in(["partnership", "alliance", "coalition", "compact"])],
+         _opt(["a", "an", "the"]), _opt(["new"]), GAP3, _in(["partnership", "alliance", "coalition", "compact"])],
+        # a seat on a partner's board, a strategy written with parents, a board co-chaired
+        [_in(["sit", "sits", "sitting", "sat", "seat", "seats"]), _w("on"), GAP3,
+         _in(["board", "boards", "committee", "panel", "group"])],
+        [_in(["co-chair", "co-chairs", "co-chaired", "co-chairing", "co-chairs"])],
         # "set up a joint food poverty network": a body formed with others, a few words between
         [_in(["formed", "form", "forms", "forming", "set", "created", "launched", "established", "establish"]),
          _opt(["up"]), _in(["a", "an", "the"]), _opt(["new"]), _in(["joint", "community", "multi-agency"]), GAP3,
@@ -1027,7 +1049,10 @@ class PhraseRules:
             if "own_negation" not in flags:
                 # "despite" opens a clause of its own, and what it introduces did not decide
                 # anything ("despite a petition, the council closed the toilets")
-                neg = "despite" if cstart and lower[cstart - 1] == "despite" else _negated(_own_verb(left))
+                # ("instead of" too, whose "instead" opens a clause as well: "instead of fighting the cut")
+                opener = lower[cstart - 1] if cstart else ""
+                neg = ("despite" if opener == "despite" else "instead of" if opener == "instead" and left[:1] == ["of"]
+                       else _negated(_own_verb(left)))
                 if neg:
                     status, note = "negated", f'after "{neg}"'
                 elif _dropped_before(left):
