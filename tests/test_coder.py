@@ -246,6 +246,19 @@ def test_rule_coder_on_hard_cases(rule_coder, text, expected):
     ("Cllr Moss said she was keen to collaborate with neighbouring councils.", "none"),
     ("Officers are adapting last year's consultation questionnaire for the new scheme.", "none"),
     ("The integrated risk management plan for 2025-28 goes to the fire authority in March.", "none"),
+    # codebook phrases are set aside by a condition as the phrase rules are
+    ("If the council left the pension pool, it would face a large bill.", "none"),
+    # the fifth blind round
+    ("The paper sets out three options for the joint archive: keep it, widen it or dissolve it.", "none"),
+    ("From May the nurses and social workers will work as one locality team, sharing a single care record.",
+     "collaborate"),
+    ("The leader sent the needs budget to the Secretary of State and to every MP in the county.", "fight"),
+    ("The licensing and environmental health teams will be merged, reducing the establishment by six posts.",
+     "adapt"),
+    ("Home care will be limited to people assessed as having critical needs.", "adapt"),
+    ("The council handed control of its ward budgets to residents' panels in each area.", "collaborate"),
+    ("The five day centres will be consolidated into two larger ones.", "adapt"),
+    ("The cash office will shut in June, with payments moving to the central library.", "adapt"),
 ])
 def test_rule_coder_on_what_the_probes_taught(rule_coder, text, expected):
     assert _primary(rule_coder, text) == expected
@@ -410,13 +423,13 @@ def test_targets_on_the_frozen_test_half(combined):
 
 @pytest.mark.slow
 def test_blind_probes_written_by_others(combined):
-    """370 passages written by helpers who saw only the decision rules, never the coder
-    (tests/gold/blind_probes.csv), in four rounds. Read blind, each round after the rules had
+    """430 passages written by helpers who saw only the decision rules, never the coder
+    (tests/gold/blind_probes.csv), in five rounds. Read blind, each round after the rules had
     been changed by reading the errors of the rounds before, the combined coder got 0.789, 0.671,
-    0.800 and 0.817 right; changed after each, it gets 0.935 of all 370 (docs/coding.md). The
-    set is now a development set, and the floors below catch a change that undoes that work."""
+    0.800, 0.817 and 0.800 right; changed after each, it gets 0.933 of all 430 (docs/coding.md).
+    The set is now a development set, and the floors below catch a change that undoes that work."""
     probes = pd.read_csv(ROOT / "tests" / "gold" / "blind_probes.csv")
-    assert len(probes) == 370 and probes["probe_id"].is_unique
+    assert len(probes) == 430 and probes["probe_id"].is_unique
     got = combined.code_passages(probes["text"].tolist())["primary"].to_numpy()
     right = got == probes["code"].to_numpy()
     hard = probes["hard"].to_numpy() == 1

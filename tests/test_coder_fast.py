@@ -48,16 +48,16 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_SHA256 = {
     ("rules", "document"): "32f6b052107e53a8e244dad5d5fed054ae97de102b417484ab4d9fb3e7d57e05",
     ("rules", "paragraph"): "8117d116c90ce091cb71e40fda1d77ada3d2f0bb44987ed33d067566cecd0550",
-    ("learned", "document"): "040731924b207bacd81609a76b98de3d1b1d86ad23459a39c2c9567a47af745d",
-    ("learned", "paragraph"): "3ab2b21e88cb271a5a83ae3f79a6ba0b7826d5110395c27ea5e7bb39d4be01de",
-    ("combined", "document"): "da4f11fe9d9b496e13364072e6f457f4befbea02369f12d3b89dd8a8374eca31",
-    ("combined", "paragraph"): "4fe9d24986e1d062b071163bbc95cf0b3bf0ac041b866ffc5d449551811cb5f9",
+    ("learned", "document"): "db19c3f54c7de9721f9e4ebfcabd0962272e900c0356dbf92fa7d7283b4e2ca2",
+    ("learned", "paragraph"): "53289c78110dc22a647f5261066f3bcec066d52d6a57f5258ae1e849ad4a51cc",
+    ("combined", "document"): "54404509a71263242080479594054005dc1c648309155e835d2e1d7e65d2b4dc",
+    ("combined", "paragraph"): "82a170809654be6c7f189ac4d29e4e5310bdffc72a742c66ed9d5774f0f0a414",
 }
 # sha256 of ``coder.code_passages(gold text, ids=passage_id).to_csv(index=False)``, taken with the above.
 GOLD_SHA256 = {
-    "rules": "0a487a6b2c45d4edc812f892b0c8375a60393aba857a77927eecf04a596697d3",
-    "learned": "779c95b69466bccea2b27fe195226765c2441bc8a265f7c0e81e0c495a15f28c",
-    "combined": "04447b2524f5fb1f521515c7cb02a4be0868db81f35df8e0ee439cab0f9f9826",
+    "rules": "2a6c5bfd333e80664007161dd7ccefbb6d4ee16252489f903e47c61309e9be55",
+    "learned": "658b2306aa4041a7f7857c678acf678476c7fc68862bddf96042e88d813d9d04",
+    "combined": "b22e2374ed910f386d8d5b1cd3a0a254601450a783ac51d200bf2d10a0521b21",
 }
 DICTIONARY_EXAMPLE_SHA256 = "fe75e46ed4e5227f148d41f0cca5ee175355bf8728223761526c6d4de97c9dc4"
 

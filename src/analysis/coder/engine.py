@@ -103,6 +103,7 @@ class RuleCoder:
             if rhits:
                 spans = [(h.start, h.end) for h in rhits]
                 dhits = [h for h in dhits if not any(s < h.end and h.start < e for s, e in spans)]
+            dhits = _hedge_phrases(text, off, dhits)
             # The everyday-sense rule has taken its words (from the other rules in PhraseRules,
             # from the codebook's phrases just above); it leaves no trace in the evidence.
             rhits = [h for h in rhits if h.option in self.options]
@@ -118,6 +119,31 @@ class RuleCoder:
 
     def predict(self, texts) -> list[str]:
         return [primary(a.totals, self.options) for a in self.analyse(texts)]
+
+
+def _hedge_phrases(text: str, offset: int, hits: list) -> list:
+    """Codebook phrases in a question, condition or recommendation ("if the council left the
+    pool", "should be fighting"), or among options listed, set aside as the phrase rules are
+    (see :func:`rules._hedged` and :func:`rules._among_options`)."""
+    if not any(h.status == "counted" for h in hits):
+        return hits
+    from analysis.coder.rules import _among_options, _hedged
+    from analysis.coding import _CLAUSE_BREAK, _SENTENCE_BREAK, _WORD, _last_break, _left_words
+
+    low = text.lower()
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(low)]
+    sentences = [m.end() for m in _SENTENCE_BREAK.finditer(low)]
+    out = []
+    for h in hits:
+        if h.status == "counted":
+            at = h.start - offset
+            # as the rules: in the clause, or after "options" in the sentence with no choice between
+            hedge = _hedged(_left_words(low, at, 16, breaks)) or _among_options(
+                _WORD.findall(low[_last_break(sentences, at) : at]))
+            if hedge:
+                h = h._replace(status="hypothetical", note=f'after "{hedge}"')
+        out.append(h)
+    return out
 
 
 def primary(totals: dict, options) -> str:
