@@ -172,19 +172,16 @@ def test_hyphenated_words_stay_whole(rules):
     assert any(h.option == "exit" for h in rules.find("bring the service back in-house"))
 
 
-@pytest.mark.parametrize(("text", "expected"), [
+HARD_CASES = [
     ("The three councils that set up a joint waste service are to go their separate ways.", "exit"),
     ("Two districts share a chief executive, saving £800,000 a year; each keeps its own councillors.", "adapt"),
     ("The merger is off after members refused to back the business case.", "fight"),
     ("The county and the NHS now hold a pooled budget and plan the service with families.", "collaborate"),
     ("The minutes of the last meeting were agreed as a correct record.", "none"),
-])
-def test_rule_coder_on_hard_cases(rule_coder, text, expected):
-    assert _primary(rule_coder, text) == expected
-
+]
 
 # What reading the blind probes taught the rules, each in a sentence of our own (not a probe).
-@pytest.mark.parametrize(("text", "expected"), [
+PROBES_TAUGHT = [
     # what "despite" introduces decided nothing; the main clause did
     ("Despite a march through the town centre and a petition, the county shut the day centre for good.", "exit"),
     # a plan withdrawn later did not happen
@@ -259,8 +256,11 @@ def test_rule_coder_on_hard_cases(rule_coder, text, expected):
     ("The council handed control of its ward budgets to residents' panels in each area.", "collaborate"),
     ("The five day centres will be consolidated into two larger ones.", "adapt"),
     ("The cash office will shut in June, with payments moving to the central library.", "adapt"),
-])
-def test_rule_coder_on_what_the_probes_taught(rule_coder, text, expected):
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HARD_CASES + PROBES_TAUGHT)
+def test_rule_coder_on_hard_cases(rule_coder, text, expected):
     assert _primary(rule_coder, text) == expected
 
 
