@@ -256,6 +256,18 @@ PROBES_TAUGHT = [
     ("The council handed control of its ward budgets to residents' panels in each area.", "collaborate"),
     ("The five day centres will be consolidated into two larger ones.", "adapt"),
     ("The cash office will shut in June, with payments moving to the central library.", "adapt"),
+    # the sixth blind round
+    ("Although the council campaigned against the grant cut, cabinet has accepted the settlement and will "
+     "retender the contracts.", "adapt"),
+    ("The Shared Services Board meets twice a year to review the service level agreement.", "none"),
+    ("Our markets and events teams brought in £400,000 of new income last year.", "adapt"),
+    ("The council, the police and a local charity have together pooled £150,000 for a youth outreach team.",
+     "collaborate"),
+    ("The scrutiny committee has referred the trust's decision to close the stroke unit to the Secretary of "
+     "State.", "fight"),
+    ("Play workers will fall from 30 to 21 as the centres are organised into four locality hubs.", "adapt"),
+    ("Councillor Ames declared an interest as a trustee of the Riverside Trust.", "none"),
+    ("The day centre will open six days a week instead of five.", "adapt"),
 ]
 
 
@@ -423,13 +435,14 @@ def test_targets_on_the_frozen_test_half(combined):
 
 @pytest.mark.slow
 def test_blind_probes_written_by_others(combined):
-    """430 passages written by helpers who saw only the decision rules, never the coder
-    (tests/gold/blind_probes.csv), in five rounds. Read blind, each round after the rules had
-    been changed by reading the errors of the rounds before, the combined coder got 0.789, 0.671,
-    0.800, 0.817 and 0.800 right; changed after each, it gets 0.933 of all 430 (docs/coding.md).
-    The set is now a development set, and the floors below catch a change that undoes that work."""
+    """490 passages written by helpers who saw only the decision rules, never the coder
+    (tests/gold/blind_probes.csv), in six rounds. Read blind, each round after the rules had been
+    changed by reading the errors of the rounds before, the combined coder got 0.789, 0.671,
+    0.800, 0.817, 0.800 and 0.800 right; changed after each, it gets 0.941 of all 490
+    (docs/coding.md). The set is now a development set, and the floors below catch a change that
+    undoes that work."""
     probes = pd.read_csv(ROOT / "tests" / "gold" / "blind_probes.csv")
-    assert len(probes) == 430 and probes["probe_id"].is_unique
+    assert len(probes) == 490 and probes["probe_id"].is_unique
     got = combined.code_passages(probes["text"].tolist())["primary"].to_numpy()
     right = got == probes["code"].to_numpy()
     hard = probes["hard"].to_numpy() == 1

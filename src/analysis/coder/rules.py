@@ -212,6 +212,7 @@ _FEWER = ["fewer", "less", "reduced", "smaller", "lower", "no"]
 #: A gap of up to three words none of which says "fewer": "with fewer staff" is not "with staff".
 _FEWER_GAP3 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": _FEWER}, "OP": "{0,3}"}
 GAP8 = {"IS_PUNCT": False, "OP": "{0,8}"}
+_NOT_POOLED_GAP8 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["pooled", "pooling", "pool", "pools"]}, "OP": "{0,8}"}
 
 
 def _in(words) -> dict:
@@ -358,10 +359,11 @@ RULES: dict[str, tuple] = {
     # adapt: commercial and cost language, partial reductions
     "adapt: commercial": ("adapt", 3.0, [
         [_in(COMMERCIAL), _opt(["property", "waste", "services", "income", "and"]), _in(TARGETWORD + INCOME +
-         ["property", "waste", "business", "businesses", "services", "ventures", "venture", "activities"])],
+         ["property", "waste", "business", "businesses", "services", "ventures", "venture", "activities", "council",
+          "authority", "mindset"])],
         [_in(["income", "revenue"]), _in(["target", "targets", "generation", "stream", "streams", "strategy"])],
-        [_in(["generate", "generates", "generating", "raise", "raising", "raises", "bring", "bringing", "earn",
-              "earning", "produce", "producing"]), GAP3, _in(INCOME + ["money", "cash"])],
+        [_in(["generate", "generates", "generating", "raise", "raising", "raises", "bring", "bringing", "brought",
+              "brings", "earn", "earning", "earned", "produce", "producing"]), GAP8, _in(INCOME + ["money", "cash"])],
         [_in(["wholly-owned", "arm's-length", "arms-length", "housing", "energy", "trading", "traded", "property",
               "development", "investment"]),
          _opt(["-"]), _opt(["owned", "length"]), _in(["company", "companies", "arm"])],
@@ -384,6 +386,8 @@ RULES: dict[str, tuple] = {
          _in(["cost", "costs", "saving", "savings", "save", "saves", "cheaper", "spending", "spend", "efficiencies"])],
         [_in(["save", "saves", "saving", "saved", "savings"]), _opt(["of", "around", "about", "an", "estimated",
          "more", "than", "up", "to"]), _opt(["£", "around", "about", "than"]), {"LIKE_NUM": True}],
+        [_in(["save", "saves", "saving", "saved"]), GAP3, _opt(["£"]), {"LIKE_NUM": True},
+         _in(["m", "million", "k", "bn", "billion", "a", "per", "over", "each", "in", "."])],
         [_in(["save", "saves", "saving", "saved", "savings"]), _in(["an", "a", "some", "roughly", "nearly", "almost"]),
          _opt(["estimated", "expected", "projected", "further", "additional", "extra", "annual", "predicted",
                "forecast", "total"]), _opt(["£"]), {"LIKE_NUM": True}],
@@ -413,6 +417,13 @@ RULES: dict[str, tuple] = {
               "costs", "cost", "criteria", "packages", "spend", "spending", "staffing", "contribution",
               "contributions", "grant", "grants", "subsidy", "subsidies", "funding", "budget", "budgets"])],
         [_in(["vacancy"]), _in(["freeze"])],
+        [_in(["accepted", "accept", "accepts", "accepting"]), _w("the"), _opt(["government's", "final", "new"]),
+         _in(["settlement", "reduction", "reductions", "cut", "cuts"])],
+        # "support workers will fall from 54 to 37"
+        [_in(["fall", "falls", "fell", "drop", "drops", "dropped", "reduce", "reduced", "cut"]), _w("from"),
+         {"LIKE_NUM": True}, _w("to"), {"LIKE_NUM": True}],
+        [_in(["organised", "reorganised", "grouped", "regrouped", "brought"]), _w("into"), GAP3,
+         _in(["hubs", "hub", "localities", "clusters"])],
         [_in(["consolidate", "consolidated", "consolidating", "consolidation", "rationalise", "rationalised",
               "rationalising", "rationalisation"])],
         [_in(["limited", "restricted", "confined"]), _w("to"), GAP8,
@@ -463,15 +474,17 @@ RULES: dict[str, tuple] = {
         [_in(["live", "living", "lives"]), _w("within"), GAP3, _w("means")],
     ], ()),
     "adapt: shared to save": ("adapt", 3.0, [
-        [_in(SHARE), GAP8, _in(MONEY)],
-        [_in(MONEY), GAP8, _in(["shared", "sharing", "share", "joint", "jointly"])],
+        # money pooled together is collaboration, not sharing to save: "together pooled £420,000"
+        [_in(SHARE), _NOT_POOLED_GAP8, _in(MONEY)],
+        [_in(MONEY), _NOT_POOLED_GAP8, _in(["shared", "sharing", "share", "joint", "jointly"])],
     ], ("sentence",)),
     "adapt: service continues": ("adapt", 2.0, [
         [_in(PARTIAL), _in(["open", "in", "running", "available"])],
         [_in(["remain", "remains", "stay", "stays"]), _w("open")],
         [_in(["service", "services", "it"]), GAP3, _in(["would", "will", "to"]), _w("continue")],
         [_in(_COUNTS), _w("of"), _in(["its", "the", "their"]), _in(_COUNTS)],
-        [_in(["one", "two", "three", "four", "five", "1", "2", "3", "4", "5"]), _w("days"), _in(["a", "per", "each"]),
+        [_in(["one", "two", "three", "four", "five", "six", "1", "2", "3", "4", "5", "6"]), _w("days"),
+         _in(["a", "per", "each"]),
          _w("week")],
         # "with all face-to-face services continuing from the library"; "close the desk while keeping a phone line"
         [_in(["service", "services", "provision"]), _in(["continuing", "continue", "continues"]),
@@ -534,6 +547,8 @@ RULES: dict[str, tuple] = {
         [_in(["issue", "issued", "issuing", "launch", "launched"]), GAP3, _in(["proceedings", "claim"])],
         [_w("call"), _w("in")],
         [_in(["refer", "referred", "referral"]), GAP8, _in(["secretary", "minister", "independent"])],
+        # a scrutiny referral of someone else's decision: the decision inside is theirs, not an exit
+        [_in(["refer", "referred", "referral"]), GAP8, GAP8, _w("to"), _opt(["the"]), _in(["secretary", "minister"])],
     ], ()),
     "fight: lobbying and protest": ("fight", 3.0, [
         [_in(WRITE), _opt(["to", "on", "upon"]), _opt(["the", "all", "every", "local"]), _opt(["local", "prime"]),
@@ -623,6 +638,7 @@ RULES: dict[str, tuple] = {
         [_opt(["shared", "joint"]), _opt(["service", "services"]), _in(["partnership", "partnerships"]),
          _in(["manager", "officer", "coordinator", "co-ordinator", "lead", "administrator"])],
         [_w("integrated"), _w("risk"), _w("management")],
+        [_in(["shared", "joint"]), _in(["service", "services"]), _in(["board", "boards", "committee", "committees"])],
         # a wish to work together is not working together; adapting a form is not adapting
         [_in(["keen", "happy", "willing", "open", "eager", "ready"]), _w("to"),
          _in(["collaborate", "cooperate", "co-operate", "explore", "discuss", "talk"])],
@@ -667,7 +683,7 @@ RULES: dict[str, tuple] = {
         [_in(["equal", "real", "joint", "shared"]), _in(["say", "goals", "goal", "plan", "vision", "commitment",
               "duty", "priorities", "ownership", "outcomes", "purpose", "ambition", "budget", "board", "team",
               "director", "record", "action", "strategy", "investment", "work", "working", "approach",
-              "project", "discharge", "problem-solving", "needs", "health"])],
+              "project", "discharge", "problem-solving", "needs", "health", "teams"])],
         [_in(["partnership", "alliance", "coalition", "compact", "network"]), _in(["between", "of", "with"]), GAP8,
          _in([w for w in WITH_WHOM if w not in ("the", "local", "service", "staff", "people")])],
         [_in(["formed", "form", "forms", "forming", "set", "created", "launched", "signed"]), _opt(["up"]),
@@ -1072,7 +1088,8 @@ class PhraseRules:
                 # anything ("despite a petition, the council closed the toilets")
                 # ("instead of" too, whose "instead" opens a clause as well: "instead of fighting the cut")
                 opener = lower[cstart - 1] if cstart else ""
-                neg = ("despite" if opener == "despite" else "instead of" if opener == "instead" and left[:1] == ["of"]
+                neg = (opener if opener in ("despite", "although", "though")
+                       else "instead of" if opener == "instead" and left[:1] == ["of"]
                        else _negated(_own_verb(left)))
                 if neg:
                     status, note = "negated", f'after "{neg}"'
