@@ -301,7 +301,7 @@ RULES: dict[str, tuple] = {
               "units", "unit", "arrangements"])],
         [_w("separate"), _in(["the", "their", "our"]), _opt(["two", "three", "four"]), _opt(["councils", "councils'"]),
          _opt(["'"]), GAP3, _in(["teams", "team", "services", "service", "functions", "function", "posts", "roles"])],
-        [_in(["run", "runs", "operate", "operates", "operated", "work", "works", "managed", "organised", "run",
+        [_in(["run", "runs", "operate", "operates", "operated", "work", "works", "managed", "organised",
               "provided", "delivered", "go", "going"]), _opt(["entirely", "completely"]), _w("separately")],
         [_in(["stand", "stands", "standing", "stood"]), _w("on"), _in(["its", "their", "our"]), _w("own"),
          _opt(["two"]), _w("feet")],
@@ -505,7 +505,7 @@ RULES: dict[str, tuple] = {
          GAP3, _in(["teams", "team", "departments", "department", "functions", "function", "management",
                     "offices", "services", "directorates", "posts", "roles"])],
         [_in(["share", "shares", "shared", "sharing"]), _opt(["a", "one", "the"]), _opt(["single", "joint"]),
-         _in(["chief", "head", "director", "finance", "management", "head", "manager", "team", "back", "legal",
+         _in(["chief", "head", "director", "finance", "management", "manager", "team", "back", "legal",
               "hr", "ict", "it", "payroll", "revenues", "building", "planning", "waste", "fleet"])],
         [_in(["remain", "remains", "stay"]), _w("separate")],
         [_w("keeps"), _in(["its", "their"]), _w("own")],
@@ -691,7 +691,7 @@ RULES: dict[str, tuple] = {
         # a seat on a partner's board, a strategy written with parents, a board co-chaired
         [_in(["sit", "sits", "sitting", "sat", "seat", "seats"]), _w("on"), GAP3,
          _in(["board", "boards", "committee", "panel", "group"])],
-        [_in(["co-chair", "co-chairs", "co-chaired", "co-chairing", "co-chairs"])],
+        [_in(["co-chair", "co-chairs", "co-chaired", "co-chairing"])],
         # "set up a joint food poverty network": a body formed with others, a few words between
         [_in(["formed", "form", "forms", "forming", "set", "created", "launched", "established", "establish"]),
          _opt(["up"]), _in(["a", "an", "the"]), _opt(["new"]), _in(["joint", "community", "multi-agency"]), GAP3,
