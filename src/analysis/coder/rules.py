@@ -205,9 +205,15 @@ GAP3 = {"IS_PUNCT": False, "OP": "{0,3}"}
 #: The option of the rule for the everyday sense of option words: no option.
 EVERYDAY = "none"
 EVERYDAY_RULE = "none: everyday sense"
-WIDER_RULE = "collaborate: into a wider arrangement"
-WITH_OTHERS_RULE = "collaborate: designed with others"
-HANDED_RULE = "exit: handed to the community"
+#: (rule, which earlier hits it overrides, the note they get): an ending followed by its
+#: replacement with a wider joint arrangement is joining up ("wound up and replaced by a
+#: county-wide joint authority"); handing a service over while working alongside the group is
+#: collaborate ("will pass to the Friends, but a council ranger will work alongside them").
+SUPERSEDES = (
+    ("collaborate: into a wider arrangement", lambda h: h.option == "exit", "replaced by a wider arrangement"),
+    ("collaborate: designed with others", lambda h: h.rule == "exit: handed to the community",
+     "handed over but working alongside"),
+)
 _FEWER = ["fewer", "less", "reduced", "smaller", "lower", "no"]
 #: A gap of up to three words none of which says "fewer": "with fewer staff" is not "with staff".
 _FEWER_GAP3 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": _FEWER}, "OP": "{0,3}"}
@@ -718,18 +724,11 @@ RULES: dict[str, tuple] = {
          _w("authority")],
     ], ()),
     # Ending one arrangement to replace it with (or fold it into) a wider joint one is joining up,
-    # not leaving; the match covers the ending, whose exit hit inside it is then dropped.
+    # not leaving: an exit before this rule's hit in the sentence is set aside (PhraseRules._hits).
     "collaborate: into a wider arrangement": ("collaborate", 3.0, [
-        [_in(BRING), GAP8, _w("to"), _in(["an", "a"]), _in(["end", "close"]), _in(["and", ","]),
-         _opt(["be", "been", "is", "was", "will", "to", "being"]), _opt(["be", "been"]),
-         _in(["replaced", "replace", "superseded", "succeeded", "absorbed", "subsumed", "fold", "folded", "merged",
-              "merge"]), _opt(["it", "them"]), _in(["with", "by", "into"]), GAP8, _in(WIDER)],
-        [_in(EXIT_VERB + ["end"]), ANY, _in(["and", ","]), _opt(["be", "been", "is", "was", "will", "to", "being"]),
-         _opt(["be", "been"]), _in(["replaced", "replace", "superseded", "succeeded", "absorbed", "subsumed", "fold",
-                                    "folded", "merged", "merge"]), _opt(["it", "them"]), _in(["with", "by", "into"]),
+        [_in(["replaced", "replace", "replacing", "superseded", "succeeded", "absorbed", "subsumed", "fold",
+              "folded", "folding", "merged", "merge", "merging"]), _opt(["it", "them"]), _in(["with", "by", "into"]),
          GAP8, _in(WIDER)],
-        [_in(["replaced", "replace", "replacing", "superseded", "absorbed", "subsumed", "fold", "folded", "folding",
-              "merged", "merge", "merging"]), _opt(["it", "them"]), _in(["with", "by", "into"]), GAP8, _in(WIDER)],
     ], ()),
 }
 
@@ -1084,17 +1083,16 @@ class PhraseRules:
             left = lower[cstart:s]
             status, note = "counted", ""
             if "own_negation" not in flags:
-                # "despite" opens a clause of its own, and what it introduces did not decide
-                # anything ("despite a petition, the council closed the toilets")
-                # ("instead of" too, whose "instead" opens a clause as well: "instead of fighting the cut")
+                # "despite", "although" and "instead (of)" open a clause of their own, and what they
+                # introduce decided nothing ("despite a petition, the council closed the toilets")
                 opener = lower[cstart - 1] if cstart else ""
                 neg = (opener if opener in ("despite", "although", "though")
                        else "instead of" if opener == "instead" and left[:1] == ["of"]
                        else _negated(_own_verb(left)))
                 if neg:
                     status, note = "negated", f'after "{neg}"'
-                elif _dropped_before(left):
-                    status, note = "negated", f'the plan was "{_dropped_before(left)}"'
+                elif dropped := _dropped_before(left):
+                    status, note = "negated", f'the plan was "{dropped}"'
                 else:
                     gone = _retracted(left, lower[e:])
                     if gone >= 0:
@@ -1116,19 +1114,13 @@ class PhraseRules:
             hits.append(RuleHit(option, weight, name, span.start_char + offset, span.end_char + offset,
                                 span.text, status, note))
         hits += withdrawn
-        # An ending followed in the sentence by its replacement with a wider joint arrangement is
-        # joining up ("will be wound up and replaced by a county-wide joint authority").
-        wider = [h.start for h in hits if h.rule == WIDER_RULE and h.status == "counted"]
-        if wider:
-            hits = [h._replace(status="negated", note="replaced by a wider arrangement")
-                    if h.option == "exit" and h.status == "counted" and h.start < max(wider) else h for h in hits]
-        # Handing a service over while working alongside the group is collaborate, not exit ("will
-        # pass to the Friends, but the council will fund a ranger to work alongside them").
-        alongside = [h.start for h in hits if h.rule == WITH_OTHERS_RULE and h.status == "counted"]
-        if alongside:
-            hits = [h._replace(status="negated", note="handed over but working alongside")
-                    if h.rule == HANDED_RULE and h.status == "counted" and h.start < max(alongside) else h
-                    for h in hits]
+        # A later counted hit of one rule sets aside an earlier counted hit it overrides, in the
+        # same sentence (see SUPERSEDES).
+        for later, overridden, note in SUPERSEDES:
+            last = max((h.start for h in hits if h.rule == later and h.status == "counted"), default=None)
+            if last is not None:
+                hits = [h._replace(status="negated", note=note)
+                        if overridden(h) and h.status == "counted" and h.start < last else h for h in hits]
         # A rule inside the span of a longer rule of another option is dropped: "gave notice to
         # leave the shared legal service" is about leaving, not about sharing. A rule that
         # overlaps an everyday sense (option "none") is dropped too: "withdrew from the meeting".
