@@ -268,6 +268,48 @@ PROBES_TAUGHT = [
     ("Play workers will fall from 30 to 21 as the centres are organised into four locality hubs.", "adapt"),
     ("Councillor Ames declared an interest as a trustee of the Riverside Trust.", "none"),
     ("The day centre will open six days a week instead of five.", "adapt"),
+    # the seventh blind round
+    ("The housing options and homelessness teams will be merged into one service, cutting the "
+     "establishment from 30 to 24 posts.", "adapt"),
+    ("The joint building control arrangement, which saved both councils money for a decade, will end in "
+     "April.", "exit"),
+    ("Each frail resident will have a single care coordinator drawn from the NHS, the council or a "
+     "charity.", "collaborate"),
+    ("Any member council wishing to withdraw must give a year's notice under the agreement.", "none"),
+    ("Legal advice was sought on the termination clauses of the waste contract.", "none"),
+    ("The Secretary of State has announced a consultation on business rates retention.", "none"),
+    ("The carnival procession will leave the station forecourt at noon.", "none"),
+    ("Members received a presentation on the work of the joint waste partnership.", "none"),
+    ("The opposition amendment to reverse the library cuts was put to the vote and was lost.", "none"),
+    ("The motion to approve the proposed merger with the district was put to the vote and was lost.", "fight"),
+    ("Having campaigned against the hospital closure for a year, the council now co-funds a community "
+     "transport scheme with the trust.", "collaborate"),
+    ("Councillors rejected the proposed county devolution deal by 40 votes to 22.", "fight"),
+    ("Garden waste permits and car park charges will go up from April.", "adapt"),
+    ("Cabinet agreed to raise allotment rents by 10%.", "adapt"),
+    ("Street cleaning in the villages moves from weekly to fortnightly.", "adapt"),
+    ("Reserves of £1m will be used to bridge next year's budget gap.", "adapt"),
+    ("Cabinet stopped short of closing the museum and cut its opening hours instead.", "adapt"),
+    ("Leaders wrote to ministers urging them to drop the planned 2.5% cut to the bus grant.", "fight"),
+    ("The borough council, created in 1974 after the last reorganisation, will be abolished next April.", "exit"),
+    ("A motion calling for the council to leave the regional partnership was deferred to the next meeting.", "none"),
+    ("Cabinet does not endorse the draft devolution deal put forward by the government.", "fight"),
+    ("The planned merger of the two district councils collapsed after a vote in one chamber.", "fight"),
+    ("The board will write to the police commissioner objecting to the removal of PCSOs.", "fight"),
+    ("From April, contracts will be let by the council's own procurement team.", "exit"),
+    ("Residents of Farley Court met officers to discuss the repairs backlog.", "none"),
+    ("I will share it with all members when the review is published.", "none"),
+    ("The two councils now share IT and payroll.", "adapt"),
+    ("The board will hold a development session with the Integrated Care Partnership in June.", "none"),
+    ("Small grants are available from the county's Community Foundation.", "none"),
+    ("Consultation responses will be sent to the Secretary of State in the spring.", "none"),
+    ("The Elm Road clinic will close in May and its patients will be moved to the new health centre on "
+     "the high street.", "adapt"),
+    ("The hall will be handed to the residents' association. The council and the association will jointly "
+     "plan its programme.", "collaborate"),
+    ("The council will dissolve its own community safety partnership and join a county-wide partnership "
+     "with the police.", "collaborate"),
+    ("The vote leaves the plans for a combined authority in limbo.", "none"),
 ]
 
 
@@ -435,14 +477,14 @@ def test_targets_on_the_frozen_test_half(combined):
 
 @pytest.mark.slow
 def test_blind_probes_written_by_others(combined):
-    """490 passages written by helpers who saw only the decision rules, never the coder
-    (tests/gold/blind_probes.csv), in six rounds. Read blind, each round after the rules had been
-    changed by reading the errors of the rounds before, the combined coder got 0.789, 0.671,
-    0.800, 0.817, 0.800 and 0.800 right; changed after each, it gets 0.941 of all 490
+    """590 passages written by helpers who saw only the decision rules, never the coder
+    (tests/gold/blind_probes.csv), in seven rounds. Read blind, each round after the rules had
+    been changed by reading the errors of the rounds before, the combined coder got 0.789, 0.671,
+    0.800, 0.817, 0.800, 0.800 and 0.740 right; changed after each, it gets 0.953 of all 590
     (docs/coding.md). The set is now a development set, and the floors below catch a change that
     undoes that work."""
     probes = pd.read_csv(ROOT / "tests" / "gold" / "blind_probes.csv")
-    assert len(probes) == 490 and probes["probe_id"].is_unique
+    assert len(probes) == 590 and probes["probe_id"].is_unique
     got = combined.code_passages(probes["text"].tolist())["primary"].to_numpy()
     right = got == probes["code"].to_numpy()
     hard = probes["hard"].to_numpy() == 1

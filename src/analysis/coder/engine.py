@@ -127,7 +127,7 @@ def _hedge_phrases(text: str, offset: int, hits: list) -> list:
     (see :func:`rules._hedged` and :func:`rules._among_options`)."""
     if not any(h.status == "counted" for h in hits):
         return hits
-    from analysis.coder.rules import _among_options, _hedged
+    from analysis.coder.rules import _among_options, _hedged, _only_named
     from analysis.coding import _CLAUSE_BREAK, _SENTENCE_BREAK, _WORD, _last_break, _left_words
 
     low = text.lower()
@@ -138,10 +138,12 @@ def _hedge_phrases(text: str, offset: int, hits: list) -> list:
         if h.status == "counted":
             at = h.start - offset
             # as the rules: in the clause, or after "options" in the sentence with no choice between
-            hedge = _hedged(_left_words(low, at, 16, breaks)) or _among_options(
-                _WORD.findall(low[_last_break(sentences, at) : at]))
+            left = _left_words(low, at, 16, breaks)
+            hedge = _hedged(left) or _among_options(_WORD.findall(low[_last_break(sentences, at) : at]))
             if hedge:
                 h = h._replace(status="hypothetical", note=f'after "{hedge}"')
+            elif named := _only_named(left):
+                h = h._replace(status="hypothetical", note=f'only named, after "{named}"')
         out.append(h)
     return out
 

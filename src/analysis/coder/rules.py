@@ -131,11 +131,11 @@ WRITE = _forms("writ/e/es/ing/ten", "wrote", "appeal/s/ed/ing", "petition/s/ed/i
                "demand/s/ed/ing", "call/s/ed/ing", "ask/s/ed/ing")
 TARGET = _forms("minister/s", "secretary", "chancellor", "treasury", "government", "whitehall",
                 "department", "dfe", "dluhc", "mhclg", "dclg", "mps", "mp", "prime", "regulator", "commission",
-                "inspectorate", "parliament", "home")
+                "inspectorate", "parliament", "home", "commissioner", "pcc")
 COMMERCIAL = _forms("commercial", "commercially", "commercialism", "commercialisation", "commercialization",
                     "entrepreneurial", "traded", "trading", "investment", "yield", "dividend/s", "rental")
 INCOME = _forms("income/s", "revenue/s", "return/s", "surplus/es", "profit/s", "yield/s", "rent/s", "dividend/s")
-TARGETWORD = _forms("target/s", "stream/s", "strategy", "strategies", "portfolio/s", "fund/s",
+TARGETWORD = _forms("target/s", "stream/s", "strategy", "strategies", "portfolio/s",
                     "company", "companies", "arm", "approach", "culture", "generation", "growth", "plan/s")
 SHARE = _forms("cost-sharing", "shar/e/es/ed/ing", "joint", "jointly", "together", "combined", "single",
                "merg/e/es/ed/ing", "common")
@@ -164,27 +164,36 @@ PARTIAL = _forms("remain/s/ed/ing", "stay/s/ed/ing", "kept", "keep/s/ing", "cont
 
 NEGATORS = {"not", "n't", "never", "no", "none", "without", "nor", "neither", "against", "instead"}
 NEG_PHRASES = [("rather", "than"), ("instead", "of"), ("refus",), ("declin",), ("ruled", "out"),
-               ("rule", "out"), ("avoid",), ("unwilling",), ("resisted",), ("despite",)]
+               ("rule", "out"), ("avoid",), ("stopped", "short"), ("stop", "short"), ("unwilling",), ("resisted",), ("despite",)]
 NEG_EXCEPT = {("not", "only"), ("not", "just"), ("no", "longer"), ("no", "one"), ("not", "least")}
 OPPOSERS = _forms("oppos/e/es/ed/ing/ition", "against", "resist/s/ed/ing", "challeng/e/es/ed/ing",
                   "fight/s/ing", "fought", "battl/e/es/ed/ing", "protest/s/ed/ing", "object/s/ed/ing",
                   "objection", "revers/e/es/ed/ing", "halt/s/ed/ing", "condemn/s/ed/ing", "prevent/s/ed/ing",
                   "campaign/s/ed/ing")
-STOPPERS = {"stop", "stopping", "block", "blocking"}  # "to stop X" is opposition, "will stop X" is not
+STOPPERS = {"stop", "stopping", "block", "blocking", "drop"}  # "to stop X" is opposition, "will stop X" is not
 #: Words that put what follows them in the same sentence among possibilities, not decisions
 #: ("three options: remain, seek a wider arrangement or bring it back in house"), unless a
 #: word of choosing comes between ("of the options, cabinet chose to ...").
 OPTIONS = {"options", "alternatives", "scenarios"}
+#: "options" after these words names a service ("the housing options team"), not possibilities.
+NAMED_OPTIONS = {"housing", "travel", "treatment"}
 CHOSEN = set(_forms("chose", "chosen", "choose/s", "agreed", "approved", "selected", "preferred", "decided",
                     "resolved", "adopted", "endorsed", "accepted", "opted", "picked", "recommended"))
+#: What a cue is named in when a meeting only hears about it ("a presentation on the
+#: performance of the shared waste partnership"): nothing is decided there.
+INFO_NOUNS = set(_forms("presentation/s", "update/s", "briefing/s", "talk/s", "seminar/s", "workshop/s",
+                        "webinar/s", "discussion/s", "debate/s", "question/s"))
+ABOUT = {"on", "about", "regarding", "concerning"}
 #: A plan, bid or motion whose action is withdrawn afterwards ("the bid to pull out of the
 #: partnership has been dropped") did not happen: the words of the plan, then of its end.
 PLAN_WORDS = set(_forms("plan/s", "proposal/s", "bid/s", "motion/s", "idea/s", "threat/s", "move/s",
-                        "attempt/s", "recommendation/s", "call/s", "proposition/s", "intention/s"))
+                        "attempt/s", "recommendation/s", "call/s", "proposition/s", "intention/s",
+                        "amendment/s"))
 RETRACTED = set(_forms("dropped", "shelved", "scrapped", "abandoned", "defeated", "rejected", "withdrawn",
-                       "paused", "halted", "fell", "failed", "lost", "ditched", "overturned", "vetoed"))
+                       "paused", "halted", "fell", "failed", "lost", "ditched", "overturned", "vetoed",
+                       "deferred", "postponed"))
 HEDGES = _forms("whether", "if", "rumour/s", "rumor/s", "alleg/e/es/ed/ing", "claim/s/ed/ing",
-                "could", "might", "should", "wish", "options", "possibility", "speculation", "defer/s/red/ring",
+                "could", "might", "should", "wish", "wishing", "options", "possibility", "speculation", "defer/s/red/ring",
                 "postpon/e/es/ed/ing")
 CLAUSE_WORDS = {"but", "however", "instead", "whereas", "although", "though", "while", "yet", "despite",
                 "after", "because", "since", "which", "who", "so", "then", "meaning"}
@@ -208,11 +217,15 @@ EVERYDAY_RULE = "none: everyday sense"
 #: (rule, which earlier hits it overrides, the note they get): an ending followed by its
 #: replacement with a wider joint arrangement is joining up ("wound up and replaced by a
 #: county-wide joint authority"); handing a service over while working alongside the group is
-#: collaborate ("will pass to the Friends, but a council ranger will work alongside them").
+#: collaborate ("will pass to the Friends, but a council ranger will work alongside them"); a
+#: building that closes while its service goes on elsewhere is adapt ("the centre will close and
+#: its members will be moved to the Castle Fields site"). Within a passage, across its sentences.
 SUPERSEDES = (
     ("collaborate: into a wider arrangement", lambda h: h.option == "exit", "replaced by a wider arrangement"),
     ("collaborate: designed with others", lambda h: h.rule == "exit: handed to the community",
      "handed over but working alongside"),
+    ("adapt: service continues", lambda h: h.option == "exit" and any(w in h.text.lower() for w in ("clos", "shut")),
+     "the building closes, the service goes on"),
 )
 _FEWER = ["fewer", "less", "reduced", "smaller", "lower", "no"]
 #: A gap of up to three words none of which says "fewer": "with fewer staff" is not "with staff".
@@ -260,6 +273,11 @@ RULES: dict[str, tuple] = {
          _opt(["be", "being", "been", "to"]), _opt(["formally", "quietly", "finally", "now", "simply"]),
          _in(PASSIVE_END)],
         [_in(ARRANGEMENT), _in(PASSIVE_END)],
+        # a clause between commas before the verb: "the shared management arrangement, credited
+        # with saving £3m since 2013, will end in June"
+        [_in(ARRANGEMENT), ANY, {"ORTH": ","}, {"IS_PUNCT": False, "OP": "{1,12}"}, {"ORTH": ","},
+         _in(["is", "are", "was", "were", "will", "has", "have", "had", "would"]), _opt(["be", "being", "been", "to"]),
+         _opt(["formally", "quietly", "finally", "now", "simply"]), _in(PASSIVE_END)],
         [_w("into"), _opt(["members'", "members", "creditors'", "creditors", "voluntary", "compulsory"]), _opt(["'"]),
          _opt(["voluntary", "compulsory"]), _in(["liquidation", "administration"])],
         # the company itself, so that "trading company" inside the match is not read as commercial
@@ -286,6 +304,8 @@ RULES: dict[str, tuple] = {
         [_in(BRING + RETURN + ["back"]), ANY, _opt(["back"]), _w("in-house")],
         [_in(["provided", "delivered", "run", "brought"]), _opt(["back"]), _w("in-house"), _in(["from", "again", "once"])],
         [_w("back"), _w("in"), _opt(["-"]), _w("house")],
+        [_in(["let", "run", "provided", "delivered", "managed", "done", "handled"]), _w("by"), GAP3, _w("own"),
+         {"IS_PUNCT": False, "OP": "{0,2}"}, _in(["team", "teams", "staff", "officers", "workforce", "employees"])],
         [_w("back"), _w("under"), _in(["direct", "its", "council", "our"]), _opt(["own"]), _w("control")],
         # "each authority commissions its own services", not "each council sets its own policy"
         [_w("each"), _opt(["council", "authority", "borough", "district", "partner", "partners", "organisation"]),
@@ -352,6 +372,8 @@ RULES: dict[str, tuple] = {
     "exit: councils abolished": ("exit", 3.0, [
         [_in(["abolish", "abolished", "abolishing", "abolition", "cease"]),
          ANY, _in(["unitary", "council", "councils", "authority", "districts", "exist"])],
+        [_in(["council", "authority"]), {"ORTH": ","}, {"IS_PUNCT": False, "OP": "{1,14}"}, {"ORTH": ","},
+         _in(["will", "is", "was", "has"]), _opt(["be", "been", "to"]), _opt(["be"]), _w("abolished")],
         # "replaced by one council", not "replaced by a county-wide joint waste authority"
         [_in(["replaced", "replace", "replacing"]), ANY, _in(["unitary", "council", "councils", "districts"])],
         [_w("new"), _opt(["single"]), _w("unitary"), _opt(["council", "authority"])],
@@ -384,6 +406,10 @@ RULES: dict[str, tuple] = {
         [_in(["prices", "price", "fees", "charges", "fares", "rents"]), GAP8,
          _in(["rise", "rises", "rising", "rose", "increase", "increased", "increases", "increasing", "up"])],
         [_in(["sell", "sells", "selling", "sold"]), GAP3, _in(["services", "power", "expertise"]), _w("to")],
+        [_in(["raise", "raised", "raising", "raises", "increase", "increased", "increasing", "increases"]),
+         _opt(DETERMINER), GAP3, _in(["prices", "price", "fees", "charges", "rents", "fares", "tariffs"])],
+        [_in(["parking", "prices", "fees", "charges", "rents", "fares", "tariffs"]), {"IS_PUNCT": False, "OP": "{0,10}"},
+         _in(["go", "goes", "going", "went"]), _w("up")],
         [_in(["self-sufficient", "self-financing", "self-funding"])],
     ], ()),
     "adapt: savings and redesign": ("adapt", 2.0, [
@@ -417,10 +443,14 @@ RULES: dict[str, tuple] = {
         [_in(["fortnightly", "three-weekly", "four-weekly", "monthly"]), GAP3,
          _in(["collection", "collections", "bin", "bins", "service", "visits"])],
         [_w("economies"), _w("of"), _w("scale")],
+        [_w("from"), _in(["daily", "weekly", "fortnightly", "monthly"]), _w("to"),
+         _in(["weekly", "fortnightly", "three-weekly", "four-weekly", "monthly", "quarterly", "termly", "annual"])],
+        [_in(["close", "closing", "closes", "bridge", "bridging", "plug", "plugging", "fill", "filling"]),
+         _opt(["a", "an", "the", "its", "this"]), ANY, _in(["gap", "shortfall", "deficit"])],
         [_in(["reduc", "reduce", "reduces", "reduced", "reducing", "reduction", "reductions", "cut", "cuts",
               "cutting", "tighten", "tightened", "tightening", "delete", "deleting", "deleted", "loss"]),
          {"IS_PUNCT": False, "OP": "{0,4}"}, _in(["hours", "eligibility", "frequency", "posts", "tiers",
-              "costs", "cost", "criteria", "packages", "spend", "spending", "staffing", "contribution",
+              "costs", "cost", "criteria", "packages", "spend", "spending", "staffing", "opening", "contribution",
               "contributions", "grant", "grants", "subsidy", "subsidies", "funding", "budget", "budgets"])],
         [_in(["vacancy"]), _in(["freeze"])],
         [_in(["accepted", "accept", "accepts", "accepting"]), _w("the"), _opt(["government's", "final", "new"]),
@@ -439,10 +469,6 @@ RULES: dict[str, tuple] = {
          _in(["merged", "combined", "amalgamated"])],
         [_in(["reduce", "reduces", "reduced", "reducing", "cut", "cuts", "cutting"]), _w("the"),
          _in(["establishment", "headcount", "workforce"])],
-        # the counter closes, the service moves: "enquiries moving to the central library"
-        [_in(["moving", "move", "moves", "moved", "relocating", "relocate", "relocated", "transferring"]), _w("to"),
-         _opt(["the", "a", "our"]), GAP3, _in(["library", "libraries", "hub", "hubs", "centre", "office", "offices",
-                                             "site", "building", "hall"])],
         [_in(["redesign", "redesigned", "redesigning", "remodel", "remodelled", "remodelling"]),
          _opt(["its", "their", "the", "our"]), GAP3,
          _in(["network", "service", "services", "offer", "model", "provision", "routes", "pathway", "pathways"])],
@@ -481,7 +507,10 @@ RULES: dict[str, tuple] = {
     ], ()),
     "adapt: shared to save": ("adapt", 3.0, [
         # money pooled together is collaboration, not sharing to save: "together pooled £420,000"
-        [_in(SHARE), _NOT_POOLED_GAP8, _in(MONEY)],
+        [_in([w for w in SHARE if w != "combined"]), _NOT_POOLED_GAP8, _in(MONEY)],
+        # "combined budgets", not "a combined authority with a £30m fund"
+        [_w("combined"), {"LOWER": {"NOT_IN": ["authority", "authorities", "authority's"]}}, _NOT_POOLED_GAP8,
+         _in(MONEY)],
         [_in(MONEY), _NOT_POOLED_GAP8, _in(["shared", "sharing", "share", "joint", "jointly"])],
     ], ("sentence",)),
     "adapt: service continues": ("adapt", 2.0, [
@@ -500,6 +529,10 @@ RULES: dict[str, tuple] = {
          _opt(["with"]), _w("online")],
         [_w("online"), _w("only")],
         [_w("opening"), _opt(["hours"]), _in(["reduced", "cut", "hours"])],
+        # the counter closes, the service moves: "enquiries moving to the central library"
+        [_in(["moving", "move", "moves", "moved", "relocating", "relocate", "relocated", "transferring"]), _w("to"),
+         _opt(["the", "a", "our"]), GAP3, _in(["library", "libraries", "hub", "hubs", "centre", "office", "offices",
+                                             "site", "building", "hall"])],
     ], ()),
     "adapt: merger of teams": ("adapt", 3.0, [
         # "brings the management teams and depots together": one team, not working with others
@@ -512,7 +545,9 @@ RULES: dict[str, tuple] = {
                     "offices", "services", "directorates", "posts", "roles"])],
         [_in(["share", "shares", "shared", "sharing"]), _opt(["a", "one", "the"]), _opt(["single", "joint"]),
          _in(["chief", "head", "director", "finance", "management", "manager", "team", "back", "legal",
-              "hr", "ict", "it", "payroll", "revenues", "building", "planning", "waste", "fleet"])],
+              "hr", "ict", "payroll", "revenues", "building", "planning", "waste", "fleet"])],
+        [_in(["share", "shares", "shared", "sharing"]), _opt(["a", "one", "the"]), _opt(["single", "joint"]),
+         {"ORTH": "IT"}],
         [_in(["remain", "remains", "stay"]), _w("separate")],
         [_w("keeps"), _in(["its", "their"]), _w("own")],
         [_w("each"), _in(["keeps", "retains", "kept", "retained", "guarded", "guards"])],
@@ -524,7 +559,14 @@ RULES: dict[str, tuple] = {
         [_in(VOTE), _opt(["by", "unanimously", "overwhelmingly"]), GAP3, _w("to"),
          _in(["reject", "block", "oppose", "scrap", "refuse", "resist", "challenge", "overturn", "veto"])],
         [_in(VOTE), _w("not"), _w("to")],
-        [_in(REJECT), _opt(["to"]), _opt(SIGN), GAP3, _in(PLAN)],
+        [_w("not"), _in(["endorse", "support", "accept", "approve", "back", "sign"]), _opt(DETERMINER), GAP3,
+         _in(["deal", "deals", "proposal", "proposals", "merger", "offer", "order", "devolution", "scheme"])],
+        # "the recommendation to accept the proposal was put to the vote and was lost"
+        [_in(["accept", "approve", "endorse", "support", "join", "adopt"]), _opt(["the", "a", "this", "that", "its"]),
+         GAP3, _in(["proposal", "proposals", "deal", "merger", "offer", "scheme", "devolution", "bid"]),
+         {"IS_PUNCT": False, "OP": "{0,12}"}, _in(["was", "were"]), _opt(["heavily", "narrowly", "decisively", "comfortably"]),
+         _in(["lost", "defeated", "rejected", "overturned"])],
+        [_in(REJECT), _opt(["to"]), _opt(SIGN), ANY, _in(PLAN)],
         [_in(["threw", "throw", "throws", "thrown", "turned", "turn", "turns"]), _in(["out", "down"])],
         [_in(["refus", "refuse", "refused", "refuses", "refusing", "refusal", "declined", "decline"]), _w("to")],
         [_w("not"), _w("be"), _in(["bullied", "forced", "pushed", "railroaded"])],
@@ -536,6 +578,7 @@ RULES: dict[str, tuple] = {
         [_in(PLAN + ["talks", "devolution", "authority"]), GAP3, _in(["is", "was", "has", "have", "had", "were"]),
          _opt(["been", "now"]), _in(COLLAPSE)],
         [_in(PLAN + ["talks", "authority"]), _in(["collapsed", "collapses", "fell", "foundered", "stalled"])],
+        [_in(PLAN + ["talks", "authority"]), GAP8, _in(["collapsed", "foundered"])],
         [_in(["fell", "falls", "fallen", "fall"]), _w("apart")],
         [_in(["broke", "broken", "breaks"]), _w("down")],
     ], ()),
@@ -579,7 +622,7 @@ RULES: dict[str, tuple] = {
         [_in(["demand", "demands", "demanded", "demanding"]), _in(["that", "a", "an", "urgent", "answers", "action",
                                                                     "fairer", "fair", "assurances", "guarantees"])],
         [_w("united"), _in(["in", "against", "behind", "front"])],
-        [_in(["object", "objects"]), _w("to")],
+        [_in(["object", "objects", "objecting"]), _w("to")],
         [_in(["letter", "letters", "case", "evidence", "submission", "response"]), GAP3, _w("to"), _opt(["the"]),
          _in(TARGET)],
         [_in(["presented", "present", "presenting", "put", "submitted", "made", "making", "took", "taken", "sent",
@@ -638,7 +681,20 @@ RULES: dict[str, tuple] = {
                                 "councillors", "member", "members", "spokesperson", "spokesman", "spokeswoman",
                                 "benches", "bench", "whip", "motion", "amendment"])],
         # the NHS body's name is not the council working with it, nor a statutory partnership's
-        [_w("integrated"), _w("care"), _in(["board", "boards", "system", "systems"])],
+        [_w("integrated"), _w("care"), _in(["board", "boards", "system", "systems", "partnership", "partnerships"])],
+        [_w("community"), _in(["foundation", "foundations"])],
+        # a building's name ("Farley Court") is no court of law
+        [{"IS_TITLE": True, "LOWER": {"NOT_IN": ["high", "supreme", "crown", "county", "magistrates", "appeal",
+                                                  "administrative", "royal", "family", "coroner's", "european"]}},
+         {"LOWER": "court", "IS_TITLE": True}],
+        # another body's fees are not the council charging; procedure sends results to ministers
+        [_in(["consortium", "partnership", "provider", "contractor", "company", "operator", "supplier", "service"]),
+         _in(["'s", "\u2019s"]), _in(["fees", "fee", "charges", "charge", "prices"])],
+        [_in(["results", "responses", "findings", "outcome", "proposal", "proposals"]), GAP3,
+         _in(["sent", "submitted", "passed", "forwarded", "reported"]), _w("to"), _w("the"), _w("secretary")],
+        # "leaving the offer in limbo", "to leave governance unchanged"
+        [_in(["leave", "leaves", "leaving", "left"]), GAP8, _w("in"), _opt(["the"]), _in(["limbo", "doubt", "lurch"])],
+        [_in(["leave", "leaves", "leaving", "left"]), GAP3, _in(["unchanged", "untouched", "intact", "alone"])],
         [_w("community"), _w("safety"), _in(["partnership", "partnerships"])],
         [_w("local"), _w("enterprise"), _in(["partnership", "partnerships"])],
         [_opt(["shared", "joint"]), _opt(["service", "services"]), _in(["partnership", "partnerships"]),
@@ -647,7 +703,7 @@ RULES: dict[str, tuple] = {
         [_in(["shared", "joint"]), _in(["service", "services"]), _in(["board", "boards", "committee", "committees"])],
         # a wish to work together is not working together; adapting a form is not adapting
         [_in(["keen", "happy", "willing", "open", "eager", "ready"]), _w("to"),
-         _in(["collaborate", "cooperate", "co-operate", "explore", "discuss", "talk"])],
+         _in(["collaborate", "cooperate", "co-operate", "explore", "discuss", "talk", "work", "working"])],
         [_in(["adapt", "adapting", "adapted", "adapts"]), _opt(["the", "its", "our", "a", "this", "last", "year's"]),
          GAP3, _in(["template", "templates", "form", "forms", "guidance", "document", "documents", "toolkit",
                     "wording", "format", "questionnaire", "website", "leaflet"])],
@@ -659,6 +715,17 @@ RULES: dict[str, tuple] = {
         [_in(["road", "lane", "street", "motorway", "junction", "station", "emergency", "fire"]), _in(["exit", "exits"])],
         [_in(["closed", "close", "closes", "closing", "closure", "shut"]), GAP8, _in(["while", "whilst", "during"]),
          GAP3, _in(["resurface", "resurfacing", "repairs", "works", "roadworks", "maintenance", "refurbishment"])],
+        # a contract's clauses are named, not used; the Secretary of State acting is not the council
+        # lobbying; a parade leaves the square
+        [_in(["termination", "break", "exit"]), _in(["clause", "clauses", "provision", "provisions"])],
+        # a vote, motion or amendment that "was lost" was defeated: nothing left anything
+        [_in(["vote", "motion", "amendment", "recommendation", "resolution"]), _opt(["and"]), _in(["was", "were"]),
+         _w("lost")],
+        [_w("secretary"), _w("of"), _w("state"), _in(["has", "had", "have", "is", "was", "will", "invited", "invites",
+              "announced", "approved", "confirmed", "decided", "said", "says", "published", "laid", "issued",
+              "granted", "made", "set", "wants", "expects"])],
+        [_in(["leave", "leaves", "leaving", "left"]), _opt(["from"]), _w("the"), _opt(["market", "town", "village"]),
+         _in(["square", "station", "depot", "building", "site", "premises", "hospital", "school"])],
         [_w("economy"), _opt([","]), _w("efficiency"), _opt([","]), _w("and"), _w("effectiveness")],
         [_in(["road", "roads", "lane", "street", "bridge"]), _in(["closure", "closures", "closed", "closes"])],
         [_w("exit"), _in(["payment", "payments", "package", "packages", "fee", "fees", "charge", "charges", "cap",
@@ -682,7 +749,7 @@ RULES: dict[str, tuple] = {
         [_in(["pool", "pools"]), GAP3, _in(["resources", "budgets", "budget", "money", "funds", "funding", "land",
                                           "assets", "staff", "expertise", "data", "knowledge", "sovereignty"])],
         [_in(["co-design", "co-designed", "co-produced", "co-production", "coproduction", "co-produce",
-              "codesigned", "co-producing", "co-designing", "co-fund", "co-funded", "co-create", "co-created"])],
+              "codesigned", "co-producing", "co-designing", "co-fund", "co-funded", "co-funds", "co-funding", "co-create", "co-created"])],
         [_in(["together", "jointly", "alongside", "collectively"])],
         [_in(["pooled", "pooling", "aligned", "integrated", "integrating", "integrate", "multi-agency",
               "whole-system", "place-based", "joined-up"])],
@@ -713,7 +780,8 @@ RULES: dict[str, tuple] = {
         [_in(["work", "works", "working"]), _w("as"), _w("one"), GAP3, _in(["team", "service", "organisation",
                                                                            "system", "workforce"])],
         [_in(["shared", "sharing", "share", "single", "joint"]), _opt(["a", "one"]), _opt(["single", "shared", "joint"]),
-         _in(["care", "patient", "case", "client"]), _in(["record", "records", "assessment", "assessments"])],
+         _in(["care", "patient", "case", "client"]),
+         _in(["record", "records", "assessment", "assessments", "coordinator", "co-ordinator", "plan", "plans"])],
         # handing residents the decisions over money is participatory budgeting, not walking away
         [_in(HAND), _opt(["over"]), _in(["control", "decision-making", "decisions", "power", "powers"]), GAP8, _w("to"),
          GAP3, _opt(["'", "\u2019"]), _in(["panel", "panels", "assembly", "jury", "forum", "committee", "board"])],
@@ -729,6 +797,9 @@ RULES: dict[str, tuple] = {
         [_in(["replaced", "replace", "replacing", "superseded", "succeeded", "absorbed", "subsumed", "fold",
               "folded", "folding", "merged", "merge", "merging"]), _opt(["it", "them"]), _in(["with", "by", "into"]),
          GAP8, _in(WIDER)],
+        # "dissolve the district partnership and join a single county-wide partnership with the police"
+        [_in(["join", "joins", "joined", "joining"]), _opt(["a", "an", "the"]), _opt(["single", "new", "larger"]),
+         _in(WIDER)],
     ], ()),
 }
 
@@ -775,6 +846,36 @@ def _hedged(words: list[str]) -> str:
     return ""
 
 
+def _only_named(words: list[str]) -> str:
+    """"presentation on" (or the like) among the last ten clause words before a cue: the cue
+    names what a meeting heard about, not an action (see :data:`INFO_NOUNS`); or ''."""
+    words = words[-10:]
+    for k in range(len(words) - 1, 0, -1):
+        if words[k] in ABOUT and words[k - 1] in INFO_NOUNS:
+            return f"{words[k - 1]} {words[k]}"
+    return ""
+
+
+def _earlier_step(left: list[str]) -> str:
+    """"having" opening the clause before a cue, or "once"/"formerly"/"previously" just before it:
+    the cue is a step the sentence goes on from ("Having campaigned for two years, the council
+    has now agreed to ..."); or ''."""
+    if left[:1] == ["having"]:
+        return "having"
+    return next((w for w in left[-3:] if w in ("once", "formerly", "previously")), "")
+
+
+def _supersede(hits: list) -> list:
+    """A later counted hit of one rule sets aside an earlier counted hit it overrides (see
+    :data:`SUPERSEDES`)."""
+    for later, overridden, note in SUPERSEDES:
+        last = max((h.start for h in hits if h.rule == later and h.status == "counted"), default=None)
+        if last is not None:
+            hits = [h._replace(status="negated", note=note)
+                    if overridden(h) and h.status == "counted" and h.start < last else h for h in hits]
+    return hits
+
+
 def _own_verb(left: list[str]) -> list[str]:
     """The clause words before a cue from its own verb on: a negation before "and that" belongs
     to the verb before it ("it is not renewed and that each authority commissions its own")."""
@@ -790,7 +891,7 @@ def _among_options(before: list[str]) -> str:
     for k in range(len(before) - 1, -1, -1):
         if before[k] in CHOSEN:
             return ""
-        if before[k] in OPTIONS:
+        if before[k] in OPTIONS and not (k and before[k - 1] in NAMED_OPTIONS):
             return before[k]
     return ""
 
@@ -811,7 +912,7 @@ def _retracted(left: list[str], right: list[str]) -> int:
     after the cue, before the next clause, a word of withdrawal; or -1."""
     if not any(w in PLAN_WORDS for w in left):
         return -1
-    for k, w in enumerate(right[:10]):
+    for k, w in enumerate(right[:16]):
         if w in CLAUSE_WORDS or w in {".", ";", "!", "?"}:
             return -1
         if w in RETRACTED:
@@ -848,7 +949,8 @@ COMMON = set(_forms(
 _FUNCTION = {"the", "a", "an", "to", "of", "in", "on", "for", "with", "by", "and", "or", "its", "their", "be",
              "been", "is", "was", "were", "will", "would", "has", "have", "had", "it", "them", "this", "that",
              "from", "up", "out", "down", "back", "over", "each", "no", "not", "our", "all", "every", "more", "than"}
-_SENTENCE_RX = re.compile(r"[^.!?;\n]+[.!?;]*")
+#: A sentence (or a part ending in ";"): a full stop between digits ("2.5%", "£1.2m") ends none.
+_SENTENCE_RX = re.compile(r"(?:[^.!?;\n]+|(?<=\d)\.(?=\d))+[.!?;]*")
 
 
 def _required(tok: dict) -> bool:
@@ -869,6 +971,8 @@ def _required_words(pattern) -> list[set]:
     for tok in pattern:
         if _required(tok) and "LOWER" in tok:
             value = tok["LOWER"]
+            if isinstance(value, dict) and "IN" not in value:  # NOT_IN: any word but those
+                continue
             out.append(set(value["IN"]) if isinstance(value, dict) else {value})
     return out
 
@@ -1056,7 +1160,8 @@ class PhraseRules:
             matches = sorted(self._sentence_matcher(feasible)(doc), key=lambda m: self._rank[m[0]])
             if matches:
                 out[k].extend(self._hits(doc, start, matches, lowers))
-        return out
+        # then across the sentences of each text (in each sentence it is done already)
+        return [_supersede(hits) if len(hits) > 1 else hits for hits in out]
 
     def _hits(self, doc, offset: int, matches, lowers=None) -> list[RuleHit]:
         if not matches:
@@ -1068,6 +1173,7 @@ class PhraseRules:
         # One hit per rule and place: the longest; overlapping hits of one rule keep the first.
         matches.sort(key=lambda m: (m[1], -(m[2] - m[1])))
         hits = []
+        earlier: list[tuple[int, str]] = []  # (hit index, word): a step the sentence goes on from
         withdrawn: list[RuleHit] = []
         taken: dict[str, int] = {}
         for key, s, e in matches:
@@ -1110,22 +1216,27 @@ class PhraseRules:
                 hedge = _hedged(left) or _among_options(lower[:s])
                 if hedge:
                     status, note = "hypothetical", f'after "{hedge}"'
+                elif named := _only_named(left):
+                    status, note = "hypothetical", f'only named, after "{named}"'
             span = doc[s:e]
+            if status == "counted" and (step := _earlier_step(left)):
+                earlier.append((len(hits), step))
             hits.append(RuleHit(option, weight, name, span.start_char + offset, span.end_char + offset,
                                 span.text, status, note))
-        hits += withdrawn
-        # A later counted hit of one rule sets aside an earlier counted hit it overrides, in the
-        # same sentence (see SUPERSEDES).
-        for later, overridden, note in SUPERSEDES:
-            last = max((h.start for h in hits if h.rule == later and h.status == "counted"), default=None)
-            if last is not None:
-                hits = [h._replace(status="negated", note=note)
-                        if overridden(h) and h.status == "counted" and h.start < last else h for h in hits]
+        # "Having campaigned against the closure, the council has now agreed to co-fund ...": the
+        # earlier step gives way to a later counted hit of another option in the sentence.
+        for i, step in earlier:
+            h = hits[i]
+            if any(o.status == "counted" and o.option not in (h.option, EVERYDAY) and o.start >= h.end for o in hits):
+                hits[i] = h._replace(status="negated", note=f'an earlier step, after "{step}"')
+        hits = _supersede(hits + withdrawn)
         # A rule inside the span of a longer rule of another option is dropped: "gave notice to
         # leave the shared legal service" is about leaving, not about sharing. A rule that
         # overlaps an everyday sense (option "none") is dropped too: "withdrew from the meeting".
         everyday = [(o.start, o.end) for o in hits if o.option == EVERYDAY]
+        # (A longer rule ending on the same word reads the everyday words as part of its own
+        # phrase, and stays: "the recommendation to accept the proposal ... was lost".)
         return [h for h in hits if h.option == EVERYDAY or not (
-            any(s < h.end and h.start < e for s, e in everyday)
+            any(s < h.end and h.start < e and not (h.end == e and h.start < s) for s, e in everyday)
             or any(o.option != h.option and o.start <= h.start and h.end <= o.end
                    and (o.end - o.start) > (h.end - h.start) for o in hits))]
