@@ -361,6 +361,22 @@ def test_split_passages_cuts_long_paragraphs():
     assert [len(p.split()) for _, p in split_passages(salad)] == [120, 120, 120, 120, 20]
 
 
+def test_lines_wrapped_inside_a_sentence_are_read_as_one_sentence(rule_coder, combined):
+    """Text from a PDF or a hard-wrapped e-mail breaks lines inside sentences; a line break
+    before a small letter or a digit ends no sentence (a heading's line break still does)."""
+    wrapped = "The council did not\nleave the partnership."
+    assert _primary(rule_coder, wrapped) == "none"  # the negation reaches across the line break
+    out = rule_coder.code_passages(["Cabinet agreed to give notice to leave the shared\naudit partnership."])
+    assert 'exit(rule 3) "give notice to leave the shared audit partnership" 18-67' in out["evidence"][0]
+    assert _primary(rule_coder, "Shared Audit Service\nThe council left the shared audit partnership.") == "exit"
+    # a page of wrapped lines is cut into passages at sentence ends, never inside a sentence
+    page = "\n".join(["Members noted that the county had given notice to", "leave the shared legal service",
+                       "and that each council would run its own team from April."] * 30)
+    pieces = split_passages(page)
+    assert len(pieces) > 1 and all(p.endswith("April.") for _, p in pieces)
+    assert set(combined.code(pd.DataFrame({"document_id": ["p"], "text": [page]}))["primary"]) == {"exit"}
+
+
 def test_ties_go_to_the_earlier_option():
     from analysis.coder.engine import primary
 

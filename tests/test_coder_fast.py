@@ -116,7 +116,7 @@ def _plain_find_many(rules: PhraseRules, texts):
     for text in texts:
         hits = []
         for m in _SENTENCE_RX.finditer(text):
-            doc = rules.nlp.make_doc(m.group())
+            doc = rules.nlp.make_doc(m.group().replace("\n", " "))
             matches = []
             for matcher in matchers:
                 matches += matcher(doc)

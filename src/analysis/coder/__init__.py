@@ -34,7 +34,9 @@ __all__ = ["Coder", "MODELS", "load_gold", "default_model", "save_model", "load_
 MODELS = ("dictionary", "rules", "learned", "combined")
 MODEL_FORMAT = "analysis-coder"
 MODEL_FORMAT_VERSION = 1
-_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]+[\"'\u201d\u2019)]*|\n|$)")
+# A sentence, as the phrase rules read one (analysis.coder.rules._SENTENCE_RX): not ended by a
+# full stop between digits or by a line break before a small letter or a digit (a wrapped line).
+_SENTENCE = re.compile(r"(?:[^.!?;\n]+|(?<=\d)\.(?=\d)|\n(?=[a-z0-9]))+(?:[.!?;]+[\"'\u201d\u2019)]*|\n|$)")
 MAX_WORDS = 120
 
 

@@ -949,8 +949,10 @@ COMMON = set(_forms(
 _FUNCTION = {"the", "a", "an", "to", "of", "in", "on", "for", "with", "by", "and", "or", "its", "their", "be",
              "been", "is", "was", "were", "will", "would", "has", "have", "had", "it", "them", "this", "that",
              "from", "up", "out", "down", "back", "over", "each", "no", "not", "our", "all", "every", "more", "than"}
-#: A sentence (or a part ending in ";"): a full stop between digits ("2.5%", "£1.2m") ends none.
-_SENTENCE_RX = re.compile(r"(?:[^.!?;\n]+|(?<=\d)\.(?=\d))+[.!?;]*")
+#: A sentence (or a part ending in ";"): a full stop between digits ("2.5%", "£1.2m") ends none,
+#: and nor does a line break before a small letter or a digit (a line wrapped in a PDF or an
+#: e-mail: "did not\nleave the partnership"); find_many reads such a break as a space.
+_SENTENCE_RX = re.compile(r"(?:[^.!?;\n]+|(?<=\d)\.(?=\d)|\n(?=[a-z0-9]))+[.!?;]*")
 
 
 def _required(tok: dict) -> bool:
@@ -1139,7 +1141,7 @@ class PhraseRules:
                 # is left out: spaCy would make it a token of its own and then take its slow pass
                 # for special cases on the sentence (" " is one), and no pattern can match it (each
                 # starts with a word). Tokenizing 117,323 sentences took 40% less CPU time.
-                sentence = m.group().lstrip()
+                sentence = m.group().lstrip().replace("\n", " ")
                 # Every token is a piece of the sentence, and its lower case form (spaCy's LOWER)
                 # is Python's str.lower of its text, which works letter by letter (the Greek
                 # capital sigma aside, and no rule word holds a sigma): a token that is an anchor
