@@ -310,6 +310,32 @@ PROBES_TAUGHT = [
     ("The council will dissolve its own community safety partnership and join a county-wide partnership "
      "with the police.", "collaborate"),
     ("The vote leaves the plans for a combined authority in limbo.", "none"),
+    # the eighth blind round
+    ("The Community Safety Collaboration Board meets quarterly and is chaired in turn by each partner.", "none"),
+    ("From April the county will only provide free school transport to pupils who live beyond the "
+     "statutory walking distance.", "adapt"),
+    ("The change is expected to cut £900,000 from the transport budget.", "adapt"),
+    ("The county's scrutiny committee resolved to refer the integrated care board's proposal to close the "
+     "birth centre to the Secretary of State.", "fight"),
+    ("By 2019 each district was running its own tenders again.", "exit"),
+    ("Our bulky waste collections will stop for good at the end of June.", "exit"),
+    ("The chief finance officer issued a section 114 notice on Tuesday.", "exit"),
+    ("Its head office closes next month, but all its services carry on from the library.", "adapt"),
+    ("Cabinet agreed a 30p rise in the price of a swim.", "adapt"),
+    ("The resident complained about the council's refusal to provide a blue badge.", "none"),
+    ("The authority, which had fought the merger in the courts, will be abolished in April.", "exit"),
+    ("The Greens, who opposed the scheme, abstained; the council will leave the partnership in March.", "exit"),
+    ("The staff and records of the three-council service will transfer to the new regional agency in "
+     "April.", "collaborate"),
+    ("The joint committee's remaining reserve of £50,000 was noted by members.", "none"),
+    ("Trading standards launched a campaign against doorstep scams jointly with the police.", "collaborate"),
+    ("We want to hear your views on closing two libraries or cutting hours at all six. No decision has "
+     "yet been taken.", "none"),
+    ("You asked for papers on leaving the waste partnership. There is no such proposal.", "none"),
+    ("Studies group councils into those that resisted and those that retrenched.", "none"),
+    ("A reader wants the council to fight the closure of the bus station.", "none"),
+    ("How many councils now share a chief executive?", "none"),
+    ("Garden waste will no longer be collected free of charge.", "adapt"),
 ]
 
 
@@ -493,14 +519,14 @@ def test_targets_on_the_frozen_test_half(combined):
 
 @pytest.mark.slow
 def test_blind_probes_written_by_others(combined):
-    """590 passages written by helpers who saw only the decision rules, never the coder
-    (tests/gold/blind_probes.csv), in seven rounds. Read blind, each round after the rules had
+    """690 passages written by helpers who saw only the decision rules, never the coder
+    (tests/gold/blind_probes.csv), in eight rounds. Read blind, each round after the rules had
     been changed by reading the errors of the rounds before, the combined coder got 0.789, 0.671,
-    0.800, 0.817, 0.800, 0.800 and 0.740 right; changed after each, it gets 0.953 of all 590
+    0.800, 0.817, 0.800, 0.800, 0.740 and 0.780 right; changed after each, it gets 0.948 of all 690
     (docs/coding.md). The set is now a development set, and the floors below catch a change that
     undoes that work."""
     probes = pd.read_csv(ROOT / "tests" / "gold" / "blind_probes.csv")
-    assert len(probes) == 590 and probes["probe_id"].is_unique
+    assert len(probes) == 690 and probes["probe_id"].is_unique
     got = combined.code_passages(probes["text"].tolist())["primary"].to_numpy()
     right = got == probes["code"].to_numpy()
     hard = probes["hard"].to_numpy() == 1

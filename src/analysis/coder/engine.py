@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.coder.rules import PhraseRules
+from analysis.coder.rules import NOTHING_DECIDED, PhraseRules
 
 __all__ = ["Analysis", "RuleCoder", "LearnedCoder", "combine", "rule_probabilities", "NONE",
            "RULE_BOOST", "COMBINE_WEIGHT"]
@@ -34,6 +34,8 @@ RULE_BOOST = 2.0
 COMBINE_WEIGHT = 0.7
 
 _WORD = re.compile(r"[a-z0-9£'\u2019-]+")
+#: Where a codebook phrase's sentence ends: a question mark puts it in a question.
+_QUESTION_END = re.compile(r"[.!?;]|\n\s*\n")
 
 
 @dataclass
@@ -104,6 +106,9 @@ class RuleCoder:
                 spans = [(h.start, h.end) for h in rhits]
                 dhits = [h for h in dhits if not any(s < h.end and h.start < e for s, e in spans)]
             dhits = _hedge_phrases(text, off, dhits)
+            if any(h.rule == NOTHING_DECIDED for h in rhits):  # "no decision has yet been taken"
+                dhits = [h._replace(status="hypothetical", note="nothing decided yet") if h.status == "counted" else h
+                         for h in dhits]
             # The everyday-sense rule has taken its words (from the other rules in PhraseRules,
             # from the codebook's phrases just above); it leaves no trace in the evidence.
             rhits = [h for h in rhits if h.option in self.options]
@@ -127,7 +132,7 @@ def _hedge_phrases(text: str, offset: int, hits: list) -> list:
     (see :func:`rules._hedged` and :func:`rules._among_options`)."""
     if not any(h.status == "counted" for h in hits):
         return hits
-    from analysis.coder.rules import _among_options, _hedged, _only_named
+    from analysis.coder.rules import _among_options, _asked, _generic, _hedged, _only_named
     from analysis.coding import _CLAUSE_BREAK, _SENTENCE_BREAK, _WORD, _last_break, _left_words
 
     low = text.lower()
@@ -142,8 +147,10 @@ def _hedge_phrases(text: str, offset: int, hits: list) -> list:
             hedge = _hedged(left) or _among_options(_WORD.findall(low[_last_break(sentences, at) : at]))
             if hedge:
                 h = h._replace(status="hypothetical", note=f'after "{hedge}"')
-            elif named := _only_named(left):
-                h = h._replace(status="hypothetical", note=f'only named, after "{named}"')
+            elif named := _only_named(left) or _asked(left) or _generic(left):
+                h = h._replace(status="hypothetical", note=f'after "{named}"')
+            elif (end := _QUESTION_END.search(low, h.end - offset)) and end.group() == "?":
+                h = h._replace(status="hypothetical", note="in a question")
         out.append(h)
     return out
 

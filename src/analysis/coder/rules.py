@@ -162,7 +162,7 @@ WIDER = ["joint", "wider", "county-wide", "countywide", "regional", "sub-regiona
 _MODIFIERS = ["four", "three", "two", "five", "founding", "original", "individual", "partner", "separate", "respective"]
 PARTIAL = _forms("remain/s/ed/ing", "stay/s/ed/ing", "kept", "keep/s/ing", "continu/e/es/ed/ing")
 
-NEGATORS = {"not", "n't", "never", "no", "none", "without", "nor", "neither", "against", "instead"}
+NEGATORS = {"not", "n't", "never", "no", "none", "without", "nor", "neither", "against", "instead", "nobody"}
 NEG_PHRASES = [("rather", "than"), ("instead", "of"), ("refus",), ("declin",), ("ruled", "out"),
                ("rule", "out"), ("avoid",), ("stopped", "short"), ("stop", "short"), ("unwilling",), ("resisted",), ("despite",)]
 NEG_EXCEPT = {("not", "only"), ("not", "just"), ("no", "longer"), ("no", "one"), ("not", "least")}
@@ -194,7 +194,11 @@ RETRACTED = set(_forms("dropped", "shelved", "scrapped", "abandoned", "defeated"
                        "deferred", "postponed"))
 HEDGES = _forms("whether", "if", "rumour/s", "rumor/s", "alleg/e/es/ed/ing", "claim/s/ed/ing",
                 "could", "might", "should", "wish", "wishing", "options", "possibility", "speculation", "defer/s/red/ring",
-                "postpon/e/es/ed/ing")
+                "postpon/e/es/ed/ing", "encourag/e/es/ed/ing")
+#: Words that say what someone wants of another ("wants the council to fight", "urged him to
+#: drop the cut", "calls on the council to give notice"): what follows their "to" is asked, not done.
+ASKERS = set(_forms("want/s/ed", "urg/e/es/ed/ing", "ask/s/ed/ing", "call/s/ed/ing", "invit/e/es/ed/ing",
+                    "expect/s/ed", "press/es/ed/ing", "encourag/e/es/ed/ing"))
 CLAUSE_WORDS = {"but", "however", "instead", "whereas", "although", "though", "while", "yet", "despite",
                 "after", "because", "since", "which", "who", "so", "then", "meaning"}
 CLAUSE_PUNCT = {",", ";", ":", ".", "!", "?", "(", ")", "\u2013", "\u2014", "-", '"', "\u201c", "\u201d"}
@@ -214,6 +218,7 @@ GAP3 = {"IS_PUNCT": False, "OP": "{0,3}"}
 #: The option of the rule for the everyday sense of option words: no option.
 EVERYDAY = "none"
 EVERYDAY_RULE = "none: everyday sense"
+NOTHING_DECIDED = "none: nothing decided yet"
 #: (rule, which earlier hits it overrides, the note they get): an ending followed by its
 #: replacement with a wider joint arrangement is joining up ("wound up and replaced by a
 #: county-wide joint authority"); handing a service over while working alongside the group is
@@ -309,7 +314,8 @@ RULES: dict[str, tuple] = {
         [_w("back"), _w("under"), _in(["direct", "its", "council", "our"]), _opt(["own"]), _w("control")],
         # "each authority commissions its own services", not "each council sets its own policy"
         [_w("each"), _opt(["council", "authority", "borough", "district", "partner", "partners", "organisation"]),
-         _opt(["will", "would", "to", "now", "must", "then"]), _opt(["again", "once"]), _opt(["again"]),
+         _opt(["will", "would", "to", "now", "must", "then", "was", "were", "is", "are"]), _opt(["again", "once"]),
+         _opt(["again"]),
          _in(["run", "runs", "provide", "provides", "commission", "commissions", "deliver", "delivers", "employ",
               "employs", "procure", "procures", "operate", "operates", "appoint", "appoints", "recruit", "recruits",
               "manage", "manages", "return", "returns", "resume", "resumes", "take", "takes", "have", "has",
@@ -369,6 +375,15 @@ RULES: dict[str, tuple] = {
         [_in(["disappeared", "vanished", "gone"]), ANY, _in(["altogether", "entirely", "completely"])],
         [_w("decommission"), ANY],
     ], ()),
+    "exit: service stopped for good": ("exit", 3.0, [
+        [_in(["collection", "collections", "service", "services", "scheme", "schemes", "grant", "grants", "funding",
+              "subsidy", "subsidies"]), GAP3, _in(["will", "to", "would", "is", "are", "was", "were", "has", "have"]),
+         _opt(["be", "been"]), _in(["stop", "end", "cease", "stopped", "ended", "ceased", "scrapped", "withdrawn"]),
+         _opt(["for"]), _in(["good", "altogether", "completely", "entirely", "permanently"])],
+        [_in(["issue", "issued", "issues", "issuing", "served", "serve"]), _opt(["a", "an", "its", "the"]), GAP3,
+         _in(["notice", "report"]), GAP3, _w("section"), _w("114")],
+        [_w("section"), _w("114"), _in(["notice", "notices", "report"])],
+    ], ()),
     "exit: councils abolished": ("exit", 3.0, [
         [_in(["abolish", "abolished", "abolishing", "abolition", "cease"]),
          ANY, _in(["unitary", "council", "councils", "authority", "districts", "exist"])],
@@ -408,6 +423,11 @@ RULES: dict[str, tuple] = {
         [_in(["sell", "sells", "selling", "sold"]), GAP3, _in(["services", "power", "expertise"]), _w("to")],
         [_in(["raise", "raised", "raising", "raises", "increase", "increased", "increasing", "increases"]),
          _opt(DETERMINER), GAP3, _in(["prices", "price", "fees", "charges", "rents", "fares", "tariffs"])],
+        # "will no longer be collected free of charge": a new charge
+        [_w("no"), _w("longer"), {"IS_PUNCT": False, "OP": "{0,3}"}, _w("free"), _opt(["of"]),
+         _opt(["charge", "charges"])],
+        [_in(["rise", "rises", "increase", "increases", "hike", "hikes"]), _w("in"), _opt(["the"]),
+         _in(["price", "prices", "fee", "fees", "charge", "charges", "rent", "rents", "fares", "cost"]), _w("of")],
         [_in(["parking", "prices", "fees", "charges", "rents", "fares", "tariffs"]), {"IS_PUNCT": False, "OP": "{0,10}"},
          _in(["go", "goes", "going", "went"]), _w("up")],
         [_in(["self-sufficient", "self-financing", "self-funding"])],
@@ -443,6 +463,11 @@ RULES: dict[str, tuple] = {
         [_in(["fortnightly", "three-weekly", "four-weekly", "monthly"]), GAP3,
          _in(["collection", "collections", "bin", "bins", "service", "visits"])],
         [_w("economies"), _w("of"), _w("scale")],
+        [_in(["cut", "cuts", "cutting", "trim", "trims", "trimmed", "shave", "shaves", "shaved", "take", "takes",
+              "took", "remove", "removes", "removed"]), _opt(["£"]), {"LIKE_NUM": True},
+         _opt(["m", "million", "k", "bn", "billion"]), _w("from")],
+        [_w("only"), _opt(["be"]), _in(["provide", "provides", "provided", "offer", "offers", "offered", "fund",
+                                         "funds", "funded"]), GAP8, _in(["to", "for"])],
         [_w("from"), _in(["daily", "weekly", "fortnightly", "monthly"]), _w("to"),
          _in(["weekly", "fortnightly", "three-weekly", "four-weekly", "monthly", "quarterly", "termly", "annual"])],
         [_in(["close", "closing", "closes", "bridge", "bridging", "plug", "plugging", "fill", "filling"]),
@@ -507,10 +532,11 @@ RULES: dict[str, tuple] = {
     ], ()),
     "adapt: shared to save": ("adapt", 3.0, [
         # money pooled together is collaboration, not sharing to save: "together pooled £420,000"
-        [_in([w for w in SHARE if w != "combined"]), _NOT_POOLED_GAP8, _in(MONEY)],
-        # "combined budgets", not "a combined authority with a £30m fund"
-        [_w("combined"), {"LOWER": {"NOT_IN": ["authority", "authorities", "authority's"]}}, _NOT_POOLED_GAP8,
-         _in(MONEY)],
+        [_in([w for w in SHARE if w not in ("combined", "joint")]), _NOT_POOLED_GAP8, _in(MONEY)],
+        # "combined budgets", not "a combined authority with a £30m fund" nor "the joint committee's reserve"
+        [_in(["combined", "joint"]), {"LOWER": {"NOT_IN": ["authority", "authorities", "authority's", "committee",
+                                                          "committees", "committee's", "board", "boards"]}},
+         _NOT_POOLED_GAP8, _in(MONEY)],
         [_in(MONEY), _NOT_POOLED_GAP8, _in(["shared", "sharing", "share", "joint", "jointly"])],
     ], ("sentence",)),
     "adapt: service continues": ("adapt", 2.0, [
@@ -522,6 +548,7 @@ RULES: dict[str, tuple] = {
          _in(["a", "per", "each"]),
          _w("week")],
         # "with all face-to-face services continuing from the library"; "close the desk while keeping a phone line"
+        [_in(["service", "services"]), _opt(["will"]), _in(["carry", "carries", "carrying"]), _w("on")],
         [_in(["service", "services", "provision"]), _in(["continuing", "continue", "continues"]),
          _in(["from", "at", "in", "online", "by", "to"])],
         [_in(["while", "whilst"]), _in(["keeping", "retaining", "maintaining", "protecting"])],
@@ -568,7 +595,11 @@ RULES: dict[str, tuple] = {
          _in(["lost", "defeated", "rejected", "overturned"])],
         [_in(REJECT), _opt(["to"]), _opt(SIGN), ANY, _in(PLAN)],
         [_in(["threw", "throw", "throws", "thrown", "turned", "turn", "turns"]), _in(["out", "down"])],
-        [_in(["refus", "refuse", "refused", "refuses", "refusing", "refusal", "declined", "decline"]), _w("to")],
+        [_in(["refus", "refuse", "refused", "refuses", "refusing", "refusal", "declined", "decline"]), _w("to"),
+         {"LOWER": {"NOT_IN": ["provide", "offer", "grant", "award", "allow", "fund", "reimburse", "refund",
+                               "consider", "pay"]}}],
+        [_in(["refus", "refuse", "refused", "refuses", "refusing", "refusal"]), _w("to"), _w("pay"),
+         _in(["the", "its", "any"]), _in(["levy", "levies", "precept", "contribution", "subscription", "charge"])],
         [_w("not"), _w("be"), _in(["bullied", "forced", "pushed", "railroaded"])],
         # refusing to carry out what government requires
         [_in(["not", "refuse", "refused", "refuses", "refusing", "decline", "declined", "declines"]), _opt(["to"]),
@@ -683,6 +714,16 @@ RULES: dict[str, tuple] = {
         # the NHS body's name is not the council working with it, nor a statutory partnership's
         [_w("integrated"), _w("care"), _in(["board", "boards", "system", "systems", "partnership", "partnerships"])],
         [_w("community"), _in(["foundation", "foundations"])],
+        [_in(["collaboration", "collaborative"]), _in(["board", "boards", "committee", "forum", "group"])],
+        [_w("free"), _w("of"), _in(["charge", "charges"])],
+        # campaigns against crime and nuisances are no opposition to a policy
+        [_in(["campaign", "campaigns", "campaigning", "fight", "fighting", "battle"]), _w("against"), _opt(["the"]),
+         _opt(["rogue", "doorstep", "online", "illegal", "knife", "hate", "county", "dog", "anti-social",
+               "antisocial", "modern", "domestic", "food", "holiday"]),
+         _in(["traders", "scams", "scammers", "fraud", "crime", "crimes", "fly-tipping", "flytipping", "litter",
+              "littering", "dumping", "drugs", "violence", "abuse", "loneliness", "obesity", "smoking", "vaping",
+              "speeding", "graffiti", "behaviour", "racism", "bullying", "exploitation", "trafficking", "fouling",
+              "lines", "slavery", "waste", "hunger"])],
         # a building's name ("Farley Court") is no court of law
         [{"IS_TITLE": True, "LOWER": {"NOT_IN": ["high", "supreme", "crown", "county", "magistrates", "appeal",
                                                   "administrative", "royal", "family", "coroner's", "european"]}},
@@ -738,6 +779,21 @@ RULES: dict[str, tuple] = {
         [_in(["closed", "close", "closes", "closing", "closure"]), _w("for"),
          _in(["resurfacing", "repairs", "repair", "works", "maintenance", "refurbishment", "renovation", "cleaning",
               "redecoration", "training", "lunch", "christmas", "easter"])],
+    ], ()),
+    # A passage that says nothing has been decided yet (a consultation, an options paper, an FOI
+    # reply): its other cues are set aside (see _nothing_decided).
+    NOTHING_DECIDED: (EVERYDAY, 0.0, [
+        [_w("no"), _opt(["final", "formal"]), _in(["decision", "decisions"]), _in(["has", "have", "will"]), _opt(["yet"]),
+         _w("been"), _in(["made", "taken", "reached"])],
+        [_w("no"), _opt(["final", "formal"]), _in(["decision", "decisions"]), _in(["has", "have", "will"]), _opt(["yet"]),
+         _w("be"), _in(["made", "taken", "reached"])],
+        [_w("none"), _w("of"), _in(["which", "these", "them"]), _in(["has", "have"]), _opt(["yet"]), _w("been"),
+         _in(["decided", "agreed", "chosen", "taken"])],
+        [_w("nothing"), _in(["has", "will"]), _opt(["yet"]), _in(["been", "be"]), _w("decided")],
+        [_w("before"), _w("any"), _in(["decision", "decisions"]), _in(["is", "are"]), _in(["made", "taken"])],
+        [_w("no"), _w("such"), _in(["proposal", "proposals", "plan", "plans"])],
+        [_w("no"), _in(["proposal", "proposals", "plan", "plans"]), GAP8, _in(["has", "have"]), _w("been"),
+         _in(["made", "considered", "put", "brought", "tabled"])],
     ], ()),
     # collaborate: doing it with others
     "collaborate: designed with others": ("collaborate", 3.0, [
@@ -797,6 +853,9 @@ RULES: dict[str, tuple] = {
         [_in(["replaced", "replace", "replacing", "superseded", "succeeded", "absorbed", "subsumed", "fold",
               "folded", "folding", "merged", "merge", "merging"]), _opt(["it", "them"]), _in(["with", "by", "into"]),
          GAP8, _in(WIDER)],
+        # "will be wound up ..., and all staff will transfer to the new regional adoption agency"
+        [_in(["transfer", "transfers", "transferred", "transferring", "move", "moves", "moved", "pass", "passed",
+              "passes"]), GAP8, _w("to"), {"OP": "{0,8}"}, _w("new"), _in(WIDER)],
         # "dissolve the district partnership and join a single county-wide partnership with the police"
         [_in(["join", "joins", "joined", "joining"]), _opt(["a", "an", "the"]), _opt(["single", "new", "larger"]),
          _in(WIDER)],
@@ -856,13 +915,53 @@ def _only_named(words: list[str]) -> str:
     return ""
 
 
-def _earlier_step(left: list[str]) -> str:
-    """"having" opening the clause before a cue, or "once"/"formerly"/"previously" just before it:
-    the cue is a step the sentence goes on from ("Having campaigned for two years, the council
-    has now agreed to ..."); or ''."""
+def _background(left: list[str], opener: tuple) -> str:
+    """Why a cue is background to what the passage reports, or '': "having" opening its clause
+    ("Having campaigned for two years, the council has now agreed to ..."), "once", "formerly"
+    or "previously" just before it, or a clause set off by a comma and "who" or "which" that
+    describes someone ("the Liberal Democrats, who have opposed the project"; ``opener``: the
+    two tokens before the clause)."""
     if left[:1] == ["having"]:
-        return "having"
-    return next((w for w in left[-3:] if w in ("once", "formerly", "previously")), "")
+        return '"having"'
+    if opener[1] in ("who", "which") and opener[0] == ",":
+        return f'", {opener[1]}"'
+    return next((f'"{w}"' for w in left[-3:] if w in ("once", "formerly", "previously")), "")
+
+
+def _asked(words: list[str]) -> str:
+    """A word of asking among the last twelve clause words with its "to" after someone else
+    ("wants the council to", "calls on members to"), not "wants to" (the speaker's own stance); or ''."""
+    words = words[-12:]
+    for k, w in enumerate(words):
+        if w in ASKERS:
+            rest = words[k + 1 : k + 7]
+            if "to" in rest and rest.index("to") > 0 and words[k + 1] != "to":
+                return w
+    return ""
+
+
+def _generic(words: list[str]) -> str:
+    """"those that" or "those who" just before a cue: a kind of council, not one that acted; or ''."""
+    return " ".join(words[-2:]) if words[-2:-1] == ["those"] and words[-1:] in (["that"], ["who"], ["which"]) else ""
+
+
+def _settle(hits: list) -> list:
+    """What a passage's sentences say of each other: later hits override earlier ones
+    (:func:`_supersede`), "nothing has been decided" sets the other cues aside, and a cue that is
+    background gives way when another option is counted in the passage."""
+    hits = _supersede(hits)
+    said = next((h for h in hits if h.rule == NOTHING_DECIDED), None)
+    if said is not None:
+        hits = [h._replace(status="hypothetical", note=f'nothing decided yet ("{" ".join(said.text.split())}")')
+                if h.status == "counted" and h.option != EVERYDAY else h for h in hits]
+    out = []
+    for h in hits:
+        if h.status == "counted" and h.note.startswith("background"):
+            others = any(o.status == "counted" and o.option not in (h.option, EVERYDAY) and not o.note
+                         for o in hits)
+            h = h._replace(status="negated", note=f"background, after {h.note[11:]}") if others else h._replace(note="")
+        out.append(h)
+    return out
 
 
 def _supersede(hits: list) -> list:
@@ -1162,8 +1261,8 @@ class PhraseRules:
             matches = sorted(self._sentence_matcher(feasible)(doc), key=lambda m: self._rank[m[0]])
             if matches:
                 out[k].extend(self._hits(doc, start, matches, lowers))
-        # then across the sentences of each text (in each sentence it is done already)
-        return [_supersede(hits) if len(hits) > 1 else hits for hits in out]
+        # then across the sentences of each text
+        return [_settle(hits) if hits else hits for hits in out]
 
     def _hits(self, doc, offset: int, matches, lowers=None) -> list[RuleHit]:
         if not matches:
@@ -1175,9 +1274,11 @@ class PhraseRules:
         # One hit per rule and place: the longest; overlapping hits of one rule keep the first.
         matches.sort(key=lambda m: (m[1], -(m[2] - m[1])))
         hits = []
-        earlier: list[tuple[int, str]] = []  # (hit index, word): a step the sentence goes on from
         withdrawn: list[RuleHit] = []
         taken: dict[str, int] = {}
+        # Words an everyday sense has taken negate or oppose nothing: "the campaign against rogue traders,
+        # launched jointly with the police" (see RULES["none: everyday sense"]).
+        everyday_words = {i for key, s, e in matches if self.meta[key][1] == EVERYDAY for i in range(s, e)}
         for key, s, e in matches:
             name, option, weight, flags = self.meta[key]
             if s < taken.get(name, -1):
@@ -1189,6 +1290,7 @@ class PhraseRules:
                 taken[name] = max(e, sent_end)
             cstart = _clause_start(lower, s)
             left = lower[cstart:s]
+            free = [lower[i] for i in range(cstart, s) if i not in everyday_words] if everyday_words else left
             status, note = "counted", ""
             if "own_negation" not in flags:
                 # "despite", "although" and "instead (of)" open a clause of their own, and what they
@@ -1196,7 +1298,7 @@ class PhraseRules:
                 opener = lower[cstart - 1] if cstart else ""
                 neg = (opener if opener in ("despite", "although", "though")
                        else "instead of" if opener == "instead" and left[:1] == ["of"]
-                       else _negated(_own_verb(left)))
+                       else _negated(_own_verb(free)))
                 if neg:
                     status, note = "negated", f'after "{neg}"'
                 elif dropped := _dropped_before(left):
@@ -1211,34 +1313,32 @@ class PhraseRules:
                                                  word.idx + len(word) + offset, word.text, "counted",
                                                  "a plan withdrawn"))
             if status == "counted" and option != "fight":
-                opp = _opposed(left)
+                opp = _opposed(free)
                 if opp:
                     status, note = "opposed", f'after "{opp}"'
             if status == "counted":
                 hedge = _hedged(left) or _among_options(lower[:s])
                 if hedge:
                     status, note = "hypothetical", f'after "{hedge}"'
-                elif named := _only_named(left):
-                    status, note = "hypothetical", f'only named, after "{named}"'
+                elif named := _only_named(left) or _asked(left) or _generic(left):
+                    status, note = "hypothetical", f'after "{named}"'
+                elif "?" in lower[e:]:
+                    status, note = "hypothetical", "in a question"
+            if status == "counted" and option != EVERYDAY and (why := _background(
+                    left, (lower[cstart - 2] if cstart > 1 else "", lower[cstart - 1] if cstart else ""))):
+                note = f"background {why}"  # settled across the passage (_settle)
             span = doc[s:e]
-            if status == "counted" and (step := _earlier_step(left)):
-                earlier.append((len(hits), step))
             hits.append(RuleHit(option, weight, name, span.start_char + offset, span.end_char + offset,
                                 span.text, status, note))
-        # "Having campaigned against the closure, the council has now agreed to co-fund ...": the
-        # earlier step gives way to a later counted hit of another option in the sentence.
-        for i, step in earlier:
-            h = hits[i]
-            if any(o.status == "counted" and o.option not in (h.option, EVERYDAY) and o.start >= h.end for o in hits):
-                hits[i] = h._replace(status="negated", note=f'an earlier step, after "{step}"')
         hits = _supersede(hits + withdrawn)
         # A rule inside the span of a longer rule of another option is dropped: "gave notice to
         # leave the shared legal service" is about leaving, not about sharing. A rule that
         # overlaps an everyday sense (option "none") is dropped too: "withdrew from the meeting".
         everyday = [(o.start, o.end) for o in hits if o.option == EVERYDAY]
-        # (A longer rule ending on the same word reads the everyday words as part of its own
-        # phrase, and stays: "the recommendation to accept the proposal ... was lost".)
+        # (A longer rule that starts before the everyday words and holds them reads them as part of
+        # its own phrase, and stays: "the recommendation to accept the proposal ... was lost", "refer
+        # the integrated care board's proposal ... to the Secretary of State".)
         return [h for h in hits if h.option == EVERYDAY or not (
-            any(s < h.end and h.start < e and not (h.end == e and h.start < s) for s, e in everyday)
+            any(s < h.end and h.start < e and not (h.start < s and e <= h.end) for s, e in everyday)
             or any(o.option != h.option and o.start <= h.start and h.end <= o.end
                    and (o.end - o.start) > (h.end - h.start) for o in hits))]
