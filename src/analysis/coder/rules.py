@@ -935,7 +935,7 @@ def _asked(words: list[str]) -> str:
     for k, w in enumerate(words):
         if w in ASKERS:
             rest = words[k + 1 : k + 7]
-            if "to" in rest and rest.index("to") > 0 and words[k + 1] != "to":
+            if rest[:1] != ["to"] and "to" in rest:
                 return w
     return ""
 
