@@ -336,6 +336,34 @@ PROBES_TAUGHT = [
     ("A reader wants the council to fight the closure of the bus station.", "none"),
     ("How many councils now share a chief executive?", "none"),
     ("Garden waste will no longer be collected free of charge.", "adapt"),
+    # the ninth blind round
+    ("We took the government to judicial review over the grant formula in, what, 2014, I think?", "fight"),
+    ("Q: What happened to the merger? A: Our members threw it out at a special meeting.", "fight"),
+    ("The talks fell over in the spring.", "fight"),
+    ("The clinic building shut, yes. But the service carried on; we moved it into a room at the library.", "adapt"),
+    ("We cut the wardens by about a third and moved everyone into two hubs.", "adapt"),
+    ("Each council went back to having its own finance director.", "exit"),
+    ("The relationship between the two leaders had broken down by then.", "none"),
+    ("The careers service just went.", "exit"),
+    ("We were coming out of the regional network because the fee wasn't worth it.", "exit"),
+    ("Shared legal with the county ended in March.", "exit"),
+    ("The police, teachers and our social workers sit in one room and agree one plan for each family.", "collaborate"),
+    ("We gave up control of the grants panel to the residents.", "collaborate"),
+    ("The housing association drew up the specification with us over six months.", "collaborate"),
+    ("We put our money in one pot with the health trust for the falls service.", "collaborate"),
+    ("The centre will be run by the trust, with two council officers on its board.", "collaborate"),
+    ("Only three of the nine members present voted.", "none"),
+    ("The chair said the council will not be giving its consent to the order.", "fight"),
+    ("The opposition said the alliance was a front for cuts.", "none"),
+    ("There are two options going to cabinet in May. Officers haven't made a recommendation yet.", "none"),
+    ("We looked at what the neighbours did: one went to court, one sold its leisure centres. We haven't "
+     "committed to any of that.", "none"),
+    ("We talked about leaving the partnership. It never went further than that.", "none"),
+    ("The board used to fight the county, but now it just shares updates.", "none"),
+    ("After a year of protests, the council joined the county-wide food partnership.", "collaborate"),
+    ("Cabinet agreed to award the cleaning contract to Brightway Services Ltd.", "adapt"),
+    ("Six hundred staff were TUPE'd across to the contractor in 2013.", "adapt"),
+    ("We'd be giving up our say on transport.", "none"),
 ]
 
 
@@ -519,14 +547,14 @@ def test_targets_on_the_frozen_test_half(combined):
 
 @pytest.mark.slow
 def test_blind_probes_written_by_others(combined):
-    """690 passages written by helpers who saw only the decision rules, never the coder
-    (tests/gold/blind_probes.csv), in eight rounds. Read blind, each round after the rules had
+    """790 passages written by helpers who saw only the decision rules, never the coder
+    (tests/gold/blind_probes.csv), in nine rounds. Read blind, each round after the rules had
     been changed by reading the errors of the rounds before, the combined coder got 0.789, 0.671,
-    0.800, 0.817, 0.800, 0.800, 0.740 and 0.780 right; changed after each, it gets 0.948 of all 690
-    (docs/coding.md). The set is now a development set, and the floors below catch a change that
-    undoes that work."""
+    0.800, 0.817, 0.800, 0.800, 0.740, 0.780 and 0.720 right; changed after each, it gets 0.949
+    of all 790 (docs/coding.md). The set is now a development set, and the floors below catch a
+    change that undoes that work."""
     probes = pd.read_csv(ROOT / "tests" / "gold" / "blind_probes.csv")
-    assert len(probes) == 690 and probes["probe_id"].is_unique
+    assert len(probes) == 790 and probes["probe_id"].is_unique
     got = combined.code_passages(probes["text"].tolist())["primary"].to_numpy()
     right = got == probes["code"].to_numpy()
     hard = probes["hard"].to_numpy() == 1

@@ -132,7 +132,14 @@ def _hedge_phrases(text: str, offset: int, hits: list) -> list:
     (see :func:`rules._hedged` and :func:`rules._among_options`)."""
     if not any(h.status == "counted" for h in hits):
         return hits
-    from analysis.coder.rules import _among_options, _asked, _generic, _hedged, _only_named
+    from analysis.coder.rules import (
+        QUESTION_WORDS,
+        _among_options,
+        _asked,
+        _generic,
+        _hedged,
+        _only_named,
+    )
     from analysis.coding import _CLAUSE_BREAK, _SENTENCE_BREAK, _WORD, _last_break, _left_words
 
     low = text.lower()
@@ -149,7 +156,8 @@ def _hedge_phrases(text: str, offset: int, hits: list) -> list:
                 h = h._replace(status="hypothetical", note=f'after "{hedge}"')
             elif named := _only_named(left) or _asked(left) or _generic(left):
                 h = h._replace(status="hypothetical", note=f'after "{named}"')
-            elif (end := _QUESTION_END.search(low, h.end - offset)) and end.group() == "?":
+            elif ((end := _QUESTION_END.search(low, h.end - offset)) and end.group() == "?"
+                  and QUESTION_WORDS.intersection(_WORD.findall(low[_last_break(sentences, at) : at])[:4])):
                 h = h._replace(status="hypothetical", note="in a question")
         out.append(h)
     return out

@@ -126,7 +126,7 @@ LEGAL = _forms("judicial", "pre-action", "injunction/s", "barrister/s", "court/s
 #: Lawyers count only when engaged for a dispute or writing for one: every council has its own
 #: solicitors, who advise members on procedure every week.
 LAWYERS = _forms("solicitor/s", "lawyer/s", "counsel", "kc", "qc")
-WRITE = _forms("writ/e/es/ing/ten", "wrote", "appeal/s/ed/ing", "petition/s/ed/ing", "complain/s/ed/ing",
+WRITE = _forms("writ/e/es/ing/ten", "wrote", "told", "tell/s/ing", "appeal/s/ed/ing", "petition/s/ed/ing", "complain/s/ed/ing",
                "lobby", "lobbies", "lobbied", "lobbying", "press/es/ed/ing", "urg/e/es/ed/ing",
                "demand/s/ed/ing", "call/s/ed/ing", "ask/s/ed/ing")
 TARGET = _forms("minister/s", "secretary", "chancellor", "treasury", "government", "whitehall",
@@ -144,7 +144,7 @@ MONEY = _forms("cost-sharing", "cost-saving", "money-saving", "sav/e/es/ed/ing/i
 WITH_WHOM = _forms(
     "residents", "users", "carers", "patients", "families", "parents", "tenants", "people", "communities",
     "community", "charities", "charity", "nhs", "health", "police", "gps", "schools", "partners",
-    "businesses", "employers", "colleges", "universities", "university", "traders", "farmers",
+    "businesses", "employers", "colleges", "universities", "university", "traders", "farmers", "us",
     "landowners", "churches", "volunteers", "voluntary", "clubs", "the", "local", "young", "older",
     "service", "staff", "sector", "icb", "groups",
 )
@@ -179,6 +179,10 @@ OPTIONS = {"options", "alternatives", "scenarios"}
 NAMED_OPTIONS = {"housing", "travel", "treatment"}
 CHOSEN = set(_forms("chose", "chosen", "choose/s", "agreed", "approved", "selected", "preferred", "decided",
                     "resolved", "adopted", "endorsed", "accepted", "opted", "picked", "recommended"))
+#: Words a question opens with (among a sentence's first four, after "Q:" or the like): a cue in
+#: such a sentence ending in "?" asks, and decides nothing. "In 2013, I think?" is no question.
+QUESTION_WORDS = {"how", "what", "why", "when", "where", "who", "which", "whether", "is", "are", "do", "does",
+                  "did", "can", "could", "should", "would", "will", "has", "have", "was", "were", "shall"}
 #: What a cue is named in when a meeting only hears about it ("a presentation on the
 #: performance of the shared waste partnership"): nothing is decided there.
 INFO_NOUNS = set(_forms("presentation/s", "update/s", "briefing/s", "talk/s", "seminar/s", "workshop/s",
@@ -194,7 +198,7 @@ RETRACTED = set(_forms("dropped", "shelved", "scrapped", "abandoned", "defeated"
                        "deferred", "postponed"))
 HEDGES = _forms("whether", "if", "rumour/s", "rumor/s", "alleg/e/es/ed/ing", "claim/s/ed/ing",
                 "could", "might", "should", "wish", "wishing", "options", "possibility", "speculation", "defer/s/red/ring",
-                "postpon/e/es/ed/ing", "encourag/e/es/ed/ing")
+                "postpon/e/es/ed/ing", "encourag/e/es/ed/ing", "'d", "\u2019d")
 #: Words that say what someone wants of another ("wants the council to fight", "urged him to
 #: drop the cut", "calls on the council to give notice"): what follows their "to" is asked, not done.
 ASKERS = set(_forms("want/s/ed", "urg/e/es/ed/ing", "ask/s/ed/ing", "call/s/ed/ing", "invit/e/es/ed/ing",
@@ -236,7 +240,8 @@ _FEWER = ["fewer", "less", "reduced", "smaller", "lower", "no"]
 #: A gap of up to three words none of which says "fewer": "with fewer staff" is not "with staff".
 _FEWER_GAP3 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": _FEWER}, "OP": "{0,3}"}
 GAP8 = {"IS_PUNCT": False, "OP": "{0,8}"}
-_NOT_POOLED_GAP8 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["pooled", "pooling", "pool", "pools"]}, "OP": "{0,8}"}
+#: money put "into" a shared fund is pooled with others, not shared to save
+_NOT_POOLED_GAP8 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["pooled", "pooling", "pool", "pools", "into"]}, "OP": "{0,8}"}
 
 
 def _in(words) -> dict:
@@ -309,6 +314,9 @@ RULES: dict[str, tuple] = {
         [_in(BRING + RETURN + ["back"]), ANY, _opt(["back"]), _w("in-house")],
         [_in(["provided", "delivered", "run", "brought"]), _opt(["back"]), _w("in-house"), _in(["from", "again", "once"])],
         [_w("back"), _w("in"), _opt(["-"]), _w("house")],
+        [_w("each"), _opt(["council", "authority", "borough", "district", "partner", "organisation"]),
+         _in(["went", "goes", "go", "going", "gone", "returned", "reverted"]), _opt(["back"]), _w("to"),
+         {"IS_PUNCT": False, "OP": "{0,2}"}, _in(["its", "their"]), _w("own")],
         [_in(["let", "run", "provided", "delivered", "managed", "done", "handled"]), _w("by"), GAP3, _w("own"),
          {"IS_PUNCT": False, "OP": "{0,2}"}, _in(["team", "teams", "staff", "officers", "workforce", "employees"])],
         [_w("back"), _w("under"), _in(["direct", "its", "council", "our"]), _opt(["own"]), _w("control")],
@@ -376,6 +384,12 @@ RULES: dict[str, tuple] = {
         [_w("decommission"), ANY],
     ], ()),
     "exit: service stopped for good": ("exit", 3.0, [
+        # "the youth service just went."; "we were coming out of the LGA"; "shared HR ... ended"
+        [_in(["service", "services", "team", "centre", "centres", "scheme", "department"]),
+         _opt(["just", "simply", "completely", "all"]), _w("went"), {"IS_PUNCT": True}],
+        [_in(["come", "comes", "coming", "came"]), _w("out"), _w("of"), ANY,
+         _in(ARRANGEMENT + ["lga", "association", "network"])],
+        [_in(["shared", "joint"]), ANY, _in(["ended", "finished", "stopped", "ceased"])],
         [_in(["collection", "collections", "service", "services", "scheme", "schemes", "grant", "grants", "funding",
               "subsidy", "subsidies"]), GAP3, _in(["will", "to", "would", "is", "are", "was", "were", "has", "have"]),
          _opt(["be", "been"]), _in(["stop", "end", "cease", "stopped", "ended", "ceased", "scrapped", "withdrawn"]),
@@ -463,6 +477,13 @@ RULES: dict[str, tuple] = {
         [_in(["fortnightly", "three-weekly", "four-weekly", "monthly"]), GAP3,
          _in(["collection", "collections", "bin", "bins", "service", "visits"])],
         [_w("economies"), _w("of"), _w("scale")],
+        [_in(["cut", "cuts", "reduced", "reduce", "reducing", "trimmed", "shrank", "shrunk"]), GAP3, _w("by"),
+         _opt(["about", "around", "nearly", "almost", "roughly", "over", "more", "than"]), _opt(["than"]),
+         _in(["a", "one", "half", "two", "three"]), _in(["third", "quarter", "fifth", "half", "thirds", "quarters"])],
+        [_in(["tupe", "tuped", "tupe'd"])],
+        [_in(["award", "awarded", "awarding", "awards", "let"]), _opt(["the", "a"]), GAP3,
+         _in(["contract", "contracts", "tender"]), _w("to"), {"IS_PUNCT": False, "OP": "{1,4}"},
+         _in(["ltd", "ltd.", "limited", "plc", "plc.", "llp"])],
         [_in(["cut", "cuts", "cutting", "trim", "trims", "trimmed", "shave", "shaves", "shaved", "take", "takes",
               "took", "remove", "removes", "removed"]), _opt(["£"]), {"LIKE_NUM": True},
          _opt(["m", "million", "k", "bn", "billion"]), _w("from")],
@@ -483,7 +504,7 @@ RULES: dict[str, tuple] = {
         # "support workers will fall from 54 to 37"
         [_in(["fall", "falls", "fell", "drop", "drops", "dropped", "reduce", "reduced", "cut"]), _w("from"),
          {"LIKE_NUM": True}, _w("to"), {"LIKE_NUM": True}],
-        [_in(["organised", "reorganised", "grouped", "regrouped", "brought"]), _w("into"), GAP3,
+        [_in(["organised", "reorganised", "grouped", "regrouped", "brought", "moved"]), _w("into"), GAP3,
          _in(["hubs", "hub", "localities", "clusters"])],
         [_in(["consolidate", "consolidated", "consolidating", "consolidation", "rationalise", "rationalised",
               "rationalising", "rationalisation"])],
@@ -543,12 +564,16 @@ RULES: dict[str, tuple] = {
         [_in(PARTIAL), _in(["open", "in", "running", "available"])],
         [_in(["remain", "remains", "stay", "stays"]), _w("open")],
         [_in(["service", "services", "it"]), GAP3, _in(["would", "will", "to"]), _w("continue")],
-        [_in(_COUNTS), _w("of"), _in(["its", "the", "their"]), _in(_COUNTS)],
+        # "two of its three libraries", not "four of the nine members present"
+        [_in(_COUNTS), _w("of"), _in(["its", "the", "their"]), _in(_COUNTS),
+         {"LOWER": {"NOT_IN": ["members", "councillors", "people", "residents", "respondents", "seats", "votes",
+                               "voting", "present", "places", "places."]}}],
         [_in(["one", "two", "three", "four", "five", "six", "1", "2", "3", "4", "5", "6"]), _w("days"),
          _in(["a", "per", "each"]),
          _w("week")],
         # "with all face-to-face services continuing from the library"; "close the desk while keeping a phone line"
-        [_in(["service", "services"]), _opt(["will"]), _in(["carry", "carries", "carrying"]), _w("on")],
+        [_in(["service", "services"]), _opt(["will", "has", "have"]), _in(["carry", "carries", "carrying", "carried"]),
+         _w("on")],
         [_in(["service", "services", "provision"]), _in(["continuing", "continue", "continues"]),
          _in(["from", "at", "in", "online", "by", "to"])],
         [_in(["while", "whilst"]), _in(["keeping", "retaining", "maintaining", "protecting"])],
@@ -557,7 +582,8 @@ RULES: dict[str, tuple] = {
         [_w("online"), _w("only")],
         [_w("opening"), _opt(["hours"]), _in(["reduced", "cut", "hours"])],
         # the counter closes, the service moves: "enquiries moving to the central library"
-        [_in(["moving", "move", "moves", "moved", "relocating", "relocate", "relocated", "transferring"]), _w("to"),
+        [_in(["moving", "move", "moves", "moved", "relocating", "relocate", "relocated", "transferring"]),
+         _opt(["it", "them", "everyone", "staff"]), _in(["to", "into"]),
          _opt(["the", "a", "our"]), GAP3, _in(["library", "libraries", "hub", "hubs", "centre", "office", "offices",
                                              "site", "building", "hall"])],
     ], ()),
@@ -594,7 +620,8 @@ RULES: dict[str, tuple] = {
          {"IS_PUNCT": False, "OP": "{0,12}"}, _in(["was", "were"]), _opt(["heavily", "narrowly", "decisively", "comfortably"]),
          _in(["lost", "defeated", "rejected", "overturned"])],
         [_in(REJECT), _opt(["to"]), _opt(SIGN), ANY, _in(PLAN)],
-        [_in(["threw", "throw", "throws", "thrown", "turned", "turn", "turns"]), _in(["out", "down"])],
+        [_in(["threw", "throw", "throws", "thrown", "turned", "turn", "turns"]), _opt(["it", "them", "this", "that"]),
+         _in(["out", "down"])],
         [_in(["refus", "refuse", "refused", "refuses", "refusing", "refusal", "declined", "decline"]), _w("to"),
          {"LOWER": {"NOT_IN": ["provide", "offer", "grant", "award", "allow", "fund", "reimburse", "refund",
                                "consider", "pay"]}}],
@@ -610,7 +637,7 @@ RULES: dict[str, tuple] = {
          _opt(["been", "now"]), _in(COLLAPSE)],
         [_in(PLAN + ["talks", "authority"]), _in(["collapsed", "collapses", "fell", "foundered", "stalled"])],
         [_in(PLAN + ["talks", "authority"]), GAP8, _in(["collapsed", "foundered"])],
-        [_in(["fell", "falls", "fallen", "fall"]), _w("apart")],
+        [_in(["fell", "falls", "fallen", "fall"]), _in(["apart", "over", "through"])],
         [_in(["broke", "broken", "breaks"]), _w("down")],
     ], ()),
     "fight: legal action": ("fight", 3.0, [
@@ -622,7 +649,7 @@ RULES: dict[str, tuple] = {
                            "grounds"])],
         # withholding consent from what others propose ("does not give its consent to the draft Order")
         [_in(["not", "withhold", "withheld", "withholds", "withholding", "refuse", "refused", "refuses", "refusing"]),
-         _opt(["give", "given", "giving", "to"]), _opt(["its", "their", "our", "the"]), _w("consent")],
+         _opt(["be"]), _opt(["give", "given", "giving", "to"]), _opt(["its", "their", "our", "the"]), _w("consent")],
         [_in(["go", "going", "take", "taking", "took"]), GAP3, _w("to"), _w("court")],
         [_in(["issue", "issued", "issuing", "launch", "launched"]), GAP3, _in(["proceedings", "claim"])],
         [_w("call"), _w("in")],
@@ -708,12 +735,14 @@ RULES: dict[str, tuple] = {
          _in(["year", "quarter", "month", "period", "week", "day", "financial"])],
         [_w("temporarily"), _in(["closed", "close", "closes", "closing", "closure", "suspended"])],
         # the opposition as a party in the chamber, not opposition to something
-        [_w("opposition"), _in(["group", "groups", "party", "parties", "leader", "leaders", "councillor",
+        [_w("opposition"), _in(["said", "says", "claimed", "claims", "argued", "argues", "wanted", "wants", "asked",
+                                "group", "groups", "party", "parties", "leader", "leaders", "councillor",
                                 "councillors", "member", "members", "spokesperson", "spokesman", "spokeswoman",
                                 "benches", "bench", "whip", "motion", "amendment"])],
         # the NHS body's name is not the council working with it, nor a statutory partnership's
         [_w("integrated"), _w("care"), _in(["board", "boards", "system", "systems", "partnership", "partnerships"])],
         [_w("community"), _in(["foundation", "foundations"])],
+        [_in(["relationship", "relationships", "relations"]), ANY, _in(["broken", "broke", "breaking"]), _w("down")],
         [_in(["collaboration", "collaborative"]), _in(["board", "boards", "committee", "forum", "group"])],
         [_w("free"), _w("of"), _in(["charge", "charges"])],
         # campaigns against crime and nuisances are no opposition to a policy
@@ -792,6 +821,12 @@ RULES: dict[str, tuple] = {
         [_w("nothing"), _in(["has", "will"]), _opt(["yet"]), _in(["been", "be"]), _w("decided")],
         [_w("before"), _w("any"), _in(["decision", "decisions"]), _in(["is", "are"]), _in(["made", "taken"])],
         [_w("no"), _w("such"), _in(["proposal", "proposals", "plan", "plans"])],
+        [_in(["not", "n't"]), _opt(["yet"]), _in(["made", "reached", "taken"]), _opt(["a", "any"]),
+         _in(["recommendation", "decision", "decisions"])],
+        [_in(["not", "n't"]), _opt(["yet"]), _w("committed"), _w("to"), _in(["any", "either"])],
+        [_w("not"), _w("yet"), _w("decided")],
+        [_w("no"), _in(["decision", "decisions"]), {"IS_PUNCT": True}],
+        [_w("never"), _in(["went", "got", "came"]), _w("further")],
         [_w("no"), _in(["proposal", "proposals", "plan", "plans"]), GAP8, _in(["has", "have"]), _w("been"),
          _in(["made", "considered", "put", "brought", "tabled"])],
     ], ()),
@@ -833,6 +868,14 @@ RULES: dict[str, tuple] = {
         [_in(["trust", "trusted"]), _in(["each", "one"])],
         [_w("give"), _w("something"), _w("up")],
         [_w("under"), _w("one"), _w("roof")],
+        [_w("in"), _w("one"), _in(["room", "place"])],
+        [_in(["sat", "sit", "sitting", "sits"]), _in(["round", "around"]), _w("the"), _w("table")],
+        [_in(["in", "into"]), _in(["one", "a", "the", "single"]), _opt(["single", "shared", "common", "joint"]), _w("pot")],
+        [_in(["one", "single"]), _in(["lead", "key"]), _in(["worker", "professional", "practitioner"])],
+        [_in(["gave", "give", "giving", "given", "gives"]), _w("up"), GAP3,
+         _in(["control", "power", "powers", "sovereignty", "say", "decision", "decisions"])],
+        [_in(["officer", "officers", "councillor", "councillors"]), _w("on"), _in(["it", "its", "the", "their"]),
+         _opt(["board", "committee", "steering"])],
         [_in(["work", "works", "working"]), _w("as"), _w("one"), GAP3, _in(["team", "service", "organisation",
                                                                            "system", "workforce"])],
         [_in(["shared", "sharing", "share", "single", "joint"]), _opt(["a", "one"]), _opt(["single", "shared", "joint"]),
@@ -925,6 +968,8 @@ def _background(left: list[str], opener: tuple) -> str:
         return '"having"'
     if opener[1] in ("who", "which") and opener[0] == ",":
         return f'", {opener[1]}"'
+    if opener[1] == "after":
+        return '"after"'
     return next((f'"{w}"' for w in left[-3:] if w in ("once", "formerly", "previously")), "")
 
 
@@ -1301,6 +1346,10 @@ class PhraseRules:
                        else _negated(_own_verb(free)))
                 if neg:
                     status, note = "negated", f'after "{neg}"'
+                elif left[-2:] == ["used", "to"] and left[-3:-2] not in (["be"], ["been"], ["being"], ["is"], ["are"],
+                                                                      ["was"], ["were"]):
+                    # "the board used to fight the county": no longer ("will be used to bridge" is a purpose)
+                    status, note = "negated", 'after "used to"'
                 elif dropped := _dropped_before(left):
                     status, note = "negated", f'the plan was "{dropped}"'
                 else:
@@ -1322,7 +1371,7 @@ class PhraseRules:
                     status, note = "hypothetical", f'after "{hedge}"'
                 elif named := _only_named(left) or _asked(left) or _generic(left):
                     status, note = "hypothetical", f'after "{named}"'
-                elif "?" in lower[e:]:
+                elif "?" in lower[e:] and QUESTION_WORDS.intersection(lower[:4]):
                     status, note = "hypothetical", "in a question"
             if status == "counted" and option != EVERYDAY and (why := _background(
                     left, (lower[cstart - 2] if cstart > 1 else "", lower[cstart - 1] if cstart else ""))):
