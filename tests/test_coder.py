@@ -364,6 +364,28 @@ PROBES_TAUGHT = [
     ("Cabinet agreed to award the cleaning contract to Brightway Services Ltd.", "adapt"),
     ("Six hundred staff were TUPE'd across to the contractor in 2013.", "adapt"),
     ("We'd be giving up our say on transport.", "none"),
+    # the tenth blind round
+    ("The board resolved by 11 votes to 3 not to support the proposed merger of the two trusts.", "fight"),
+    ("The board asked the chair to write to the minister about the funding formula.", "fight"),
+    ("The borough will leave the consortium next year and make its own arrangements for legal advice.", "exit"),
+    ("The waste authority resolved to wind up Westvale Recycling Ltd and return the sites to the councils.", "exit"),
+    ("Ashby is a unitary authority serving 200,000 residents.", "none"),
+    ("The council had formally contested the inspectorate's 'requires improvement' judgement.", "fight"),
+    ("Each partner will second two officers to the new taskforce.", "collaborate"),
+    ("Twelve councils agreed to combine £3m for a single flood programme.", "collaborate"),
+    ("The hall passed to the trust, with the council giving up any say in how it is run.", "exit"),
+    ("You will still be able to see an adviser face to face at the library.", "adapt"),
+    ("The county invites tenders from qualified contractors to run its grounds maintenance.", "adapt"),
+    ("By running our payroll jointly with Fenby District, we have cut its costs by £90,000.", "adapt"),
+    ("About 12p of every pound goes to the county and the rest to the police.", "none"),
+    ("Plans to close the swimming pool have been scrapped.", "none"),
+    ("The centre will be let to a leisure operator on a ten-year contract.", "adapt"),
+    ("Each body sets its own charge on the bill.", "none"),
+    ("Members will question officers on the review of the shared audit service.", "none"),
+    ("Future of the shared legal service: report to cabinet in March.", "none"),
+    ("No recommendation has yet been published.", "none"),
+    ("The cabinet has so far committed to none of these routes.", "none"),
+    ("Leaders have written jointly to the environment secretary about the funding gap.", "fight"),
 ]
 
 
@@ -547,14 +569,14 @@ def test_targets_on_the_frozen_test_half(combined):
 
 @pytest.mark.slow
 def test_blind_probes_written_by_others(combined):
-    """790 passages written by helpers who saw only the decision rules, never the coder
-    (tests/gold/blind_probes.csv), in nine rounds. Read blind, each round after the rules had
+    """890 passages written by helpers who saw only the decision rules, never the coder
+    (tests/gold/blind_probes.csv), in ten rounds. Read blind, each round after the rules had
     been changed by reading the errors of the rounds before, the combined coder got 0.789, 0.671,
-    0.800, 0.817, 0.800, 0.800, 0.740, 0.780 and 0.720 right; changed after each, it gets 0.949
-    of all 790 (docs/coding.md). The set is now a development set, and the floors below catch a
-    change that undoes that work."""
+    0.800, 0.817, 0.800, 0.800, 0.740, 0.780, 0.720 and 0.770 right; changed after each, it gets
+    0.951 of all 890 (docs/coding.md). The set is now a development set, and the floors
+    below catch a change that undoes that work."""
     probes = pd.read_csv(ROOT / "tests" / "gold" / "blind_probes.csv")
-    assert len(probes) == 790 and probes["probe_id"].is_unique
+    assert len(probes) == 890 and probes["probe_id"].is_unique
     got = combined.code_passages(probes["text"].tolist())["primary"].to_numpy()
     right = got == probes["code"].to_numpy()
     hard = probes["hard"].to_numpy() == 1

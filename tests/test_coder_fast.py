@@ -51,16 +51,16 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_SHA256 = {
     ("rules", "document"): "7fa5f9e070d1f0142062dd9adb97ff454b9fddc7d70af340425adebd4d0223c5",
     ("rules", "paragraph"): "0f9018d59363d587e797d69e79d62de2a2e9fed4921ebee3488379cbe2d2ff54",
-    ("learned", "document"): "a61d4a3fe201ccb497157c726adf8f654de160e865358af1214cc3348d6924bf",
-    ("learned", "paragraph"): "ef9f1e5e081278e2dfc5050bf1be21d00ca64d1fe7f42b6438a0bfa3b4c8632f",
-    ("combined", "document"): "84d89188dede13bdbc86543f2fa280bab8e0eb3a90f60f9232522915be7e9d56",
-    ("combined", "paragraph"): "08505f153b37639a8f3bbe1ccaa254902db066e302f9cde97ac92686b7f32a74",
+    ("learned", "document"): "0dc222f915d04fd1ed98ecc927854d3516d449de68b799d976b4280577568163",
+    ("learned", "paragraph"): "1a959eb0850e6300bb056329221b6c8c21b7a0ff614f78a444bb5534fbbd00cb",
+    ("combined", "document"): "2174cce186330815f8d146ff631956bd3723baf210dd2f7f45e87a06a24385b1",
+    ("combined", "paragraph"): "e0dd0501ba5b1542c7c08eef3cbaa8abddcb70451dcff13af71eb4d49414a2b7",
 }
 # sha256 of ``coder.code_passages(gold text, ids=passage_id).to_csv(index=False)``, taken with the above.
 GOLD_SHA256 = {
-    "rules": "abf70d7c4696037453a744913de20819ec9abd28266b175da21b653794018789",
-    "learned": "3d533841c7bbcfb9838bddd36cb2d90300618325397539ec66d60b7617a004f7",
-    "combined": "820247cb6b967e339e51264c4c63ba8387d2046bb1d5833f1c4ee3b413b2f9dc",
+    "rules": "0fdb07fcba8f1988ec33c84e4acb7fbe890d156252c825f78a92ad9fee578201",
+    "learned": "22d05e236804da6766668279c84326e4d9064fce338b769967afb6d78006e634",
+    "combined": "a7e15663e7ca9c78d9461ac216138d88b9b9811aacb417ffcccfb62461021383",
 }
 DICTIONARY_EXAMPLE_SHA256 = "265572dd6f109ac0c88ba4719c0dc71c84505f00bfa2bc7a9101e5fc0c9041ea"
 

@@ -128,12 +128,14 @@ class RuleCoder:
 
 def _hedge_phrases(text: str, offset: int, hits: list) -> list:
     """Codebook phrases in a question, condition or recommendation ("if the council left the
-    pool", "should be fighting"), or among options listed, set aside as the phrase rules are
-    (see :func:`rules._hedged` and :func:`rules._among_options`)."""
+    pool", "should be fighting"), among options listed, or in a plan later withdrawn, set aside as
+    the phrase rules are (see :func:`rules._hedged` and :func:`rules._among_options`)."""
     if not any(h.status == "counted" for h in hits):
         return hits
     from analysis.coder.rules import (
+        PLAN_WORDS,
         QUESTION_WORDS,
+        RETRACTED,
         _among_options,
         _asked,
         _generic,
@@ -151,13 +153,21 @@ def _hedge_phrases(text: str, offset: int, hits: list) -> list:
             at = h.start - offset
             # as the rules: in the clause, or after "options" in the sentence with no choice between
             left = _left_words(low, at, 16, breaks)
-            hedge = _hedged(left) or _among_options(_WORD.findall(low[_last_break(sentences, at) : at]))
-            if hedge:
+            before = _WORD.findall(low[_last_break(sentences, at) : at])
+            end = _QUESTION_END.search(low, h.end - offset)
+            after = _WORD.findall(low[h.end - offset : end.start() if end else len(low)])
+            hedge = _hedged(left) or _among_options(before)
+            # "Plans to close the pool have been scrapped": the plan's words, and the word that
+            # withdrew it, are no cue
+            gone = next((w for w in [h.text.lower(), *after] if w in RETRACTED), "") if any(
+                w in PLAN_WORDS for w in before[-8:]) else ""
+            if gone:
+                h = h._replace(status="negated", note=f'the plan was "{gone}"')
+            elif hedge:
                 h = h._replace(status="hypothetical", note=f'after "{hedge}"')
             elif named := _only_named(left) or _asked(left) or _generic(left):
                 h = h._replace(status="hypothetical", note=f'after "{named}"')
-            elif ((end := _QUESTION_END.search(low, h.end - offset)) and end.group() == "?"
-                  and QUESTION_WORDS.intersection(_WORD.findall(low[_last_break(sentences, at) : at])[:4])):
+            elif end and end.group() == "?" and QUESTION_WORDS.intersection(before[:4]):
                 h = h._replace(status="hypothetical", note="in a question")
         out.append(h)
     return out
