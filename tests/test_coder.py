@@ -363,7 +363,6 @@ PROBES_TAUGHT = [
     ("After a year of protests, the council joined the county-wide food partnership.", "collaborate"),
     ("Cabinet agreed to award the cleaning contract to Brightway Services Ltd.", "adapt"),
     ("Six hundred staff were TUPE'd across to the contractor in 2013.", "adapt"),
-    ("We'd be giving up our say on transport.", "none"),
     # the tenth blind round
     ("The board resolved by 11 votes to 3 not to support the proposed merger of the two trusts.", "fight"),
     ("The board asked the chair to write to the minister about the funding formula.", "fight"),
@@ -386,6 +385,34 @@ PROBES_TAUGHT = [
     ("No recommendation has yet been published.", "none"),
     ("The cabinet has so far committed to none of these routes.", "none"),
     ("Leaders have written jointly to the environment secretary about the funding gap.", "fight"),
+    # the eleventh blind round
+    ("Four districts have formed an alliance to oppose the county's unitary bid.", "fight"),
+    ("The borough will not, after all, pull out of the waste partnership.", "none"),
+    ("Cabinet agreed to trigger the dispute clause and take the recharge to arbitration.", "fight"),
+    ("The board does not support the preferred option of closing the unit.", "fight"),
+    ("From May the pool will shut on Mondays and a swim will rise from £4 to £5.", "adapt"),
+    ("Our trading standards team now offers paid-for advice visits to businesses.", "adapt"),
+    ("The contract is expected to bring in £60,000 a year.", "adapt"),
+    ("The toilets will cost 30p to use from June.", "adapt"),
+    ("Buses will run every two hours rather than hourly.", "adapt"),
+    ("The change takes £500,000 out of the transport budget.", "adapt"),
+    ("Councillors voted to switch the cameras off for good.", "exit"),
+    ("The district council would be abolished under the proposal.", "exit"),
+    ("Scrapping the service outright was never on the table.", "none"),
+    ("Twelve of the staff were solicitors or barristers.", "none"),
+    ("The number of appeals fell from 27 to 19.", "none"),
+    ("Councillor Shaw asked that his vote against be recorded.", "none"),
+    ("Together the measures will cut the energy bill by a third.", "adapt"),
+    ("Tutors from the college and the council will teach the courses side by side.", "collaborate"),
+    ("Four councils and 200 businesses set up a joint destination company, combining their marketing "
+     "budgets.", "collaborate"),
+    ("The council will second a youth worker to the trust for two years.", "collaborate"),
+    ("The council will sit with the charity on a joint steering group.", "collaborate"),
+    ("Any recommendation to end the arrangement will be a matter for cabinet.", "none"),
+    ("A motion asking the leader to lobby government will be debated in March.", "none"),
+    ("No decision is sought at this meeting.", "none"),
+    ("A proposal to withdraw was discussed in 2016 but never put to a vote.", "none"),
+    ("It closed three of its five customer service centres.", "adapt"),
 ]
 
 
@@ -569,14 +596,14 @@ def test_targets_on_the_frozen_test_half(combined):
 
 @pytest.mark.slow
 def test_blind_probes_written_by_others(combined):
-    """890 passages written by helpers who saw only the decision rules, never the coder
-    (tests/gold/blind_probes.csv), in ten rounds. Read blind, each round after the rules had
+    """990 passages written by helpers who saw only the decision rules, never the coder
+    (tests/gold/blind_probes.csv), in eleven rounds. Read blind, each round after the rules had
     been changed by reading the errors of the rounds before, the combined coder got 0.789, 0.671,
-    0.800, 0.817, 0.800, 0.800, 0.740, 0.780, 0.720 and 0.770 right; changed after each, it gets
-    0.951 of all 890 (docs/coding.md). The set is now a development set, and the floors
+    0.800, 0.817, 0.800, 0.800, 0.740, 0.780, 0.720, 0.770 and 0.670 right; changed after each, it
+    gets 0.944 of all 990 (docs/coding.md). The set is now a development set, and the floors
     below catch a change that undoes that work."""
     probes = pd.read_csv(ROOT / "tests" / "gold" / "blind_probes.csv")
-    assert len(probes) == 890 and probes["probe_id"].is_unique
+    assert len(probes) == 990 and probes["probe_id"].is_unique
     got = combined.code_passages(probes["text"].tolist())["primary"].to_numpy()
     right = got == probes["code"].to_numpy()
     hard = probes["hard"].to_numpy() == 1

@@ -51,16 +51,16 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_SHA256 = {
     ("rules", "document"): "7fa5f9e070d1f0142062dd9adb97ff454b9fddc7d70af340425adebd4d0223c5",
     ("rules", "paragraph"): "0f9018d59363d587e797d69e79d62de2a2e9fed4921ebee3488379cbe2d2ff54",
-    ("learned", "document"): "0dc222f915d04fd1ed98ecc927854d3516d449de68b799d976b4280577568163",
-    ("learned", "paragraph"): "1a959eb0850e6300bb056329221b6c8c21b7a0ff614f78a444bb5534fbbd00cb",
-    ("combined", "document"): "2174cce186330815f8d146ff631956bd3723baf210dd2f7f45e87a06a24385b1",
-    ("combined", "paragraph"): "e0dd0501ba5b1542c7c08eef3cbaa8abddcb70451dcff13af71eb4d49414a2b7",
+    ("learned", "document"): "2feddfedacdf02d19e758cf5123bc4fe1e138257a0b571ba3b4d4c7a1c3518dd",
+    ("learned", "paragraph"): "a5a5ff292ad747176543117a649796adeae0a1901efefecffd5827f69ead6303",
+    ("combined", "document"): "e6d239b2c91496d8a00ebfaff4dbcf21c353d04d4211d28d6d1461d40d07ad4c",
+    ("combined", "paragraph"): "a27d0cc7164fc391e46851aaf88ec9b3771d64acbf6a97a6ed0612a949a1ffcb",
 }
 # sha256 of ``coder.code_passages(gold text, ids=passage_id).to_csv(index=False)``, taken with the above.
 GOLD_SHA256 = {
-    "rules": "0fdb07fcba8f1988ec33c84e4acb7fbe890d156252c825f78a92ad9fee578201",
-    "learned": "22d05e236804da6766668279c84326e4d9064fce338b769967afb6d78006e634",
-    "combined": "a7e15663e7ca9c78d9461ac216138d88b9b9811aacb417ffcccfb62461021383",
+    "rules": "24610b76aa183853fb5d877bcafc180b73db71805a7a8a89020b75345fc2e0a9",
+    "learned": "4d874c2bdae5c2b27befab7603d23e76bb2b9d95884572376ea0bf3e515bb9db",
+    "combined": "779e34e56d7926fd937ceb6bbfec7fe55ad0befdff86e1ecd090ecdde24fb0a4",
 }
 DICTIONARY_EXAMPLE_SHA256 = "265572dd6f109ac0c88ba4719c0dc71c84505f00bfa2bc7a9101e5fc0c9041ea"
 
