@@ -362,7 +362,6 @@ PROBES_TAUGHT = [
     ("The board used to fight the county, but now it just shares updates.", "none"),
     ("After a year of protests, the council joined the county-wide food partnership.", "collaborate"),
     ("Cabinet agreed to award the cleaning contract to Brightway Services Ltd.", "adapt"),
-    ("Six hundred staff were TUPE'd across to the contractor in 2013.", "adapt"),
     # the tenth blind round
     ("The board resolved by 11 votes to 3 not to support the proposed merger of the two trusts.", "fight"),
     ("The board asked the chair to write to the minister about the funding formula.", "fight"),
@@ -413,6 +412,20 @@ PROBES_TAUGHT = [
     ("No decision is sought at this meeting.", "none"),
     ("A proposal to withdraw was discussed in 2016 but never put to a vote.", "none"),
     ("It closed three of its five customer service centres.", "adapt"),
+    # the twelfth blind round
+    ("The fire service and twenty community groups jointly fund the £50,000 befriending programme.", "collaborate"),
+    ("Our grant budgets fell by a fifth last year.", "none"),
+    ("The budget raises the threshold for funded care from moderate to substantial needs.", "adapt"),
+    ("Plans for the two districts to share a chief executive collapsed last night.", "none"),
+    ("The borough, the police and the fire service will form a single county-wide safety board.", "collaborate"),
+    ("Cabinet agreed to serve the 12 months' notice required under the agreement.", "exit"),
+    ("The council has committed to a disposals programme of 80 sites.", "adapt"),
+    ("The council will provide no funding or staff after April.", "exit"),
+    ("Campaigners packed the gallery, but the council approved the revised scheme and raised the charges.", "adapt"),
+    ("The library stays open but will close on Mondays, and campaigners say they will keep watching.", "adapt"),
+    ("Satisfaction was 54%, down from 67% in 2012.", "none"),
+    ("The LEP's functions will transfer into the new combined authority.", "collaborate"),
+    ("The council, the CVS and the food banks ran one hub with a joint rota for deliveries.", "collaborate"),
 ]
 
 
@@ -596,14 +609,14 @@ def test_targets_on_the_frozen_test_half(combined):
 
 @pytest.mark.slow
 def test_blind_probes_written_by_others(combined):
-    """990 passages written by helpers who saw only the decision rules, never the coder
-    (tests/gold/blind_probes.csv), in eleven rounds. Read blind, each round after the rules had
+    """1,090 passages written by helpers who saw only the decision rules, never the coder
+    (tests/gold/blind_probes.csv), in twelve rounds. Read blind, each round after the rules had
     been changed by reading the errors of the rounds before, the combined coder got 0.789, 0.671,
-    0.800, 0.817, 0.800, 0.800, 0.740, 0.780, 0.720, 0.770 and 0.670 right; changed after each, it
-    gets 0.944 of all 990 (docs/coding.md). The set is now a development set, and the floors
-    below catch a change that undoes that work."""
+    0.800, 0.817, 0.800, 0.800, 0.740, 0.780, 0.720, 0.770, 0.670 and 0.780 right; changed after
+    each, it gets 0.938 of all 1,090 (docs/coding.md). The set is now a development set, and
+    the floors below catch a change that undoes that work."""
     probes = pd.read_csv(ROOT / "tests" / "gold" / "blind_probes.csv")
-    assert len(probes) == 990 and probes["probe_id"].is_unique
+    assert len(probes) == 1090 and probes["probe_id"].is_unique
     got = combined.code_passages(probes["text"].tolist())["primary"].to_numpy()
     right = got == probes["code"].to_numpy()
     hard = probes["hard"].to_numpy() == 1

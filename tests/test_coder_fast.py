@@ -51,16 +51,16 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_SHA256 = {
     ("rules", "document"): "7fa5f9e070d1f0142062dd9adb97ff454b9fddc7d70af340425adebd4d0223c5",
     ("rules", "paragraph"): "0f9018d59363d587e797d69e79d62de2a2e9fed4921ebee3488379cbe2d2ff54",
-    ("learned", "document"): "2feddfedacdf02d19e758cf5123bc4fe1e138257a0b571ba3b4d4c7a1c3518dd",
-    ("learned", "paragraph"): "a5a5ff292ad747176543117a649796adeae0a1901efefecffd5827f69ead6303",
-    ("combined", "document"): "e6d239b2c91496d8a00ebfaff4dbcf21c353d04d4211d28d6d1461d40d07ad4c",
-    ("combined", "paragraph"): "a27d0cc7164fc391e46851aaf88ec9b3771d64acbf6a97a6ed0612a949a1ffcb",
+    ("learned", "document"): "65560db9bc08f3a92fb9b8c2af6be882e0bffedf0fc976f78718da0acbdbfd3f",
+    ("learned", "paragraph"): "ca4bb1b81d05ab56168735aa6de25210c43ab246a39537e0868a430fc81dc41b",
+    ("combined", "document"): "aa26f09fb938f55143910a356bd4eb60cd484b8431314c567072f3b712603094",
+    ("combined", "paragraph"): "c5e2168fbaa58299b8566b087b0b1ffcf32064cb2c4c12ca4167e83926253153",
 }
 # sha256 of ``coder.code_passages(gold text, ids=passage_id).to_csv(index=False)``, taken with the above.
 GOLD_SHA256 = {
-    "rules": "24610b76aa183853fb5d877bcafc180b73db71805a7a8a89020b75345fc2e0a9",
-    "learned": "4d874c2bdae5c2b27befab7603d23e76bb2b9d95884572376ea0bf3e515bb9db",
-    "combined": "779e34e56d7926fd937ceb6bbfec7fe55ad0befdff86e1ecd090ecdde24fb0a4",
+    "rules": "716a970e77f9fd3a5af08f3c53c7094e187fe7a49c85969ad710b4f862ee4512",
+    "learned": "63804ebed0ed9098b0254110c41916fa8089d00dbbd64dc278a811a41663fcb8",
+    "combined": "56e9d1ce97667b912ee2cb9464a87692c1be020e9da247988721153a2c182119",
 }
 DICTIONARY_EXAMPLE_SHA256 = "265572dd6f109ac0c88ba4719c0dc71c84505f00bfa2bc7a9101e5fc0c9041ea"
 

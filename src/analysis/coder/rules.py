@@ -205,7 +205,7 @@ PLAN_WORDS = set(_forms("plan/s", "proposal/s", "bid/s", "motion/s", "idea/s", "
                         "attempt/s", "recommendation/s", "call/s", "proposition/s", "intention/s",
                         "amendment/s"))
 RETRACTED = set(_forms("dropped", "shelved", "scrapped", "abandoned", "defeated", "rejected", "withdrawn",
-                       "paused", "halted", "fell", "failed", "lost", "ditched", "overturned", "vetoed",
+                       "paused", "halted", "fell", "failed", "lost", "ditched", "overturned", "vetoed", "collapsed",
                        "deferred", "postponed"))
 HEDGES = _forms("whether", "if", "rumour/s", "rumor/s", "alleg/e/es/ed/ing", "claim/s/ed/ing",
                 "could", "might", "should", "wish", "wishing", "options", "possibility", "speculation", "defer/s/red/ring",
@@ -255,7 +255,8 @@ _FEWER = ["fewer", "less", "reduced", "smaller", "lower", "no"]
 _FEWER_GAP3 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": _FEWER}, "OP": "{0,3}"}
 GAP8 = {"IS_PUNCT": False, "OP": "{0,8}"}
 #: money put "into" a shared fund is pooled with others, not shared to save
-_NOT_POOLED_GAP8 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["pooled", "pooling", "pool", "pools", "into"]}, "OP": "{0,8}"}
+_NOT_POOLED_GAP8 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["pooled", "pooling", "pool", "pools", "into", "fund", "funds",
+                                                            "funded", "funding"]}, "OP": "{0,8}"}
 
 
 def _in(words) -> dict:
@@ -284,10 +285,9 @@ RULES: dict[str, tuple] = {
         [_in(STEP), _in(["away", "out"]), _w("from"), ANY, _in(ARRANGEMENT)],
         [_in(["opt", "opts", "opted", "opting"]), _w("out"), _w("of"), ANY, _in(ARRANGEMENT)],
         [_in(GIVE), _w("notice"), GAP8, _in(ARRANGEMENT)],
-        [_in(GIVE), _opt(["formal", "the", "its", "required", "twelve", "months", "months'", "'", "six", "a", "one",
-                          "two", "three", "18", "12", "6"]),
-         _opt(["formal", "months", "months'", "'", "notice", "year", "years", "year's", "full"]),
-         _opt(["'", "formal", "written"]), _w("notice")],
+        [_in(GIVE), {"LOWER": {"IN": ["formal", "the", "its", "required", "twelve", "months", "months'", "'", "six",
+                                       "a", "one", "two", "three", "18", "12", "6", "year", "years", "year's",
+                                       "full", "written", "\u2019"]}, "OP": "{0,4}"}, _w("notice")],
         [_w("notice"), _w("has"), _w("been"), _in(["served", "given"])],
         [_in(["notice", "intention"]), _w("to"), _in(["leave", "withdraw", "quit", "exit", "terminate", "end"])],
     ], ()),
@@ -388,6 +388,8 @@ RULES: dict[str, tuple] = {
         [_in(["stepping", "step", "steps", "stepped"]), _w("back"), _w("from")],
     ], ()),
     "exit: no longer provides": ("exit", 3.0, [
+        [_in(["provide", "give", "offer"]), _w("no"), _opt(["further"]),
+         _in(["funding", "staff", "support", "money", "grant"])],
         [_w("no"), _w("longer"), _opt(["be", "able", "to"]), _opt(["to", "able"]), _opt(["afford", "to"]),
          _opt(["to"]), _in(PROVIDE)],
         [_in(["stop", "stops", "stopped", "stopping", "cease", "ceases", "ceased", "ceasing"]), _opt(["to"]),
@@ -498,7 +500,8 @@ RULES: dict[str, tuple] = {
         [_in(["eligibility", "criteria", "hours", "frequency", "assessment", "contribution", "contributions",
               "budget", "budgets", "grant", "grants", "subsidy", "subsidies", "funding"]), GAP8,
          _opt(["be", "been", "being"]), _in(["tightened", "reduced", "cut", "restricted", "narrowed"])],
-        [_in(["tighten", "tightened", "tightening", "change", "changed", "changing", "revise", "revised", "revising",
+        [_in(["tighten", "tightened", "tightening", "tightens", "change", "changed", "changing", "changes", "revise",
+              "revised", "revising", "revises", "raises",
               "raise", "raised", "raising"]), _opt(["the", "our", "its", "their"]),
          _in(["eligibility", "threshold", "thresholds", "criteria"])],
         [_in(["reduce", "reduces", "reduced", "reducing", "cut", "cuts", "cutting"]), _w("the"), _w("number"), _w("of")],
@@ -508,10 +511,12 @@ RULES: dict[str, tuple] = {
         [_in(["fortnightly", "three-weekly", "four-weekly", "monthly"]), GAP3,
          _in(["collection", "collections", "bin", "bins", "service", "visits"])],
         [_w("economies"), _w("of"), _w("scale")],
+        [_in(["disposal", "disposals", "asset"]), _in(["programme", "programmes", "sales"])],
+        [_in(["sell", "sells", "selling", "sold"]), _opt(["off"]), GAP3,
+         _in(["assets", "sites", "land", "buildings", "properties", "stake", "shares", "offices", "car"])],
         [_in(["cut", "cuts", "reduced", "reduce", "reducing", "trimmed", "shrank", "shrunk"]), GAP3, _w("by"),
          _opt(["about", "around", "nearly", "almost", "roughly", "over", "more", "than"]), _opt(["than"]),
          _in(["a", "one", "half", "two", "three"]), _in(["third", "quarter", "fifth", "half", "thirds", "quarters"])],
-        [_in(["tupe", "tuped", "tupe'd"])],
         [_in(["tenders", "tender", "bids"]), _w("from"), GAP3,
          _in(["contractors", "providers", "operators", "suppliers", "companies", "firms"])],
         [_in(["award", "awarded", "awarding", "awards", "let"]), _opt(["the", "a"]), GAP3,
@@ -685,7 +690,8 @@ RULES: dict[str, tuple] = {
     "fight: deal collapsed": ("fight", 3.0, [
         [_in([w for w in PLAN if w not in ("budget", "budgets", "cut", "cuts")] + ["talks", "devolution", "authority"]),
          GAP3, _in(["is", "was", "has", "have", "had", "were"]), _opt(["been", "now"]), _in(COLLAPSE)],
-        [_in(PLAN + ["talks", "authority"]), _in(["collapsed", "collapses", "fell", "foundered", "stalled"])],
+        [_in([w for w in PLAN if w not in ("budget", "budgets", "cut", "cuts")] + ["talks", "authority"]),
+         _in(["collapsed", "collapses", "fell", "foundered"])],
         [_in(PLAN + ["talks", "authority"]), GAP8, _in(["collapsed", "foundered"])],
         [_in(["fell", "falls", "fallen", "fall"]), _in(["apart", "over", "through"])],
         [_in(["broke", "broken", "breaks"]), _w("down")],
@@ -909,11 +915,13 @@ RULES: dict[str, tuple] = {
                                           "assets", "staff", "expertise", "data", "knowledge", "sovereignty"])],
         [_in(["co-design", "co-designed", "co-produced", "co-production", "coproduction", "co-produce",
               "codesigned", "co-producing", "co-designing", "co-fund", "co-funded", "co-funds", "co-funding", "co-create", "co-created"])],
-        [_in(["together", "jointly", "alongside", "collectively"])],
+        [_in(["together", "jointly", "collectively"])],
+        # "alongside residents", not "alongside the library's usual services"
+        [_w("alongside"), {"IS_PUNCT": False, "OP": "{0,2}"}, _in(BY_WHOM)],
         [_in(["pooled", "pooling", "aligned", "integrated", "integrating", "integrate", "multi-agency",
               "whole-system", "place-based", "joined-up"])],
         [_in(["equal", "real", "joint", "shared"]), _in(["say", "goals", "goal", "plan", "vision", "commitment",
-              "duty", "priorities", "ownership", "outcomes", "purpose", "ambition", "budget", "board", "team", "programme",
+              "duty", "priorities", "ownership", "outcomes", "purpose", "ambition", "budget", "board", "team", "programme", "rota",
               "director", "record", "action", "strategy", "investment", "work", "working", "approach",
               "project", "discharge", "problem-solving", "needs", "health", "teams"])],
         [_in(["partnership", "alliance", "coalition", "compact", "network"]), _in(["between", "of", "with"]), GAP8,
@@ -978,6 +986,10 @@ RULES: dict[str, tuple] = {
         # "will be wound up ..., and all staff will transfer to the new regional adoption agency"
         [_in(["transfer", "transfers", "transferred", "transferring", "move", "moves", "moved", "pass", "passed",
               "passes"]), GAP8, _w("to"), {"OP": "{0,8}"}, _w("new"), _in(WIDER)],
+        [_in(["form", "forms", "formed", "forming", "create", "created", "establish", "established"]),
+         _opt(["a", "an", "the"]), _opt(["single", "new"]), _in(WIDER)],
+        [_in(["transfer", "transfers", "transferred", "transferring", "move", "moved", "fold", "folded"]), GAP8,
+         _in(["into", "to"]), _opt(["the"]), _w("new"), GAP3, _w("combined"), _w("authority")],
         # "dissolve the district partnership and join a single county-wide partnership with the police"
         [_in(["join", "joins", "joined", "joining"]), _opt(["a", "an", "the"]), _opt(["single", "new", "larger"]),
          _in(WIDER)],
@@ -1486,6 +1498,15 @@ class PhraseRules:
             span = doc[s:e]
             hits.append(RuleHit(option, weight, name, span.start_char + offset, span.end_char + offset,
                                 span.text, status, note))
+        if "but" in lower:
+            # "Campaigners packed the gallery ..., but full council approved the revised scheme": the
+            # decision after "but" is what the sentence reports
+            cut = doc[len(lower) - 1 - lower[::-1].index("but")].idx + offset
+            if any(h.status == "counted" and h.option != EVERYDAY and h.start > cut for h in hits):
+                after = {h.option for h in hits if h.status == "counted" and h.start > cut}
+                hits = [h._replace(status="negated", note='before a later "but"')
+                        if h.status == "counted" and h.end <= cut and h.option not in after | {EVERYDAY} else h
+                        for h in hits]
         hits = _supersede(hits + withdrawn)
         # A rule inside the span of a longer rule of another option is dropped: "gave notice to
         # leave the shared legal service" is about leaving, not about sharing. A rule that
