@@ -426,6 +426,28 @@ PROBES_TAUGHT = [
     ("Satisfaction was 54%, down from 67% in 2012.", "none"),
     ("The LEP's functions will transfer into the new combined authority.", "collaborate"),
     ("The council, the CVS and the food banks ran one hub with a joint rota for deliveries.", "collaborate"),
+    # the thirteenth blind round
+    ("The borough says it will not be enforcing the new collection rules.", "fight"),
+    ("The revised policy introduces a contribution of £400 a year for post-16 transport.", "adapt"),
+    ("About 200 staff will transfer to Apex Services under TUPE.", "adapt"),
+    ("Staff will transfer to the council under TUPE when the contract ends.", "exit"),
+    ("The council invited residents to co-design the new park.", "collaborate"),
+    ("The partnership is being folded into something bigger.", "collaborate"),
+    ("Each member has given up some freedom over how it buys.", "collaborate"),
+    ("The council handed a panel of residents control over £1m of spending.", "collaborate"),
+    ("A recommendation will be brought to cabinet in March.", "none"),
+    ("Opposition Liberal Democrats have called on the council to leave the partnership.", "none"),
+    ("Cabinet agreed a plan to shave 4% off third-party spend.", "adapt"),
+    ("The community safety team is folded into a new neighbourhoods service.", "adapt"),
+    ("The council's contribution falls from £180,000 to £65,000.", "adapt"),
+    ("The team will not be disbanded but will shrink from nine posts to three.", "adapt"),
+    ("Advice will be charged at £75 an hour.", "adapt"),
+    ("The union said the move would restore local knowledge.", "none"),
+    ("Leaders are lobbying the Treasury to restore the grant in full.", "fight"),
+    ("The partners have set up a joint county lines team.", "collaborate"),
+    ("The borough will become a full constituent member of the new combined authority.", "collaborate"),
+    ("The council withdrew its application to become a constituent member of the combined authority.", "exit"),
+    ("The joint contract will also save £300,000, but the aim is one service for survivors.", "none"),
 ]
 
 
@@ -609,14 +631,14 @@ def test_targets_on_the_frozen_test_half(combined):
 
 @pytest.mark.slow
 def test_blind_probes_written_by_others(combined):
-    """1,090 passages written by helpers who saw only the decision rules, never the coder
-    (tests/gold/blind_probes.csv), in twelve rounds. Read blind, each round after the rules had
+    """1,190 passages written by helpers who saw only the decision rules, never the coder
+    (tests/gold/blind_probes.csv), in thirteen rounds. Read blind, each round after the rules had
     been changed by reading the errors of the rounds before, the combined coder got 0.789, 0.671,
-    0.800, 0.817, 0.800, 0.800, 0.740, 0.780, 0.720, 0.770, 0.670 and 0.780 right; changed after
-    each, it gets 0.938 of all 1,090 (docs/coding.md). The set is now a development set, and
-    the floors below catch a change that undoes that work."""
+    0.800, 0.817, 0.800, 0.800, 0.740, 0.780, 0.720, 0.770, 0.670, 0.780 and 0.740 right; changed
+    after each, it gets 0.934 of all 1,190 (docs/coding.md). The set is now a development set,
+    and the floors below catch a change that undoes that work."""
     probes = pd.read_csv(ROOT / "tests" / "gold" / "blind_probes.csv")
-    assert len(probes) == 1090 and probes["probe_id"].is_unique
+    assert len(probes) == 1190 and probes["probe_id"].is_unique
     got = combined.code_passages(probes["text"].tolist())["primary"].to_numpy()
     right = got == probes["code"].to_numpy()
     hard = probes["hard"].to_numpy() == 1

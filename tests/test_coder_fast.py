@@ -51,16 +51,16 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_SHA256 = {
     ("rules", "document"): "7fa5f9e070d1f0142062dd9adb97ff454b9fddc7d70af340425adebd4d0223c5",
     ("rules", "paragraph"): "0f9018d59363d587e797d69e79d62de2a2e9fed4921ebee3488379cbe2d2ff54",
-    ("learned", "document"): "65560db9bc08f3a92fb9b8c2af6be882e0bffedf0fc976f78718da0acbdbfd3f",
-    ("learned", "paragraph"): "ca4bb1b81d05ab56168735aa6de25210c43ab246a39537e0868a430fc81dc41b",
-    ("combined", "document"): "aa26f09fb938f55143910a356bd4eb60cd484b8431314c567072f3b712603094",
-    ("combined", "paragraph"): "c5e2168fbaa58299b8566b087b0b1ffcf32064cb2c4c12ca4167e83926253153",
+    ("learned", "document"): "e159e8102682e55dba46f2b44b4cff7a2947cee8afa230ba2674b00c46d4e4da",
+    ("learned", "paragraph"): "83027d3f56ac68917f617145ea391aafd663cc8b8d90da9c12c3886ef46ec8f3",
+    ("combined", "document"): "79bcae22a6e12a53f3f3a1b944ca15d7e56a3464039f4f6f2f3ebe1f1d3c3d3b",
+    ("combined", "paragraph"): "d4531a30f96efc187af7c7e8716f8517d02689374de4ff68d6a7a447cd2c2670",
 }
 # sha256 of ``coder.code_passages(gold text, ids=passage_id).to_csv(index=False)``, taken with the above.
 GOLD_SHA256 = {
-    "rules": "716a970e77f9fd3a5af08f3c53c7094e187fe7a49c85969ad710b4f862ee4512",
-    "learned": "63804ebed0ed9098b0254110c41916fa8089d00dbbd64dc278a811a41663fcb8",
-    "combined": "56e9d1ce97667b912ee2cb9464a87692c1be020e9da247988721153a2c182119",
+    "rules": "4dc8338912024283507b0010aae9e7ce30d686374f12ca48846c09820600cd7c",
+    "learned": "63599407a4dc5aa1b4174cd0fd1bf0a0b2cdd5b59f88b21c464652ea39b5d08e",
+    "combined": "f14794a6b62f857ca08b729353600e4b65011bdac2f00f6537c089c7d69f2a0d",
 }
 DICTIONARY_EXAMPLE_SHA256 = "265572dd6f109ac0c88ba4719c0dc71c84505f00bfa2bc7a9101e5fc0c9041ea"
 

@@ -29,7 +29,7 @@ passage's cues aside, and a cue in a background clause ("having campaigned ...",
 ("wants the council to ..."), plans later withdrawn and "those that ..." are set aside as well.
 
 The module is over 600 lines because most of it is data: the word lists and the rules'
-patterns (about 970 of its lines, grown by reading eleven rounds of blind passages written by
+patterns (about 1,020 of its lines, grown by reading thirteen rounds of blind passages written by
 others), kept beside the clause judgements and the matcher that read them.
 """
 
@@ -163,7 +163,7 @@ DESIGN = _forms("design/s/ed/ing", "co-design/s/ed/ing", "codesign/ed", "plan/s/
                 "wrote")
 BY_WHOM = [w for w in WITH_WHOM if w not in ("the", "local", "service", "staff", "sector", "health", "young", "older")]
 #: What an ended arrangement is replaced by or folded into when the end is a wider joining-up.
-WIDER = ["joint", "wider", "county-wide", "countywide", "regional", "sub-regional", "multi-agency", "integrated",
+WIDER = ["joint", "wider", "bigger", "larger", "county-wide", "countywide", "regional", "sub-regional", "multi-agency", "integrated",
          "broader", "region-wide", "pan-county", "system-wide"]
 #: Words between "return to the" and the bodies: "the two separate authorities".
 _MODIFIERS = ["four", "three", "two", "five", "founding", "original", "individual", "partner", "separate", "respective",
@@ -191,6 +191,8 @@ CHOSEN = set(_forms("chose", "chosen", "choose/s", "agreed", "approved", "select
 #: such a sentence ending in "?" asks, and decides nothing. "In 2013, I think?" is no question.
 QUESTION_WORDS = {"how", "what", "why", "when", "where", "who", "which", "whether", "is", "are", "do", "does",
                   "did", "can", "could", "should", "would", "will", "has", "have", "was", "were", "shall"}
+#: Withdrawing one's own plan before it: "withdrew the borough's application to become a member".
+WITHDREW = {"withdrew", "withdraw", "withdraws", "withdrawing"}
 #: What a cue is named in when a meeting only hears about it ("a presentation on the
 #: performance of the shared waste partnership"): nothing is decided there.
 INFO_NOUNS = set(_forms("presentation/s", "update/s", "briefing/s", "talk/s", "seminar/s", "workshop/s",
@@ -203,7 +205,7 @@ ABOUT = {"on", "about", "regarding", "concerning"}
 #: partnership has been dropped") did not happen: the words of the plan, then of its end.
 PLAN_WORDS = set(_forms("plan/s", "proposal/s", "bid/s", "motion/s", "idea/s", "threat/s", "move/s",
                         "attempt/s", "recommendation/s", "call/s", "proposition/s", "intention/s",
-                        "amendment/s"))
+                        "amendment/s", "application/s", "request/s"))
 RETRACTED = set(_forms("dropped", "shelved", "scrapped", "abandoned", "defeated", "rejected", "withdrawn",
                        "paused", "halted", "fell", "failed", "lost", "ditched", "overturned", "vetoed", "collapsed",
                        "deferred", "postponed"))
@@ -215,7 +217,7 @@ OWN_PEOPLE = {"chair", "chairman", "officer", "officers", "chief", "executive", 
               "head", "manager", "managers", "monitoring", "leader", "mayor"}
 #: Words that say what someone wants of another ("wants the council to fight", "urged him to
 #: drop the cut", "calls on the council to give notice"): what follows their "to" is asked, not done.
-ASKERS = set(_forms("want/s/ed", "urg/e/es/ed/ing", "ask/s/ed/ing", "call/s/ed/ing", "invit/e/es/ed/ing",
+ASKERS = set(_forms("want/s/ed", "urg/e/es/ed/ing", "ask/s/ed/ing", "call/s/ed/ing",
                     "expect/s/ed", "press/es/ed/ing", "encourag/e/es/ed/ing"))
 CLAUSE_WORDS = {"but", "however", "instead", "whereas", "although", "though", "while", "yet", "despite",
                 "after", "because", "since", "which", "who", "so", "then", "meaning"}
@@ -256,7 +258,7 @@ _FEWER_GAP3 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": _FEWER}, "OP": "{0,3}"}
 GAP8 = {"IS_PUNCT": False, "OP": "{0,8}"}
 #: money put "into" a shared fund is pooled with others, not shared to save
 _NOT_POOLED_GAP8 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["pooled", "pooling", "pool", "pools", "into", "fund", "funds",
-                                                            "funded", "funding"]}, "OP": "{0,8}"}
+                                                            "funded", "funding", "spend", "spending"]}, "OP": "{0,8}"}
 
 
 def _in(words) -> dict:
@@ -441,6 +443,12 @@ RULES: dict[str, tuple] = {
     ], ()),
     # adapt: commercial and cost language, partial reductions
     "adapt: commercial": ("adapt", 3.0, [
+        [_in(["introduce", "introduces", "introduced", "introducing"]), _opt(["a", "an"]), _opt(["new"]),
+         _in(["charge", "charges", "fee", "fees", "contribution", "contributions", "levy"])],
+        [_in(["charged", "charge", "charging", "charges"]), _w("at"), _w("£")],
+        [_in(["transfer", "transferred", "transfers", "move", "moved"]), _w("to"),
+         {"LOWER": {"NOT_IN": ["the", "council", "councils", "authority", "its", "their", "our"]}, "OP": "{1,3}"},
+         _w("under"), _w("tupe")],
         [_in(["paid-for", "chargeable", "invest-to-save"])],
         [_in(["bring", "brings", "bringing", "brought"]), _w("in"), _opt(["an", "a", "around", "about"]),
          _opt(["extra", "estimated", "additional"]), _opt(["£"]), {"LIKE_NUM": True}],
@@ -511,6 +519,10 @@ RULES: dict[str, tuple] = {
         [_in(["fortnightly", "three-weekly", "four-weekly", "monthly"]), GAP3,
          _in(["collection", "collections", "bin", "bins", "service", "visits"])],
         [_w("economies"), _w("of"), _w("scale")],
+        [_in(["shave", "shaves", "shaved", "knock", "knocks", "knocked", "trim", "trims", "trimmed"]), {"OP": "{0,3}"},
+         _w("off")],
+        [_in(["shrink", "shrinks", "shrank", "shrunk"]), _w("from"), {"LIKE_NUM": True}, _opt(["posts", "staff", "fte"]),
+         _w("to"), {"LIKE_NUM": True}],
         [_in(["disposal", "disposals", "asset"]), _in(["programme", "programmes", "sales"])],
         [_in(["sell", "sells", "selling", "sold"]), _opt(["off"]), GAP3,
          _in(["assets", "sites", "land", "buildings", "properties", "stake", "shares", "offices", "car"])],
@@ -541,9 +553,10 @@ RULES: dict[str, tuple] = {
          _in(["settlement", "reduction", "reductions", "cut", "cuts"])],
         # "support workers will fall from 54 to 37"
         [_in(["staff", "posts", "workers", "officers", "employees", "fte", "headcount", "centres", "libraries",
-              "hours", "sites", "branches", "routes", "buses", "wardens", "pcsos"]), GAP3,
-         _in(["fall", "falls", "fell", "drop", "drops", "dropped", "reduce", "reduced", "cut"]), _w("from"),
-         {"LIKE_NUM": True}, _w("to"), {"LIKE_NUM": True}],
+              "hours", "sites", "branches", "routes", "buses", "wardens", "pcsos", "contribution", "contributions",
+              "grant", "subsidy", "pot"]), GAP3,
+         _in(["fall", "falls", "fell", "drop", "drops", "dropped", "reduce", "reduced", "cut"]), _w("from"), _opt(["£"]),
+         {"LIKE_NUM": True}, _w("to"), _opt(["£"]), {"LIKE_NUM": True}],
         [_in(["reduce", "reduced", "reducing", "cut", "cutting"]), GAP3, _w("from"), {"LIKE_NUM": True}, _w("to"),
          {"LIKE_NUM": True}],
         [_in(["organised", "reorganised", "grouped", "regrouped", "brought", "moved"]), _w("into"), GAP3,
@@ -552,6 +565,8 @@ RULES: dict[str, tuple] = {
               "rationalising", "rationalisation"])],
         [_in(["limited", "restricted", "confined"]), _w("to"), GAP8,
          _in(["substantial", "critical", "eligible", "highest", "greatest"])],
+        [_in(["team", "teams", "unit", "service"]), GAP3, _opt(["is", "are", "will", "was", "were"]), _opt(["be"]),
+         _in(["folded", "merged", "absorbed"]), _w("into"), _opt(["a", "the"]), _w("new")],
         [_in(["teams", "team", "departments", "services", "functions", "directorates", "offices"]), GAP3,
          _opt(["be", "been", "being", "were", "are", "will", "was", "is"]), _opt(["be", "been"]),
          _in(["merged", "combined", "amalgamated"])],
@@ -601,7 +616,8 @@ RULES: dict[str, tuple] = {
          _in(["borough", "district", "council", "councils", "county", "dc", "bc"]), {"OP": "{0,12}"}, _in(MONEY)],
         # "combined budgets", not "a combined authority with a £30m fund" nor "the joint committee's reserve"
         [_in(["combined", "joint"]), {"LOWER": {"NOT_IN": ["authority", "authorities", "authority's", "committee",
-                                                          "committees", "committee's", "board", "boards"]}},
+                                                          "committees", "committee's", "board", "boards", "budget",
+                                                          "budgets", "fund", "pot"]}},
          _NOT_POOLED_GAP8, _in(MONEY)],
         [_in(MONEY), _NOT_POOLED_GAP8, _in(["shared", "sharing", "share", "joint", "jointly"])],
     ], ("sentence",)),
@@ -640,6 +656,9 @@ RULES: dict[str, tuple] = {
                                              "site", "building", "hall"])],
     ], ()),
     "adapt: merger of teams": ("adapt", 3.0, [
+        # "brings the youth service, Troubled Families team and outreach workers together under one head"
+        [_in(["brings", "bring", "brought", "bringing"]), {"OP": "{0,12}"},
+         _in(["teams", "team", "workers", "services", "departments"]), _w("together"), _w("under"), _w("one")],
         # "brings the management teams and depots together": one team, not working with others
         [_in(["bring", "brings", "brought", "bringing", "put", "puts", "putting"]), _opt(["the", "their", "its", "our"]),
          _opt(["two", "three", "four", "councils'", "separate"]), _opt(["'"]), GAP3,
@@ -685,7 +704,7 @@ RULES: dict[str, tuple] = {
         [_w("not"), _w("be"), _in(["bullied", "forced", "pushed", "railroaded"])],
         # refusing to carry out what government requires
         [_in(["not", "refuse", "refused", "refuses", "refusing", "decline", "declined", "declines"]), _opt(["to"]),
-         _in(["implement", "implementing", "comply", "complying", "enforce", "enforcing", "carry"])],
+         _opt(["be"]), _in(["implement", "implementing", "comply", "complying", "enforce", "enforcing", "carry"])],
     ], ("own_negation",)),
     "fight: deal collapsed": ("fight", 3.0, [
         [_in([w for w in PLAN if w not in ("budget", "budgets", "cut", "cuts")] + ["talks", "devolution", "authority"]),
@@ -725,8 +744,10 @@ RULES: dict[str, tuple] = {
               "campaigned", "campaigning", "campaigners", "resist", "resisted", "resisting", "resistance",
               "defiant", "condemn", "condemned", "condemning", "oppose", "opposed", "opposes", "opposing",
               "opposition", "fight", "fought", "fighting", "battling", "battle", "objected", "fairer", "restored",
-              "restore", "reinstated"])],
+              "reinstated"])],
         # "reverse the cuts", not "the decision was reversed" (the council changing its own mind)
+        [_in(["restore", "restoring", "reinstate", "reinstating"]), _opt(DETERMINER), {"IS_PUNCT": False, "OP": "{0,2}"},
+         _in(["grant", "grants", "funding", "budget", "money", "allocation", "subsidy"])],
         [_in(["reverse", "reversed", "reversing", "reverses"]), _in(DETERMINER), {"IS_PUNCT": False, "OP": "{0,2}"},
          _in(CONTESTED + ["cuts", "cut", "closure", "closures", "decision", "decisions"])],
         # Words that council writing mostly uses for something else count only with what they act on:
@@ -800,6 +821,8 @@ RULES: dict[str, tuple] = {
         [_w("temporarily"), _in(["closed", "close", "closes", "closing", "closure", "suspended"])],
         # the opposition as a party in the chamber, not opposition to something
         [_w("opposition"), _in(["said", "says", "claimed", "claims", "argued", "argues", "wanted", "wants", "asked",
+                                "liberal", "labour", "conservative", "conservatives", "tories", "tory", "green",
+                                "greens", "independent", "independents", "lib", "reform",
                                 "group", "groups", "party", "parties", "leader", "leaders", "councillor",
                                 "councillors", "member", "members", "spokesperson", "spokesman", "spokeswoman",
                                 "benches", "bench", "whip", "motion", "amendment"])],
@@ -885,6 +908,7 @@ RULES: dict[str, tuple] = {
         [_w("no"), _opt(["final", "formal"]), _in(["decision", "decisions", "recommendation", "recommendations"]), ANY,
          _in(["has", "have", "will"]), _opt(["yet"]), _w("been"), _in(["made", "taken", "reached", "published", "agreed"])],
         [_w("committed"), _w("to"), _w("none")],
+        [_w("a"), _in(["recommendation", "decision"]), _w("will"), _w("be"), _in(["brought", "made", "taken", "reported"])],
         [_w("no"), _in(["decision", "decisions", "recommendation", "recommendations"]), _in(["is", "are"]),
          _opt(["being"]), _in(["sought", "made", "taken", "required"])],
         [_w("never"), _in(["put", "brought", "taken"]), _w("to"), _opt(["a", "the"]), _in(["vote", "cabinet", "council"])],
@@ -930,6 +954,8 @@ RULES: dict[str, tuple] = {
          _opt(["a", "an", "the"]), _opt(["new"]), GAP3, _in(["partnership", "alliance", "coalition", "compact"])],
         # a seat on a partner's board, a strategy written with parents, a board co-chaired
         [_w("side"), _w("by"), _w("side")],
+        [_in(["handed", "hand", "hands", "gave", "give", "gives"]), {"IS_PUNCT": False, "OP": "{0,6}"},
+         _in(["residents", "citizens", "panel", "panels", "communities", "people"]), _w("control")],
         [_in(["combine", "combining", "combined"]), _in(["their", "its", "our"]), GAP3,
          _in(["budgets", "budget", "resources", "funds", "funding"])],
         [_in(["sit", "sits", "sitting", "sat", "seat", "seats"]), GAP3, _w("on"), GAP3,
@@ -939,7 +965,7 @@ RULES: dict[str, tuple] = {
         [_in(["formed", "form", "forms", "forming", "set", "created", "launched", "established", "establish"]),
          _opt(["up"]), _in(["a", "an", "the"]), _opt(["new"]), _in(["joint", "community", "multi-agency"]), GAP3,
          _in(["partnership", "alliance", "coalition", "compact", "consortium", "network", "forum", "organisation",
-              "body", "company", "board"])],
+              "body", "company", "board", "team", "unit", "hub"])],
         [_in(["citizens", "citizens'", "community", "participatory", "residents'"]), _opt(["'"]),
          _in(["assembly", "jury", "panel", "board", "budgeting", "researchers", "partnership", "foundation",
               "wealth"])],
@@ -959,7 +985,8 @@ RULES: dict[str, tuple] = {
         # giving some control up to share it; giving up "any say" is walking away
         [_in(["gave", "give", "giving", "given", "gives"]), _w("up"),
          {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["any", "all"]}, "OP": "{0,4}"},
-         _in(["control", "power", "powers", "sovereignty", "say", "decision", "decisions", "right", "rights"])],
+         _in(["control", "power", "powers", "sovereignty", "say", "decision", "decisions", "right", "rights",
+              "freedom", "freedoms", "independence", "autonomy"])],
         [_in(["officer", "officers", "councillor", "councillors"]), _w("on"), _w("it"), {"IS_PUNCT": True}],
         [_in(["officer", "officers", "councillor", "councillors"]), _w("on"), _in(["its", "the", "their"]),
          _in(["board", "committee", "steering", "panel"])],
@@ -980,6 +1007,8 @@ RULES: dict[str, tuple] = {
     # Ending one arrangement to replace it with (or fold it into) a wider joint one is joining up,
     # not leaving: an exit before this rule's hit in the sentence is set aside (PhraseRules._hits).
     "collaborate: into a wider arrangement": ("collaborate", 3.0, [
+        [_in(["become", "becoming", "became", "join", "joining"]), _opt(["a"]), _opt(["full"]), _w("constituent"),
+         _w("member")],
         [_in(["replaced", "replace", "replacing", "superseded", "succeeded", "absorbed", "subsumed", "fold",
               "folded", "folding", "merged", "merge", "merging"]), _opt(["it", "them"]), _in(["with", "by", "into"]),
          GAP8, _in(WIDER)],
@@ -1083,7 +1112,8 @@ def _generic(words: list[str]) -> str:
     if words[-2:-1] == ["those"] and words[-1:] in (["that"], ["who"], ["which"]):
         return " ".join(words[-2:])
     tail = words[-6:]
-    return next((f"any {tail[k + 1]}" for k in range(len(tail) - 1) if tail[k] == "any" and tail[k + 1] in PLAN_WORDS), "")
+    return next((f"any {tail[k + 1]}" for k in range(len(tail) - 1)
+                 if tail[k] == "any" and tail[k + 1] in ("recommendation", "proposal", "decision", "plan", "motion")), "")
 
 
 def _settle(hits: list) -> list:
@@ -1152,7 +1182,7 @@ def _dropped_before(left: list[str]) -> str:
     the last six words before the cue (not a later verb's: "...and halved the subscription"), or ''."""
     left = left[-6:]
     for k, w in enumerate(left):
-        if w in RETRACTED and any(x in PLAN_WORDS for x in left[k + 1 : k + 4]):
+        if (w in RETRACTED or w in WITHDREW) and any(x in PLAN_WORDS for x in left[k + 1 : k + 5]):
             return w
     return ""
 
@@ -1475,6 +1505,14 @@ class PhraseRules:
                         withdrawn.append(RuleHit(EVERYDAY, 0.0, EVERYDAY_RULE, word.idx + offset,
                                                  word.idx + len(word) + offset, word.text, "counted",
                                                  "a plan withdrawn"))
+            if (status == "counted" and option != "fight" and "own_negation" not in flags
+                    and {"not", "never", "n't"} & set(lower[s:e])):
+                # "the team will not be disbanded" (a refusal, "does not consent", is the fight itself)
+                status, note = "negated", "a negation inside it"
+            elif (status == "counted" and option == "adapt" and ("also" in left[-3:] or "also" in lower[s:e])
+                  and "sav" in "".join(lower[s:e])):
+                # "the joint contract will also save £300,000": a by-product of what the passage is about
+                status, note = "negated", 'a by-product ("also")'
             if status == "counted" and "table" in lower[e : e + 8]:
                 # "Withdrawing these routes was never on the table"
                 tail = lower[e : e + lower[e:].index("table")]
