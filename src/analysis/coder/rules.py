@@ -1505,7 +1505,7 @@ class PhraseRules:
                         withdrawn.append(RuleHit(EVERYDAY, 0.0, EVERYDAY_RULE, word.idx + offset,
                                                  word.idx + len(word) + offset, word.text, "counted",
                                                  "a plan withdrawn"))
-            if (status == "counted" and option != "fight" and "own_negation" not in flags
+            if (status == "counted" and option not in ("fight", EVERYDAY) and "own_negation" not in flags
                     and {"not", "never", "n't"} & set(lower[s:e])):
                 # "the team will not be disbanded" (a refusal, "does not consent", is the fight itself)
                 status, note = "negated", "a negation inside it"
