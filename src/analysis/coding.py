@@ -134,10 +134,9 @@ class _Hit(NamedTuple):
 _LITERAL = re.compile(r"[a-z0-9]+")
 
 
-#: The word break of a codebook phrase (one or more spaces, hyphens, dashes or slashes), as it
+#: The word break of a codebook phrase (``_WORD_SEP``: spaces, hyphens, dashes or slashes), as it
 #: stands in a phrase's regex between two whole words.
-_BREAK = _WORD_SEP
-_BREAK_RX = re.compile(_BREAK)
+_WORD_SEP_RX = re.compile(_WORD_SEP)
 
 
 def _literal_prefix(regex: str, size: int = 4) -> str:
@@ -156,8 +155,8 @@ def _literal_prefix(regex: str, size: int = 4) -> str:
     # A letter followed by '?', '*' or '{' is optional: drop it.
     if m.end() < len(regex) and regex[m.end()] in "?*{":
         return lit[:-1][:size]
-    if regex.startswith(_BREAK, m.end()):
-        nxt = _LITERAL.match(regex, m.end() + len(_BREAK))
+    if regex.startswith(_WORD_SEP, m.end()):
+        nxt = _LITERAL.match(regex, m.end() + len(_WORD_SEP))
         if nxt:
             word = nxt.group()
             if nxt.end() < len(regex) and regex[nxt.end()] in "?*{":
@@ -225,7 +224,7 @@ class _Compiled:
             self.buckets[key] = (re.compile(joined, flags), names)
         # A lookahead, so that a key running into the next word ("new unit") does not hide a key
         # starting at that word ("unitary auth").
-        self.candidates = re.compile(r"\b(?=(" + _trie_regex(buckets, space=_BREAK) + "))") if buckets else None
+        self.candidates = re.compile(r"\b(?=(" + _trie_regex(buckets, space=_WORD_SEP) + "))") if buckets else None
         self.generic = [(kind, obj, rx) for _, kind, obj, rx in generic]
         self.ignore = re.compile("|".join(f"(?:{rx})" for rx in book.ignore)) if book.ignore else None
         self.negation = self._join(book.negation)
@@ -262,7 +261,7 @@ class _Compiled:
                 found_key = cand.group(1)
                 bucket = self.buckets.get(found_key)
                 if bucket is None:  # a key with a word break in it: the break as one space
-                    bucket = self.buckets[_BREAK_RX.sub(" ", found_key)]
+                    bucket = self.buckets[_WORD_SEP_RX.sub(" ", found_key)]
                 rx, names = bucket
                 m = rx.match(low, pos)
                 if m and m.end() > pos:

@@ -239,18 +239,18 @@ GAP3 = {"IS_PUNCT": False, "OP": "{0,3}"}
 EVERYDAY = "none"
 EVERYDAY_RULE = "none: everyday sense"
 NOTHING_DECIDED = "none: nothing decided yet"
-#: (rule, which earlier hits it overrides, the note they get, whether later ones too): an ending followed by its
+#: (rule, which earlier hits it overrides, the note they get): an ending followed by its
 #: replacement with a wider joint arrangement is joining up ("wound up and replaced by a
 #: county-wide joint authority"); handing a service over while working alongside the group is
 #: collaborate ("will pass to the Friends, but a council ranger will work alongside them"); a
 #: building that closes while its service goes on elsewhere is adapt ("the centre will close and
 #: its members will be moved to the Castle Fields site"). Within a passage, across its sentences.
 SUPERSEDES = (
-    ("collaborate: into a wider arrangement", lambda h: h.option == "exit", "replaced by a wider arrangement", False),
+    ("collaborate: into a wider arrangement", lambda h: h.option == "exit", "replaced by a wider arrangement"),
     ("collaborate: designed with others", lambda h: h.rule == "exit: handed to the community",
-     "handed over but working alongside", False),
+     "handed over but working alongside"),
     ("adapt: service continues", lambda h: h.option == "exit" and any(w in h.text.lower() for w in ("clos", "shut")),
-     "the building closes, the service goes on", False),
+     "the building closes, the service goes on"),
 )
 _FEWER = ["fewer", "less", "reduced", "smaller", "lower", "no"]
 #: A gap of up to three words none of which says "fewer": "with fewer staff" is not "with staff".
@@ -1080,10 +1080,10 @@ def _only_named(words: list[str]) -> str:
 
 def _background(left: list[str], opener: tuple) -> str:
     """Why a cue is background to what the passage reports, or '': "having" opening its clause
-    ("Having campaigned for two years, the council has now agreed to ..."), "once", "formerly"
-    or "previously" just before it, or a clause set off by a comma and "who" or "which" that
-    describes someone ("the Liberal Democrats, who have opposed the project"; ``opener``: the
-    two tokens before the clause)."""
+    ("Having campaigned for two years, the council has now agreed to ..."), "after" opening it
+    ("After a year of protests, the council joined ..."), "once", "formerly" or "previously" just
+    before it, or a clause set off by a comma and "who" or "which" that describes someone ("the
+    Liberal Democrats, who have opposed the project"; ``opener``: the two tokens before the clause)."""
     if left[:1] == ["having"]:
         return '"having"'
     if opener[1] in ("who", "which") and opener[0] == ",":
@@ -1130,7 +1130,7 @@ def _settle(hits: list) -> list:
         if h.status == "counted" and h.note.startswith("background"):
             others = any(o.status == "counted" and o.option not in (h.option, EVERYDAY) and not o.note
                          for o in hits)
-            h = h._replace(status="negated", note=f"background, after {h.note[11:]}") if others else h._replace(note="")
+            h = h._replace(status="negated") if others else h._replace(note="")
         out.append(h)
     return out
 
@@ -1138,11 +1138,11 @@ def _settle(hits: list) -> list:
 def _supersede(hits: list) -> list:
     """A later counted hit of one rule sets aside an earlier counted hit it overrides (see
     :data:`SUPERSEDES`)."""
-    for later, overridden, note, anywhere in SUPERSEDES:
+    for later, overridden, note in SUPERSEDES:
         last = max((h.start for h in hits if h.rule == later and h.status == "counted"), default=None)
         if last is not None:
             hits = [h._replace(status="negated", note=note)
-                    if overridden(h) and h.status == "counted" and (anywhere or h.start < last) else h for h in hits]
+                    if overridden(h) and h.status == "counted" and h.start < last else h for h in hits]
     return hits
 
 
@@ -1483,8 +1483,7 @@ class PhraseRules:
                        else _negated(_own_verb(free)) or _negated_before_aside(lower, cstart))
                 if neg:
                     status, note = "negated", f'after "{neg}"'
-                elif left[-2:] == ["used", "to"] and left[-3:-2] not in (["be"], ["been"], ["being"], ["is"], ["are"],
-                                                                      ["was"], ["were"]):
+                elif left[-2:] == ["used", "to"] and not {"be", "been", "being", "is", "are", "was", "were"} & set(left[-3:-2]):
                     # "the board used to fight the county": no longer ("will be used to bridge" is a purpose)
                     status, note = "negated", 'after "used to"'
                 elif dropped := _dropped_before(left):
@@ -1532,7 +1531,7 @@ class PhraseRules:
                     status, note = "hypothetical", "in a question"
             if status == "counted" and option != EVERYDAY and (why := _background(
                     left, (lower[cstart - 2] if cstart > 1 else "", lower[cstart - 1] if cstart else ""))):
-                note = f"background {why}"  # settled across the passage (_settle)
+                note = f"background, after {why}"  # counted until settled across the passage (_settle)
             span = doc[s:e]
             hits.append(RuleHit(option, weight, name, span.start_char + offset, span.end_char + offset,
                                 span.text, status, note))
