@@ -234,6 +234,9 @@ DETERMINER = ["the", "this", "that", "these", "those", "its", "their", "his", "h
 #: Matchers kept for reuse, one per combination of patterns that can match in a sentence (148 on
 #: the 5,000 benchmark documents, 280 with the gold passages too).
 MATCHERS_KEPT = 4096
+#: Pieces of text between white space whose words the sentence filter keeps (see
+#: :meth:`PhraseRules._could_match`); the store is emptied when full.
+PIECES_KEPT = 200_000
 GAP3 = {"IS_PUNCT": False, "OP": "{0,3}"}
 #: The option of the rule for the everyday sense of option words: no option.
 EVERYDAY = "none"
@@ -1274,8 +1277,14 @@ def _anchor_words(rules=None) -> set:
             lists = _required_words(pattern)
             if not lists:
                 raise ValueError(f"rule {name!r}: a pattern needs at least one required word: {pattern}")
-            words |= min(lists, key=lambda c: (sum(10 if w in _FUNCTION else 1 for w in c & COMMON), len(c)))
+            words |= _anchor_list(lists)
     return words
+
+
+def _anchor_list(lists: list[set]) -> set:
+    """Of a pattern's required word lists, its anchor: the one with the fewest common words,
+    then the fewest words."""
+    return min(lists, key=lambda c: (sum(10 if w in _FUNCTION else 1 for w in c & COMMON), len(c)))
 
 
 def _in_order(masks: list[int], order: tuple) -> bool:
@@ -1306,13 +1315,9 @@ class PhraseRules:
     def __init__(self):
         from spacy.attrs import LOWER
 
-        from analysis.coding import _trie_regex
-
         self.nlp = _nlp()
         self._lower_attr = LOWER
         self.anchors = _anchor_words()
-        # Finds any anchor word anywhere in a lower-cased sentence, inside other words too.
-        self._anchor_rx = re.compile(_trie_regex(self.anchors))
         strings = self.nlp.vocab.strings
         # Each word list a pattern requires, and each rule's anchor words, get a bit; a word's
         # mask holds the bits of the lists it is in, keyed by the hash spaCy gives a token's
@@ -1333,18 +1338,29 @@ class PhraseRules:
         # its required word lists in the pattern's order)
         self._rules = []
         self.meta = {}
+        # For the sentence filter: the bit of each pattern's anchor list -> what the patterns
+        # anchored there need (an OR of bits, one per required word list)
+        self._anchored: dict[int, set] = {}
         for name, (option, weight, patterns, flags) in RULES.items():
             anchor = bit_of(_anchor_words({name: RULES[name]}))
             needs, orders = [], []
             for pattern in patterns:
-                order = tuple(bit_of(words) for words in _required_words(pattern))
+                required = _required_words(pattern)
+                order = tuple(bit_of(words) for words in required)
                 need = 0
                 for bit in order:
                     need |= bit
                 needs.append(need)
                 orders.append(order)
+                self._anchored.setdefault(bit_of(_anchor_list(required)), set()).add(need)
             self._rules.append((name, patterns, anchor, tuple(needs), tuple(orders)))
             self.meta[strings[name]] = (name, option, weight, flags)
+        self._pattern_anchors = 0
+        for bit in self._anchored:
+            self._pattern_anchors |= bit
+        # A piece of text between white space -> the bits of its tokens' lower case forms
+        # (see :meth:`_piece_bits`): most pieces are words met many times over.
+        self._piece_masks: dict[str, int] = {}
         self._rank = {strings[name]: r for r, (name, *_rest) in enumerate(self._rules)}
         self._any_anchor = 0
         for rule in self._rules:
@@ -1368,6 +1384,41 @@ class PhraseRules:
                 self._matchers.clear()
             self._matchers[feasible] = matcher
         return matcher
+
+    def _piece_bits(self, piece: str) -> int:
+        """The bits of the word lists holding a token of ``piece`` (a piece of text between white
+        space), as :meth:`_feasible` reads them; kept for the next time the piece is met."""
+        bits = self._bits
+        mask = 0
+        for h in self.nlp.tokenizer(piece).to_array(self._lower_attr).tolist():
+            mask |= bits.get(h, 0)
+        if len(self._piece_masks) >= PIECES_KEPT:  # a bound on memory for very varied corpora
+            self._piece_masks.clear()
+        self._piece_masks[piece] = mask
+        return mask
+
+    def _could_match(self, sentence: str) -> bool:
+        """Whether some pattern could match in ``sentence``: whether, for some pattern, every
+        word list it requires holds a token of the sentence (in any order; :meth:`_feasible`
+        checks the order once the sentence is tokenized).
+
+        spaCy's tokenizer first splits a text at white space and then tokenizes each piece on its
+        own, so the tokens of a sentence are those of its pieces, and a piece's words are found
+        once and kept (:meth:`_piece_bits`). A pattern is looked at only when its anchor list is
+        among the sentence's lists."""
+        masks = self._piece_masks
+        mask = 0
+        for piece in sentence.split():
+            bits = masks.get(piece)
+            mask |= self._piece_bits(piece) if bits is None else bits
+        anchors = mask & self._pattern_anchors
+        while anchors:
+            bit = anchors & -anchors  # the lowest anchor bit left
+            anchors ^= bit
+            for need in self._anchored[bit]:
+                if mask & need == need:
+                    return True
+        return False
 
     def _feasible(self, doc, lowers=None) -> list[tuple[int, tuple]]:
         """The rules that can match in ``doc`` (a tokenized sentence), each with the numbers of
@@ -1408,14 +1459,14 @@ class PhraseRules:
     def find_many(self, texts, offsets=None) -> list[list[RuleHit]]:
         """Rule hits for each text (positions plus the matching offset).
 
-        Rules never cross a sentence, so only the sentences holding one of the rules' anchor
-        words (see :func:`_anchor_words`) somewhere in their text are tokenized; each is then
-        matched with only the rules' patterns whose required words are among its tokens
-        (:meth:`_feasible`): the others cannot match.
+        Rules never cross a sentence, so only the sentences in which some pattern could match
+        (:meth:`_could_match`: every word list it requires holds one of the sentence's words)
+        are tokenized; each is then matched with only the rules' patterns whose required words
+        are among its tokens in order (:meth:`_feasible`): the others cannot match.
         """
         offsets = offsets if offsets is not None else [0] * len(texts)
         owner, pieces, starts = [], [], []
-        anchor = self._anchor_rx.search
+        could_match = self._could_match
         for k, (text, off) in enumerate(zip(texts, offsets, strict=True)):
             for m in _SENTENCE_RX.finditer(text):
                 # The white space a sentence starts with (the space after the previous full stop)
@@ -1423,12 +1474,7 @@ class PhraseRules:
                 # for special cases on the sentence (" " is one), and no pattern can match it (each
                 # starts with a word). Tokenizing 117,323 sentences took 40% less CPU time.
                 sentence = m.group().lstrip().replace("\n", " ")
-                # Every token is a piece of the sentence, and its lower case form (spaCy's LOWER)
-                # is Python's str.lower of its text, which works letter by letter (the Greek
-                # capital sigma aside, and no rule word holds a sigma): a token that is an anchor
-                # word leaves that word in the lower-cased sentence. A sentence without one
-                # anywhere, even inside another word, has no such token.
-                if anchor(sentence.lower()):
+                if could_match(sentence):
                     owner.append(k)
                     pieces.append(sentence)
                     starts.append(off + m.end() - len(sentence))
