@@ -182,6 +182,24 @@ HARD_CASES = [
 
 # What reading the blind probes taught the rules, each in a sentence of our own (not a probe).
 PROBES_TAUGHT = [
+    # round 14 (speeches, leaflets, posts; health, fire, police, trusts, parishes, budget books)
+    ("The new facilities contract cuts the yearly price by £1.1m through a slimmer specification.", "adapt"),
+    ("Greenfield library will stay open, but on three mornings rather than five days a week.", "adapt"),
+    ("From next year only clubs with fewer than fifty members will now be eligible for the grant.", "adapt"),
+    ("The two primary schools will share a single bursar from the autumn term.", "adapt"),
+    ("Tarley Borough will trim its senior management by a quarter to balance the budget.", "adapt"),
+    ("The constabulary will no longer second staff to the county's youth offending team.", "exit"),
+    ("Twelve staff will be transferring back to the district council when the contract ends.", "exit"),
+    ("Councillors threw the merger proposal out by a wide margin last night.", "fight"),
+    ("The group collected 9,000 signatures against the closure of the swimming pool.", "fight"),
+    ("The cabinet agreed that the leader should write to the minister opposing the planned closure of the ward.",
+     "fight"),
+    ("Our budget dares ministers to send in their commissioners.", "fight"),
+    ("The parish will keep the freehold and go on appointing three trustees to the new hall charity.", "collaborate"),
+    ("The item was referred to the joint health overview and scrutiny committee for comment.", "none"),
+    ("Will the borough quit the partnership or share its planning team? All options remain on the table until June.",
+     "none"),
+    ("Some members think the council should leave the partnership; the leader said she did not know yet.", "none"),
     # what "despite" introduces decided nothing; the main clause did
     ("Despite a march through the town centre and a petition, the county shut the day centre for good.", "exit"),
     # a plan withdrawn later did not happen
@@ -631,14 +649,14 @@ def test_targets_on_the_frozen_test_half(combined):
 
 @pytest.mark.slow
 def test_blind_probes_written_by_others(combined):
-    """1,190 passages written by helpers who saw only the decision rules, never the coder
-    (tests/gold/blind_probes.csv), in thirteen rounds. Read blind, each round after the rules had
+    """1,290 passages written by helpers who saw only the decision rules, never the coder
+    (tests/gold/blind_probes.csv), in fourteen rounds. Read blind, each round after the rules had
     been changed by reading the errors of the rounds before, the combined coder got 0.789, 0.671,
-    0.800, 0.817, 0.800, 0.800, 0.740, 0.780, 0.720, 0.770, 0.670, 0.780 and 0.740 right; changed
-    after each, it gets 0.934 of all 1,190 (docs/coding.md). The set is now a development set,
+    0.800, 0.817, 0.800, 0.800, 0.740, 0.780, 0.720, 0.770, 0.670, 0.780, 0.740 and 0.840 right;
+    changed after each, it gets 0.938 of all 1,290 (docs/coding.md). The set is now a development set,
     and the floors below catch a change that undoes that work."""
     probes = pd.read_csv(ROOT / "tests" / "gold" / "blind_probes.csv")
-    assert len(probes) == 1190 and probes["probe_id"].is_unique
+    assert len(probes) == 1290 and probes["probe_id"].is_unique
     got = combined.code_passages(probes["text"].tolist())["primary"].to_numpy()
     right = got == probes["code"].to_numpy()
     hard = probes["hard"].to_numpy() == 1

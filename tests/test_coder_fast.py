@@ -51,16 +51,16 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_SHA256 = {
     ("rules", "document"): "7fa5f9e070d1f0142062dd9adb97ff454b9fddc7d70af340425adebd4d0223c5",
     ("rules", "paragraph"): "0f9018d59363d587e797d69e79d62de2a2e9fed4921ebee3488379cbe2d2ff54",
-    ("learned", "document"): "e159e8102682e55dba46f2b44b4cff7a2947cee8afa230ba2674b00c46d4e4da",
-    ("learned", "paragraph"): "83027d3f56ac68917f617145ea391aafd663cc8b8d90da9c12c3886ef46ec8f3",
-    ("combined", "document"): "79bcae22a6e12a53f3f3a1b944ca15d7e56a3464039f4f6f2f3ebe1f1d3c3d3b",
-    ("combined", "paragraph"): "d4531a30f96efc187af7c7e8716f8517d02689374de4ff68d6a7a447cd2c2670",
+    ("learned", "document"): "17986fff977e891e5a7eae7eac936c851240499b0765d9a40b5101f9346d4680",
+    ("learned", "paragraph"): "d71206fb270a95b33297aede1936c0cc867088d36d2735cfa4b1d67a942622a1",
+    ("combined", "document"): "bdfa80dfd219ce1edc204d6561aeb1ba7ffd9e2e2b47562039051607d1fc6f1c",
+    ("combined", "paragraph"): "4edf1f3879a838eb37bffd70b485620f3e07ce031f8323242318679ff72017d0",
 }
 # sha256 of ``coder.code_passages(gold text, ids=passage_id).to_csv(index=False)``, taken with the above.
 GOLD_SHA256 = {
-    "rules": "4dc8338912024283507b0010aae9e7ce30d686374f12ca48846c09820600cd7c",
-    "learned": "63599407a4dc5aa1b4174cd0fd1bf0a0b2cdd5b59f88b21c464652ea39b5d08e",
-    "combined": "f14794a6b62f857ca08b729353600e4b65011bdac2f00f6537c089c7d69f2a0d",
+    "rules": "210655810d6f670c608778633a4ed2c11e8b7782c7909ee40a5a35102bc2fca8",
+    "learned": "c75fb455892f76c8fbd9da38e1ea085399ffd08395ea11f40356280abb3983b6",
+    "combined": "c5a51f7133d2200692ad7a2628e3c81d7f139d4f487439ff6cb3436afab225ac",
 }
 DICTIONARY_EXAMPLE_SHA256 = "265572dd6f109ac0c88ba4719c0dc71c84505f00bfa2bc7a9101e5fc0c9041ea"
 

@@ -334,6 +334,11 @@ RULES: dict[str, tuple] = {
         [_w("on"), _in(["its", "their", "our"]), _w("own"), _in([".", ",", ";", "again", "instead", "from"])],
         [_in(["split", "splitting"]), _w("the"), _opt(["shared", "joint"]), _in(ARRANGEMENT)],
     ], ()),
+    "exit: staff transferred back": ("exit", 3.0, [
+        # "34 officers transferring back" to the force or the council: the function comes home
+        [_in(["officers", "staff", "employees", "posts", "workers", "colleagues"]), GAP3,
+         _in(["transferring", "transfer", "transfers", "transferred", "returning", "return", "returned"]), _w("back")],
+    ], ()),
     "exit: handed to the community": ("exit", 3.0, [
         [_in(HAND), GAP8, _opt(["and"]), GAP3, _w("to"), GAP3, _in(COMMUNITY)],
         [_w("no"), _w("further"), _in(["role", "involvement", "part", "responsibility", "stake"])],
@@ -353,6 +358,9 @@ RULES: dict[str, tuple] = {
          _in(["funding", "staff", "support", "money", "grant"])],
         [_w("no"), _w("longer"), _opt(["be", "able", "to"]), _opt(["to", "able"]), _opt(["afford", "to"]),
          _opt(["to"]), _in(PROVIDE)],
+        # "will no longer second officers to the safeguarding hub"
+        [_w("no"), _w("longer"), _in(["second", "seconds", "send", "sends", "contribute", "contributes"]), GAP3,
+         _in(["officers", "staff", "officer", "posts", "to"])],
         [_in(["stop", "stops", "stopped", "stopping", "cease", "ceases", "ceased", "ceasing"]), _opt(["to"]),
          _in(PROVIDE)],
         [_in(CLOSE), ANY, _in(WHOLLY)],
@@ -485,9 +493,17 @@ RULES: dict[str, tuple] = {
         [_in(["disposal", "disposals", "asset"]), _in(["programme", "programmes", "sales"])],
         [_in(["sell", "sells", "selling", "sold"]), _opt(["off"]), GAP3,
          _in(["assets", "sites", "land", "buildings", "properties", "stake", "shares", "offices", "car"])],
-        [_in(["cut", "cuts", "reduced", "reduce", "reducing", "trimmed", "shrank", "shrunk"]), GAP3, _w("by"),
+        [_in(["cut", "cuts", "reduced", "reduce", "reducing", "trimmed", "trim", "trimming", "shrank", "shrunk"]), GAP3, _w("by"),
          _opt(["about", "around", "nearly", "almost", "roughly", "over", "more", "than"]), _opt(["than"]),
          _in(["a", "one", "half", "two", "three"]), _in(["third", "quarter", "fifth", "half", "thirds", "quarters"])],
+        # "the revised contract reduces the annual fee by £2.6m"
+        [_in(["reduces", "reduce", "reduced", "reducing", "cuts", "cut", "lowers", "lowered"]), _w("the"),
+         _opt(["annual", "yearly", "contract", "overall"]), _in(["fee", "fees", "price", "cost", "costs", "charge", "bill"]),
+         _w("by"), _w("£")],
+        # fewer opening days: "opens Tuesday to Friday rather than six days a week"
+        [_w("rather"), _w("than"), _in(_COUNTS), _in(["days", "mornings", "evenings"])],
+        # tighter eligibility: "only groups with a turnover below £100,000 will now be eligible"
+        [_w("only"), {"IS_PUNCT": False, "OP": "{1,10}"}, _w("now"), _w("be"), _in(["eligible", "able"])],
         [_in(["tenders", "tender", "bids"]), _w("from"), GAP3,
          _in(["contractors", "providers", "operators", "suppliers", "companies", "firms"])],
         [_in(["award", "awarded", "awarding", "awards", "let"]), _opt(["the", "a"]), GAP3,
@@ -579,6 +595,9 @@ RULES: dict[str, tuple] = {
                                                           "budgets", "fund", "pot"]}},
          _NOT_POOLED_GAP8, _in(MONEY)],
         [_in(MONEY), _NOT_POOLED_GAP8, _in(["shared", "sharing", "share", "joint", "jointly"])],
+        # "our three schools will share a single site manager and one finance team"
+        [_in(["share", "shares", "sharing"]), _opt(["a"]), _in(["single", "one"]), _opt(["site", "finance", "business"]),
+         _in(["manager", "managers", "team", "head", "bursar", "director", "office", "management"])],
     ], ("sentence",)),
     "adapt: service continues": ("adapt", 2.0, [
         [_in(PARTIAL), _in(["open", "in", "running", "available"])],
@@ -642,6 +661,7 @@ RULES: dict[str, tuple] = {
         [_in(VOTE), _opt(["by", "unanimously", "overwhelmingly"]), GAP3, _w("to"),
          _in(["reject", "block", "oppose", "scrap", "refuse", "resist", "challenge", "overturn", "veto"])],
         [_in(VOTE), _w("not"), _w("to")],
+        [_in(["threw", "throw", "throws", "thrown", "throwing"]), _opt(DETERMINER), GAP3, _in(PLAN), _w("out")],
         [_w("not"), _opt(["to"]), _in(["endorse", "support", "accept", "approve", "back", "sign"]), _opt(DETERMINER), GAP3,
          _in(["deal", "deals", "proposal", "proposals", "merger", "offer", "order", "devolution", "scheme", "option",
               "options", "plan", "plans", "consolidation", "closure", "reconfiguration"])],
@@ -692,6 +712,15 @@ RULES: dict[str, tuple] = {
         [_in(["refer", "referred", "referral"]), GAP8, GAP8, _w("to"), _opt(["the"]), _in(["secretary", "minister"])],
     ], ()),
     "fight: lobbying and protest": ("fight", 3.0, [
+        # "sets a budget that dares ministers to step in"
+        [_in(["dare", "dares", "dared", "daring"]), _opt(["the"]), _in(TARGET)],
+        # a petition by its count: "we have already collected 14,000 signatures"
+        [_in(["collected", "gathered", "collecting", "gathering", "handed", "delivered"]), _opt(["over", "in"]), GAP3,
+         _in(["signatures"])],
+        # "a letter ... opposing the proposed downgrade of the maternity unit"
+        [_in(["opposing", "oppose", "opposes", "objecting"]), _opt(["to"]), _in(["the", "this", "these"]),
+         _in(["proposed", "planned"]), _in(["downgrade", "downgrading", "closure", "closures", "cut", "cuts", "merger",
+                                          "reduction", "removal", "relocation", "transfer", "withdrawal"])],
         # a coalition formed to resist ("formed an alliance to oppose the county's bid")
         [_in(["formed", "form", "forms", "forming", "created", "launched", "set"]), _opt(["up"]), _opt(["a", "an"]), GAP3,
          _in(["alliance", "coalition", "group", "front", "campaign"]), _w("to"),
@@ -743,6 +772,8 @@ RULES: dict[str, tuple] = {
     # it is dropped (PhraseRules._hits), and so is a codebook phrase (RuleCoder.analyse, which
     # then leaves the hit itself out of the evidence).
     "none: everyday sense": (EVERYDAY, 0.0, [
+        # the name of a scrutiny committee: "the joint health overview and scrutiny committee"
+        [_w("joint"), _opt(["health"]), _in(["overview", "scrutiny", "hosc", "oscs", "osc"])],
         # information campaigns are not opposition
         [_in(["awareness", "recruitment", "marketing", "advertising", "information", "publicity", "poster",
               "communications", "communication", "vaccination", "immunisation", "health", "recycling", "safety",
@@ -884,11 +915,19 @@ RULES: dict[str, tuple] = {
         [_w("not"), _w("yet"), _w("decided")],
         [_w("no"), _in(["decision", "decisions"]), {"IS_PUNCT": True}],
         [_w("never"), _in(["went", "got", "came"]), _w("further")],
+        # "all options remain on the table"; "I don't know yet"; "has not picked one yet"
+        [_opt(["all"]), _w("options"), _in(["remain", "remains", "are", "stay"]), _opt(["firmly", "still"]),
+         _in(["on", "open"])],
+        [_in(["not", "n't"]), _w("know"), _w("yet")],
+        [_in(["not", "n't"]), _opt(["yet"]), _in(["picked", "chosen", "decided"]), _in(["one", "which", "yet"])],
         [_w("no"), _in(["proposal", "proposals", "plan", "plans"]), GAP8, _in(["has", "have"]), _w("been"),
          _in(["made", "considered", "put", "brought", "tabled"])],
     ], ()),
     # collaborate: doing it with others
     "collaborate: designed with others": ("collaborate", 3.0, [
+        # "the parish council retaining the freehold, appointing two trustees"
+        [_in(["appoint", "appoints", "appointed", "appointing", "nominate", "nominates", "nominated", "nominating"]),
+         _in(_COUNTS), _in(["trustees", "directors", "board"])],
         [_in(DESIGN), _opt(["it", "them", "the", "services", "plan", "service", "jointly", "together"]), GAP3,
          _in(["with", "alongside"]), _FEWER_GAP3, _in(WITH_WHOM)],
         # "designed by residents", not "funded by the council"

@@ -127,10 +127,20 @@ def _opposed(words: list[str]) -> str:
 
 
 def _hedged(words: list[str]) -> str:
-    for w in words[-16:]:
+    """The hedge among the last 16 clause words before a cue ("whether", "could", "should"...), or
+    ''. A "should" after "agreed that" or "resolved that" is what a meeting decided ("members
+    agreed that the chair should write to NHS England opposing the downgrade"), not a hedge."""
+    words = words[-16:]
+    for k, w in enumerate(words):
         if w in HEDGES:
+            if w == "should" and any(words[j] in DECIDED and words[j + 1] == "that" for j in range(k - 1)):
+                continue
             return w
     return ""
+
+
+#: Words by which a meeting records its decision: "agreed that ... should ..." is that decision.
+DECIDED = {"agreed", "resolved", "decided", "determined"}
 
 
 def _only_named(words: list[str]) -> str:
