@@ -144,14 +144,21 @@ def _assert_same_matrix(fast, plain) -> None:
 def test_the_matchers_kept_are_bounded_and_the_hits_do_not_depend_on_it(example, monkeypatch):
     """One matcher per combination of what can match in a sentence, reused; when the bound is
     reached the kept ones are dropped and made again, with the same hits."""
+    rules = _same_hits_under_a_bound(example, monkeypatch, "MATCHERS_KEPT", 3)
+    assert 0 < len(rules._matchers) <= 3
+
+
+def _same_hits_under_a_bound(example, monkeypatch, bound: str, value: int) -> PhraseRules:
+    """Rules made with the module constant ``bound`` set to ``value``, checked to find on the gold
+    passages and example documents exactly what rules with the default bound find."""
     import analysis.coder.rules as rules_module
 
     texts = [*load_gold()["text"], *example["text"].head(30)]
-    expected = PhraseRules().find_many(texts)
-    monkeypatch.setattr(rules_module, "MATCHERS_KEPT", 3)
+    expected = _shared_rules().find_many(texts)
+    monkeypatch.setattr(rules_module, bound, value)
     rules = PhraseRules()
     assert rules.find_many(texts) == expected
-    assert 0 < len(rules._matchers) <= 3
+    return rules
 
 
 def test_character_ngram_block_equals_the_vectoriser(example):
@@ -252,13 +259,7 @@ def test_a_sentences_tokens_are_those_of_its_pieces_between_white_space():
 def test_the_sentence_filter_keeps_few_sentences_and_its_store_is_bounded(example, monkeypatch):
     """Most sentences of ordinary board papers cannot match any pattern and are not tokenized;
     the words kept for the filter are bounded, and the hits do not depend on the bound."""
-    import analysis.coder.rules as rules_module
-
-    texts = [*load_gold()["text"], *example["text"].head(30)]
-    expected = _shared_rules().find_many(texts)
-    monkeypatch.setattr(rules_module, "PIECES_KEPT", 50)
-    rules = PhraseRules()
-    assert rules.find_many(texts) == expected
+    rules = _same_hits_under_a_bound(example, monkeypatch, "PIECES_KEPT", 50)
     assert 0 < len(rules._piece_masks) <= 50
     minutes = ["The minutes of the previous meeting were agreed as a correct record.",
                "Officers presented the quarterly performance report and answered questions."]
