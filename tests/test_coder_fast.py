@@ -101,7 +101,7 @@ def test_dictionary_coder_codes_the_example_as_before(example):
 
 def _plain_find_many(rules: PhraseRules, texts):
     """The rules matched the plain way: every sentence tokenized, and every rule's matcher with
-    all its patterns run on it (no anchor filter, no pattern left out); then what the text's
+    all its patterns run on it (no sentence filter, no pattern left out); then what the text's
     sentences say of each other."""
     from spacy.matcher import Matcher
 

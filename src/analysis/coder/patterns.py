@@ -174,6 +174,9 @@ RETRACTED = set(_forms("dropped", "shelved", "scrapped", "abandoned", "defeated"
 HEDGES = _forms("whether", "if", "rumour/s", "rumor/s", "alleg/e/es/ed/ing", "claim/s/ed/ing",
                 "could", "might", "should", "wish", "wishing", "options", "possibility", "speculation", "defer/s/red/ring",
                 "postpon/e/es/ed/ing", "encourag/e/es/ed/ing")
+#: Words by which a meeting records its decision: "agreed that ... should ..." is that decision,
+#: not a hedge.
+DECIDED = {"agreed", "resolved", "decided", "determined"}
 #: Whom a body asks to act for it: "asked the chair to write to the minister" is its decision.
 OWN_PEOPLE = {"chair", "chairman", "officer", "officers", "chief", "executive", "director", "directors", "clerk",
               "head", "manager", "managers", "monitoring", "leader", "mayor"}
@@ -503,7 +506,7 @@ RULES: dict[str, tuple] = {
         # fewer opening days: "opens Tuesday to Friday rather than six days a week"
         [_w("rather"), _w("than"), _in(_COUNTS), _in(["days", "mornings", "evenings"])],
         # tighter eligibility: "only groups with a turnover below £100,000 will now be eligible"
-        [_w("only"), {"IS_PUNCT": False, "OP": "{1,10}"}, _w("now"), _w("be"), _in(["eligible", "able"])],
+        [_w("only"), {"IS_PUNCT": False, "OP": "{1,10}"}, _w("now"), _w("be"), _w("eligible")],
         [_in(["tenders", "tender", "bids"]), _w("from"), GAP3,
          _in(["contractors", "providers", "operators", "suppliers", "companies", "firms"])],
         [_in(["award", "awarded", "awarding", "awards", "let"]), _opt(["the", "a"]), GAP3,

@@ -46,6 +46,7 @@ from analysis.coder.patterns import (
     CHOSEN,
     CLAUSE_PUNCT,
     CLAUSE_WORDS,
+    DECIDED,
     EVERYDAY,
     EVERYDAY_RULE,
     HEDGES,
@@ -138,9 +139,6 @@ def _hedged(words: list[str]) -> str:
             return w
     return ""
 
-
-#: Words by which a meeting records its decision: "agreed that ... should ..." is that decision.
-DECIDED = {"agreed", "resolved", "decided", "determined"}
 
 
 def _only_named(words: list[str]) -> str:
@@ -389,7 +387,6 @@ class PhraseRules:
 
         self.nlp = _nlp()
         self._lower_attr = LOWER
-        self.anchors = _anchor_words()
         strings = self.nlp.vocab.strings
         # Each word list a pattern requires, and each rule's anchor words, get a bit; a word's
         # mask holds the bits of the lists it is in, keyed by the hash spaCy gives a token's
@@ -508,7 +505,7 @@ class PhraseRules:
         for m in masks:
             mask |= m
         out = []
-        if not mask & self._any_anchor:  # most sentences: no token is an anchor word
+        if not mask & self._any_anchor:  # no token is any rule's anchor word
             return out
         for r, (_name, _patterns, anchor, needs, orders) in enumerate(self._rules):
             if mask & anchor:
