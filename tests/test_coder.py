@@ -182,6 +182,15 @@ HARD_CASES = [
 
 # What reading the blind probes taught the rules, each in a sentence of our own (not a probe).
 PROBES_TAUGHT = [
+    # blind documents, round D1 (whole documents: reports, minutes, news, blogs): everyday senses
+    ("Asked about the cost, the cabinet member declined to comment on the negotiations.", "none"),
+    ("The trust is getting ready for the end of its present leases in the spring.", "none"),
+    ("Until the current agreement expires next year, nothing changes for tenants.", "none"),
+    ("Both clinics are run under contracts with a community interest company.", "none"),
+    ("The parish's share of the running costs went up by £900 this year.", "none"),
+    ("Together these sites account for almost a third of the repairs budget.", "none"),
+    ("The leader refused to implement the charges the government asked for.", "fight"),
+    ("The clinic was designed with patients and their carers over two years.", "collaborate"),
     # round 14 (speeches, leaflets, posts; health, fire, police, trusts, parishes, budget books)
     ("The new facilities contract cuts the yearly price by £1.1m through a slimmer specification.", "adapt"),
     ("Greenfield library will stay open, but on three mornings rather than five days a week.", "adapt"),
@@ -669,6 +678,23 @@ def test_blind_probes_written_by_others(combined):
         assert right[mine].mean() >= 0.7, option
 
 
+def test_blind_documents_written_by_others(combined):
+    """Whole documents (250-740 words: reports with options and recommendations, minutes, news,
+    blogs, transcripts, newsletters) written by helpers who saw only the decision rules and the
+    document rule (tests/gold/blind_documents.csv, docs/coding.md). Round D1, read blind: 0.64
+    right; `none` documents (consultations, options papers, minutes that decide nothing) were
+    nearly all given an option. After its fixes (passages counted by their length; six
+    everyday senses) 0.70. A floor under that, and each option's documents kept apart."""
+    docs = pd.read_csv(ROOT / "tests" / "gold" / "blind_documents.csv", keep_default_na=False)
+    assert len(docs) == 50 and docs["doc_id"].is_unique
+    out = combined.code(docs.rename(columns={"doc_id": "document_id"})[["document_id", "text"]])
+    right = out["primary"].to_numpy() == docs["code"].to_numpy()
+    print(f"blind documents: {right.mean():.3f} right")
+    assert right.mean() >= 0.68
+    for option in ("fight", "adapt", "exit", "collaborate"):
+        assert right[docs["code"].to_numpy() == option].mean() >= 0.7, option
+
+
 # ---------------------------------------------------------------------- command
 
 
@@ -742,3 +768,21 @@ def test_shipped_codebook_failure_is_an_error_not_a_fallback(monkeypatch):
     finally:
         typology._indicator_options_cached.cache_clear()
         dataset._codebook_indicators.cache_clear()
+
+
+def test_a_documents_passages_count_by_their_length(combined):
+    """A heading weighs little beside the paragraph that reports the decision: each stated
+    passage's option probabilities count by its length in words."""
+    decision = ("Cabinet agreed on Tuesday to serve twelve months' notice on the revenues and benefits "
+                "agreement with the two neighbouring districts, and the team will return to the council "
+                "from next April.")
+    headings = ["Shared Revenues Service", "Shared services review", "Shared service costs"]
+    text = "\n\n".join([headings[0], decision, headings[1], headings[2]])
+    passages = combined.code_passages([*headings, decision])
+    assert passages["primary"].tolist() == ["adapt", "adapt", "adapt", "exit"]  # each heading alone reads as adapt
+    out = combined.code(pd.DataFrame({"document_id": ["d"], "text": [text]})).iloc[0]
+    assert out["primary"] == "exit"
+    assert out["exit"] > out["adapt"]
+    # counted one passage one vote, the three headings would have carried the document
+    unweighted = passages[["fight", "adapt", "exit", "collaborate"]].to_numpy().sum(axis=0)
+    assert unweighted.argmax() == 1

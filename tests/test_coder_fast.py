@@ -48,19 +48,23 @@ ROOT = Path(__file__).resolve().parents[1]
 # Taken again after a review made the wider-arrangement rule one plain pattern (an exit before it
 # is set aside rather than swallowed by a longer match): no primary code of the gold passages, the
 # example documents or the probes changed; an exit so set aside now shows in the evidence.
+# Taken again (2026-12-03, late) after whole documents written blind by others (round D1): a
+# document's passages count by their length in words, and six everyday senses ("declined to
+# comment", "at the end of", "when the lease expires", "our share of", "together they cost",
+# services run "under contracts with") no longer count; no gold passage changed its primary code.
 EXAMPLE_SHA256 = {
-    ("rules", "document"): "7fa5f9e070d1f0142062dd9adb97ff454b9fddc7d70af340425adebd4d0223c5",
+    ("rules", "document"): "efdaeb8528c5cbcd28f8fef84debdede47c921b4818ff5b80487c9f1106c0315",
     ("rules", "paragraph"): "0f9018d59363d587e797d69e79d62de2a2e9fed4921ebee3488379cbe2d2ff54",
-    ("learned", "document"): "17986fff977e891e5a7eae7eac936c851240499b0765d9a40b5101f9346d4680",
+    ("learned", "document"): "e83fbeb44ee2c7fa96a82ffdf22c21f777a9ae850631fb3626353c574c919f82",
     ("learned", "paragraph"): "d71206fb270a95b33297aede1936c0cc867088d36d2735cfa4b1d67a942622a1",
-    ("combined", "document"): "bdfa80dfd219ce1edc204d6561aeb1ba7ffd9e2e2b47562039051607d1fc6f1c",
+    ("combined", "document"): "7fef711b97836614ed2eae41c2715deae2e172feea2dd1f181d7acf6ca1df7bc",
     ("combined", "paragraph"): "4edf1f3879a838eb37bffd70b485620f3e07ce031f8323242318679ff72017d0",
 }
 # sha256 of ``coder.code_passages(gold text, ids=passage_id).to_csv(index=False)``, taken with the above.
 GOLD_SHA256 = {
-    "rules": "210655810d6f670c608778633a4ed2c11e8b7782c7909ee40a5a35102bc2fca8",
-    "learned": "c75fb455892f76c8fbd9da38e1ea085399ffd08395ea11f40356280abb3983b6",
-    "combined": "c5a51f7133d2200692ad7a2628e3c81d7f139d4f487439ff6cb3436afab225ac",
+    "rules": "f5fb77c664ee4b5a155d0f381fc310601891a285c168bfa3061bffa2d8bb1be2",
+    "learned": "eed8d02adc1451857f8be6d327691d5803b4f1b61803633052a2b4635eb9f69c",
+    "combined": "ca97a0f93b705339e7e6d20dd5037a7f4711a35a399382565f1edb38a8b310bb",
 }
 DICTIONARY_EXAMPLE_SHA256 = "265572dd6f109ac0c88ba4719c0dc71c84505f00bfa2bc7a9101e5fc0c9041ea"
 

@@ -317,6 +317,7 @@ class Coder:
         passage_primary = classes[p.argmax(axis=1)] if len(p) else np.array([], dtype=object)
         explained = self._explain(analyses, units, passage_primary.tolist(), features)
         owner = np.asarray(owner, dtype=int)
+        lengths = np.array([max(len(u.split()), 1) for u in units], dtype=float)
         # A document's passages are consecutive (owner never decreases): its range, found once.
         bounds = np.searchsorted(owner, np.arange(len(doc_ids) + 1), side="left")
         rows = []
@@ -330,7 +331,9 @@ class Coder:
                 rows.append([d, *[0.0] * n_opt, "none", _evidence(merged), round(p_none, 4),
                              round(1.0 - 2 * (1.0 - p_none) if p_none >= 0.5 else 0.0, 4), ""])
                 continue
-            sums = p[stated, :n_opt].sum(axis=0)
+            # Each passage counts by its length in words: a heading ("Shared services", "Option C")
+            # weighs little beside the paragraph that reports what was decided.
+            sums = (p[stated, :n_opt] * lengths[stated, None]).sum(axis=0)
             shares = sums / sums.sum()
             best = int(np.argmax(shares))  # ties: the earlier option
             second = np.sort(shares)[::-1][1] if n_opt > 1 else 0.0

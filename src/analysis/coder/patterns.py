@@ -217,6 +217,9 @@ SUPERSEDES = (
 _FEWER = ["fewer", "less", "reduced", "smaller", "lower", "no"]
 #: A gap of up to three words none of which says "fewer": "with fewer staff" is not "with staff".
 _FEWER_GAP3 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": _FEWER}, "OP": "{0,3}"}
+#: services "delivered under contracts with an NHS trust" are bought, not designed with anyone
+_NO_CONTRACT_GAP3 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["contract", "contracts", "contracted", "licence", "lease",
+                                                             "leases", "tender", "tendered"]}, "OP": "{0,3}"}
 GAP8 = {"IS_PUNCT": False, "OP": "{0,8}"}
 #: money put "into" a shared fund is pooled with others, not shared to save
 _NOT_POOLED_GAP8 = {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["pooled", "pooling", "pool", "pools", "into", "fund", "funds",
@@ -891,6 +894,23 @@ RULES: dict[str, tuple] = {
          _in(["appendix", "appendices", "annex", "annexes", "report", "reports", "minutes", "papers", "action",
               "accounts", "documents", "figures", "notes", "letter", "comments", "covering", "attached"])],
         [_in(["energy", "fuel", "thermal"]), _in(["efficiency", "efficient"])],
+        # "declined to comment" refuses nothing; "at the end of the contract" and "when the lease expires"
+        # say when, not that anything is ended; "our share of the costs" is a portion, not sharing;
+        # "together they cost £1.9m" is a sum, not joint working
+        [_in(["declined", "declines", "declining", "refused", "refuses", "refusing"]), _w("to"),
+         _in(["say", "comment", "confirm", "answer", "disclose", "reveal", "speculate", "elaborate", "discuss",
+              "respond", "name", "specify", "expand", "explain", "give"])],
+        [_in(["at", "by", "before", "until", "till", "towards", "toward", "near", "after"]), _w("the"), _w("end"), _w("of")],
+        [_in(["prepare", "prepares", "preparing", "prepared", "preparation", "preparations", "ready", "planning"]),
+         _w("for"), _w("the"), _w("end"), _w("of")],
+        [_in(["when", "until", "once", "before", "after"]), _opt(["the", "its", "their", "our", "this"]),
+         _opt(["current", "existing", "present", "original"]),
+         _in(["contract", "contracts", "agreement", "agreements", "lease", "leases", "term", "licence"]),
+         _in(["ends", "end", "ended", "expires", "expire", "expired", "runs", "lapses"])],
+        [_in(["a", "its", "our", "their", "his", "her", "the", "each", "every", "equal", "'s", "’s"]), _w("share"), _w("of")],
+        [_w("together"), _opt([","]), _in(["they", "these", "those", "the"]), {"IS_PUNCT": False, "OP": "{0,2}"},
+         _in(["cost", "costs", "account", "employ", "employs", "welcome", "welcomed", "serve", "attract", "receive",
+              "spend", "spent", "hold", "cover", "total"])],
         [_in(["closed", "close", "closes", "closing", "closure"]), _w("for"),
          _in(["resurfacing", "repairs", "repair", "works", "maintenance", "refurbishment", "renovation", "cleaning",
               "redecoration", "training", "lunch", "christmas", "easter"])],
@@ -931,10 +951,10 @@ RULES: dict[str, tuple] = {
         # "the parish council retaining the freehold, appointing two trustees"
         [_in(["appoint", "appoints", "appointed", "appointing", "nominate", "nominates", "nominated", "nominating"]),
          _in(_COUNTS), _in(["trustees", "directors", "board"])],
-        [_in(DESIGN), _opt(["it", "them", "the", "services", "plan", "service", "jointly", "together"]), GAP3,
+        [_in(DESIGN), _opt(["it", "them", "the", "services", "plan", "service", "jointly", "together"]), _NO_CONTRACT_GAP3,
          _in(["with", "alongside"]), _FEWER_GAP3, _in(WITH_WHOM)],
         # "designed by residents", not "funded by the council"
-        [_in(DESIGN), _opt(["it", "them", "the", "services", "plan", "service", "jointly", "together"]), GAP3,
+        [_in(DESIGN), _opt(["it", "them", "the", "services", "plan", "service", "jointly", "together"]), _NO_CONTRACT_GAP3,
          _w("by"), _FEWER_GAP3, _in(BY_WHOM)],
         [_in(["pool", "pools"]), GAP3, _in(["resources", "budgets", "budget", "money", "funds", "funding", "land",
                                           "assets", "staff", "expertise", "data", "knowledge", "sovereignty"])],
