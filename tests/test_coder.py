@@ -182,7 +182,8 @@ HARD_CASES = [
 
 # What reading the blind probes taught the rules, each in a sentence of our own (not a probe).
 PROBES_TAUGHT = [
-    # blind documents, round D1 (whole documents: reports, minutes, news, blogs): everyday senses
+    # blind documents, rounds D1 and D2 (whole documents: reports, minutes, news, blogs): everyday
+    # senses, and a decision put off
     ("Asked about the cost, the cabinet member declined to comment on the negotiations.", "none"),
     ("The trust is getting ready for the end of its present leases in the spring.", "none"),
     ("Until the current agreement expires next year, nothing changes for tenants.", "none"),
@@ -191,6 +192,10 @@ PROBES_TAUGHT = [
     ("Together these sites account for almost a third of the repairs budget.", "none"),
     ("The leader refused to implement the charges the government asked for.", "fight"),
     ("The clinic was designed with patients and their carers over two years.", "collaborate"),
+    ("Members are not being asked to make a decision on the shared waste service today.", "none"),
+    ("A preferred option for the leisure centres will be brought for decision in March.", "none"),
+    ("The vote on leaving the joint museums committee has been deferred until the autumn.", "none"),
+    ("There is still no decision on the future of the council's trading company.", "none"),
     # round 14 (speeches, leaflets, posts; health, fire, police, trusts, parishes, budget books)
     ("The new facilities contract cuts the yearly price by £1.1m through a slimmer specification.", "adapt"),
     ("Greenfield library will stay open, but on three mornings rather than five days a week.", "adapt"),
@@ -679,20 +684,22 @@ def test_blind_probes_written_by_others(combined):
 
 
 def test_blind_documents_written_by_others(combined):
-    """Whole documents (250-740 words: reports with options and recommendations, minutes, news,
+    """Whole documents (250-800 words: reports with options and recommendations, minutes, news,
     blogs, transcripts, newsletters) written by helpers who saw only the decision rules and the
-    document rule (tests/gold/blind_documents.csv, docs/coding.md). Round D1, read blind: 0.64
-    right; `none` documents (consultations, options papers, minutes that decide nothing) were
-    nearly all given an option. After its fixes (passages counted by their length; six
-    everyday senses) 0.70. A floor under that, and each option's documents kept apart."""
+    document rule (tests/gold/blind_documents.csv, docs/coding.md). Round D1 (50), read blind:
+    0.64 right; round D2 (50), read blind after D1's first fixes: 0.56. With the changes that
+    held up on both (a document that says nothing is decided takes an option only from a
+    decision; six everyday senses; decisions put off), D1 0.70 and D2 0.74. Floors under that,
+    each option's documents kept apart."""
     docs = pd.read_csv(ROOT / "tests" / "gold" / "blind_documents.csv", keep_default_na=False)
-    assert len(docs) == 50 and docs["doc_id"].is_unique
+    assert len(docs) == 100 and docs["doc_id"].is_unique
     out = combined.code(docs.rename(columns={"doc_id": "document_id"})[["document_id", "text"]])
     right = out["primary"].to_numpy() == docs["code"].to_numpy()
     print(f"blind documents: {right.mean():.3f} right")
-    assert right.mean() >= 0.68
-    for option in ("fight", "adapt", "exit", "collaborate"):
-        assert right[docs["code"].to_numpy() == option].mean() >= 0.7, option
+    assert right.mean() >= 0.7
+    floors = {"fight": 0.85, "adapt": 0.7, "exit": 0.55, "collaborate": 0.9, "none": 0.35}
+    for option, floor in floors.items():
+        assert right[docs["code"].to_numpy() == option].mean() >= floor, option
 
 
 # ---------------------------------------------------------------------- command
@@ -770,19 +777,27 @@ def test_shipped_codebook_failure_is_an_error_not_a_fallback(monkeypatch):
         dataset._codebook_indicators.cache_clear()
 
 
-def test_a_documents_passages_count_by_their_length(combined):
-    """A heading weighs little beside the paragraph that reports the decision: each stated
-    passage's option probabilities count by its length in words."""
-    decision = ("Cabinet agreed on Tuesday to serve twelve months' notice on the revenues and benefits "
-                "agreement with the two neighbouring districts, and the team will return to the council "
-                "from next April.")
-    headings = ["Shared Revenues Service", "Shared services review", "Shared service costs"]
-    text = "\n\n".join([headings[0], decision, headings[1], headings[2]])
-    passages = combined.code_passages([*headings, decision])
-    assert passages["primary"].tolist() == ["adapt", "adapt", "adapt", "exit"]  # each heading alone reads as adapt
-    out = combined.code(pd.DataFrame({"document_id": ["d"], "text": [text]})).iloc[0]
-    assert out["primary"] == "exit"
-    assert out["exit"] > out["adapt"]
-    # counted one passage one vote, the three headings would have carried the document
-    unweighted = passages[["fight", "adapt", "exit", "collaborate"]].to_numpy().sum(axis=0)
-    assert unweighted.argmax() == 1
+def test_a_document_that_says_nothing_is_decided_takes_an_option_only_from_a_decision(combined):
+    """An options paper sets out each option in a paragraph of its own; when the document says
+    nothing has been decided yet, only a passage that reports a decision can give it an option."""
+    options = ["Option A: leave the shared legal service and bring the team back in house.",
+               "Option B: share a single head of legal services with Barford to save £120,000.",
+               "Option C: lobby the government for a fairer settlement for small districts."]
+    said = "No decision has been made. Cabinet will consider the responses in September."
+    paper = pd.DataFrame({"document_id": ["paper", "decided"],
+                          "text": ["\n\n".join([*options, said]),
+                                   "\n\n".join([*options, said, "Cabinet agreed on Monday to leave the shared "
+                                                  "procurement partnership with Barford from April."])]})
+    # each option alone reads as that option
+    assert combined.code_passages(options)["primary"].tolist() == ["exit", "adapt", "fight"]
+    out = combined.code(paper).set_index("document_id")
+    assert out.loc["paper", "primary"] == "none"
+    assert out.loc["paper", "cues"] == 'nothing decided yet ("No decision has been made")'
+    assert out.loc["paper", ["fight", "adapt", "exit", "collaborate"]].sum() == 0
+    assert out.loc["decided", "primary"] == "exit"
+    alone = combined.code_passages([paper.loc[1, "text"].split("\n\n")[-1]]).iloc[0]
+    for option in ("fight", "adapt", "exit", "collaborate"):  # the shares are those of the decision alone
+        assert out.loc["decided", option] == pytest.approx(alone[option], abs=1e-4)
+    # paragraph by paragraph, each option keeps its own reading
+    paras = combined.code(paper.head(1), by="paragraph")
+    assert paras["primary"].tolist() == ["exit", "adapt", "fight", "none"]

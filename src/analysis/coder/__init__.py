@@ -317,7 +317,6 @@ class Coder:
         passage_primary = classes[p.argmax(axis=1)] if len(p) else np.array([], dtype=object)
         explained = self._explain(analyses, units, passage_primary.tolist(), features)
         owner = np.asarray(owner, dtype=int)
-        lengths = np.array([max(len(u.split()), 1) for u in units], dtype=float)
         # A document's passages are consecutive (owner never decreases): its range, found once.
         bounds = np.searchsorted(owner, np.arange(len(doc_ids) + 1), side="left")
         rows = []
@@ -326,14 +325,19 @@ class Coder:
             stated = [i for i in idx if passage_primary[i] != "none"]
             merged = Analysis([h for i in idx for h in analyses[i].rule_hits],
                               [h for i in idx for h in analyses[i].dict_hits])
+            # A document that says nothing has been decided yet (a consultation, an options paper)
+            # takes an option only from a passage that reports a decision ("agreed", "resolved",
+            # "recommends" ...): the options it sets out, each in a paragraph of its own, are not.
+            undecided = next((analyses[i].undecided for i in idx if analyses[i].undecided), "")
+            if undecided:
+                stated = [i for i in stated if analyses[i].decides and not analyses[i].undecided]
             if not stated:
                 p_none = float(np.min(p[idx, -1])) if len(idx) else 1.0
                 rows.append([d, *[0.0] * n_opt, "none", _evidence(merged), round(p_none, 4),
-                             round(1.0 - 2 * (1.0 - p_none) if p_none >= 0.5 else 0.0, 4), ""])
+                             round(1.0 - 2 * (1.0 - p_none) if p_none >= 0.5 else 0.0, 4),
+                             f'nothing decided yet ("{undecided}")' if undecided else ""])
                 continue
-            # Each passage counts by its length in words: a heading ("Shared services", "Option C")
-            # weighs little beside the paragraph that reports what was decided.
-            sums = (p[stated, :n_opt] * lengths[stated, None]).sum(axis=0)
+            sums = p[stated, :n_opt].sum(axis=0)
             shares = sums / sums.sum()
             best = int(np.argmax(shares))  # ties: the earlier option
             second = np.sort(shares)[::-1][1] if n_opt > 1 else 0.0

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from analysis.coder.patterns import DECISION_WORDS
 from analysis.coder.rules import NOTHING_DECIDED, PhraseRules
 
 __all__ = ["Analysis", "RuleCoder", "LearnedCoder", "combine", "rule_probabilities", "NONE",
@@ -45,6 +46,10 @@ class Analysis:
     rule_hits: list = field(default_factory=list)
     dict_hits: list = field(default_factory=list)
     totals: dict = field(default_factory=dict)  # option -> counted weight
+    #: the passage says nothing has been decided yet ("no decision has been made")
+    undecided: str = ""
+    #: the passage reports a decision (a word of DECISION_WORDS: "agreed", "resolved", "recommends" ...)
+    decides: bool = False
 
     def counted(self):
         return [h for h in self.rule_hits if h.status == "counted"], [h for h in self.dict_hits
@@ -111,6 +116,7 @@ class RuleCoder:
                          for h in dhits]
             # The everyday-sense rule has taken its words (from the other rules in PhraseRules,
             # from the codebook's phrases just above); it leaves no trace in the evidence.
+            said = next((h for h in rhits if h.rule == NOTHING_DECIDED and h.status == "counted"), None)
             rhits = [h for h in rhits if h.option in self.options]
             totals = dict.fromkeys(self.options, 0.0)
             for h in rhits:
@@ -119,7 +125,8 @@ class RuleCoder:
             for h in dhits:
                 if h.status == "counted" and h.code in totals:
                     totals[h.code] += h.weight
-            out.append(Analysis(rhits, dhits, totals))
+            out.append(Analysis(rhits, dhits, totals, " ".join(said.text.split()) if said else "",
+                                bool(DECISION_WORDS.intersection(_WORD.findall(text.lower())))))
         return out
 
     def predict(self, texts) -> list[str]:

@@ -149,6 +149,10 @@ OPTIONS = {"options", "alternatives", "scenarios"}
 NAMED_OPTIONS = {"housing", "travel", "treatment"}
 CHOSEN = set(_forms("chose", "chosen", "choose/s", "agreed", "approved", "selected", "preferred", "decided",
                     "resolved", "adopted", "endorsed", "accepted", "opted", "picked", "recommended"))
+#: Words of a passage that reports a decision. In a document that says nothing has been decided
+#: yet (a consultation, an options paper), only such passages can give it an option.
+DECISION_WORDS = CHOSEN | {"resolved", "voted", "recommends", "recommend", "recommendation", "recommendations",
+                           "confirmed", "agree", "approve"}
 #: Words a question opens with (among a sentence's first four, after "Q:" or the like): a cue in
 #: such a sentence ending in "?" asks, and decides nothing. "In 2013, I think?" is no question.
 QUESTION_WORDS = {"how", "what", "why", "when", "where", "who", "which", "whether", "is", "are", "do", "does",
@@ -931,6 +935,16 @@ RULES: dict[str, tuple] = {
          _in(["decided", "agreed", "chosen", "taken"])],
         [_w("nothing"), _in(["has", "will"]), _opt(["yet"]), _in(["been", "be"]), _w("decided")],
         [_w("before"), _w("any"), _in(["decision", "decisions"]), _in(["is", "are"]), _in(["made", "taken"])],
+        # "the committee is not being asked to make a decision"; "no decision on its future"; "a preferred
+        # option will be brought for decision on 4 March"; "the decision has been deferred"
+        [_in(["not", "n't"]), _opt(["being"]), _w("asked"), _w("to"), _in(["make", "take", "reach"]),
+         _in(["a", "any"]), _in(["decision", "decisions"])],
+        [_w("no"), _opt(["final", "formal"]), _in(["decision", "decisions"]), _in(["on", "about", "over", "yet"])],
+        [_in(["brought", "presented", "submitted", "returned", "return", "returns", "come", "comes", "back"]),
+         {"IS_PUNCT": False, "OP": "{0,4}"}, _w("for"), _opt(["a", "final"]), _w("decision"),
+         _in(["on", "in", "at", "by", "next", "later"])],
+        [_in(["decision", "decisions", "vote"]), GAP8, _in(["has", "have", "was", "were", "is", "been"]),
+         _opt(["been"]), _in(["deferred", "postponed", "delayed"])],
         [_w("no"), _w("such"), _in(["proposal", "proposals", "plan", "plans"])],
         [_in(["not", "n't"]), _opt(["yet"]), _in(["made", "reached", "taken"]), _opt(["a", "any"]),
          _in(["recommendation", "decision", "decisions"])],
