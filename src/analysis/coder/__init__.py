@@ -310,7 +310,7 @@ class Coder:
         return self._documents(doc_ids, doc_texts, owner, units, analyses, p, features)
 
     def _documents(self, doc_ids, doc_texts, owner, units, analyses, p, features=None) -> pd.DataFrame:
-        from analysis.coder.engine import Analysis
+        from analysis.coder.engine import Analysis, reports_decision
 
         n_opt = len(self.options)
         classes = np.asarray(self.classes, dtype=object)
@@ -330,7 +330,7 @@ class Coder:
             # "recommends" ...): the options it sets out, each in a paragraph of its own, are not.
             undecided = next((analyses[i].undecided for i in idx if analyses[i].undecided), "")
             if undecided:
-                stated = [i for i in stated if analyses[i].decides and not analyses[i].undecided]
+                stated = [i for i in stated if not analyses[i].undecided and reports_decision(units[i])]
             if not stated:
                 p_none = float(np.min(p[idx, -1])) if len(idx) else 1.0
                 rows.append([d, *[0.0] * n_opt, "none", _evidence(merged), round(p_none, 4),

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.coder.patterns import DECISION_WORDS
 from analysis.coder.rules import NOTHING_DECIDED, PhraseRules
 
 __all__ = ["Analysis", "RuleCoder", "LearnedCoder", "combine", "rule_probabilities", "NONE",
@@ -46,10 +45,8 @@ class Analysis:
     rule_hits: list = field(default_factory=list)
     dict_hits: list = field(default_factory=list)
     totals: dict = field(default_factory=dict)  # option -> counted weight
-    #: the passage says nothing has been decided yet ("no decision has been made")
+    #: the passage says nothing has been decided yet: the words that say so ("no decision has been made")
     undecided: str = ""
-    #: the passage reports a decision (a word of DECISION_WORDS: "agreed", "resolved", "recommends" ...)
-    decides: bool = False
 
     def counted(self):
         return [h for h in self.rule_hits if h.status == "counted"], [h for h in self.dict_hits
@@ -125,8 +122,7 @@ class RuleCoder:
             for h in dhits:
                 if h.status == "counted" and h.code in totals:
                     totals[h.code] += h.weight
-            out.append(Analysis(rhits, dhits, totals, " ".join(said.text.split()) if said else "",
-                                bool(DECISION_WORDS.intersection(_WORD.findall(text.lower())))))
+            out.append(Analysis(rhits, dhits, totals, " ".join(said.text.split()) if said else ""))
         return out
 
     def predict(self, texts) -> list[str]:
@@ -178,6 +174,14 @@ def _hedge_phrases(text: str, offset: int, hits: list) -> list:
                 h = h._replace(status="hypothetical", note="in a question")
         out.append(h)
     return out
+
+
+def reports_decision(text: str) -> bool:
+    """Whether a passage reports a decision: it holds a word of ``patterns.DECISION_WORDS``
+    ("agreed", "approved", "resolved", "voted", "recommends" ...)."""
+    from analysis.coder.patterns import DECISION_WORDS
+
+    return not DECISION_WORDS.isdisjoint(_WORD.findall(text.lower()))
 
 
 def primary(totals: dict, options) -> str:
