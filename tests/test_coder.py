@@ -689,15 +689,15 @@ def test_blind_documents_written_by_others(combined):
     document rule (tests/gold/blind_documents.csv, docs/coding.md). Round D1 (50), read blind:
     0.64 right; round D2 (50), read blind after D1's first fixes: 0.56. With the changes that
     held up on both (a document that says nothing is decided takes an option only from a
-    decision; six everyday senses; decisions put off), D1 0.70 and D2 0.74. Floors under that,
-    each option's documents kept apart."""
+    passage reporting a decision; six everyday senses; decisions put off), D1 0.74 and D2 0.76.
+    Floors under that, each option's documents kept apart."""
     docs = pd.read_csv(ROOT / "tests" / "gold" / "blind_documents.csv", keep_default_na=False)
     assert len(docs) == 100 and docs["doc_id"].is_unique
     out = combined.code(docs.rename(columns={"doc_id": "document_id"})[["document_id", "text"]])
     right = out["primary"].to_numpy() == docs["code"].to_numpy()
     print(f"blind documents: {right.mean():.3f} right")
-    assert right.mean() >= 0.7
-    floors = {"fight": 0.85, "adapt": 0.7, "exit": 0.55, "collaborate": 0.9, "none": 0.35}
+    assert right.mean() >= 0.72
+    floors = {"fight": 0.85, "adapt": 0.7, "exit": 0.55, "collaborate": 0.9, "none": 0.5}
     for option, floor in floors.items():
         assert right[docs["code"].to_numpy() == option].mean() >= floor, option
 

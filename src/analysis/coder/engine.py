@@ -176,12 +176,18 @@ def _hedge_phrases(text: str, offset: int, hits: list) -> list:
     return out
 
 
+#: A passage that sets out an option ("Option B - share a manager", "2. Scenario C: ..."), not a decision.
+_OPTION_ITEM = re.compile(r"^\W*(?:\d+[.)]?\s*)?(?:option|scenario)\s+(?:[a-z]|\d+|one|two|three|four|five)\b",
+                          re.IGNORECASE)
+
+
 def reports_decision(text: str) -> bool:
     """Whether a passage reports a decision: it holds a word of ``patterns.DECISION_WORDS``
-    ("agreed", "approved", "resolved", "voted", "recommends" ...)."""
+    ("agreed", "approved", "resolved", "voted", "recommends" ...) and does not set out an option
+    of its own ("Option 3 - ...")."""
     from analysis.coder.patterns import DECISION_WORDS
 
-    return not DECISION_WORDS.isdisjoint(_WORD.findall(text.lower()))
+    return not _OPTION_ITEM.match(text) and not DECISION_WORDS.isdisjoint(_WORD.findall(text.lower()))
 
 
 def primary(totals: dict, options) -> str:

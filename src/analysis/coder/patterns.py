@@ -151,8 +151,10 @@ CHOSEN = set(_forms("chose", "chosen", "choose/s", "agreed", "approved", "select
                     "resolved", "adopted", "endorsed", "accepted", "opted", "picked", "recommended"))
 #: Words of a passage that reports a decision. In a document that says nothing has been decided
 #: yet (a consultation, an options paper), only such passages can give it an option.
-DECISION_WORDS = CHOSEN | {"resolved", "voted", "recommends", "recommend", "recommendation", "recommendations",
-                           "confirmed", "agree", "approve"}
+#: Past forms and "recommends": "to agree", "will approve" and a "preferred option" decide nothing yet.
+DECISION_WORDS = {"agreed", "approved", "resolved", "decided", "voted", "recommends", "recommended", "recommendation",
+                  "recommendations", "endorsed", "adopted", "selected", "chose", "chosen", "opted", "confirmed",
+                  "accepted"}
 #: Words a question opens with (among a sentence's first four, after "Q:" or the like): a cue in
 #: such a sentence ending in "?" asks, and decides nothing. "In 2013, I think?" is no question.
 QUESTION_WORDS = {"how", "what", "why", "when", "where", "who", "which", "whether", "is", "are", "do", "does",
