@@ -196,6 +196,7 @@ PROBES_TAUGHT = [
     ("A preferred option for the leisure centres will be brought for decision in March.", "none"),
     ("The vote on leaving the joint museums committee has been deferred until the autumn.", "none"),
     ("There is still no decision on the future of the council's trading company.", "none"),
+    ("No option has yet been chosen for the museum, which could close or pass to a trust.", "none"),
     # round 14 (speeches, leaflets, posts; health, fire, police, trusts, parishes, budget books)
     ("The new facilities contract cuts the yearly price by £1.1m through a slimmer specification.", "adapt"),
     ("Greenfield library will stay open, but on three mornings rather than five days a week.", "adapt"),
@@ -684,20 +685,19 @@ def test_blind_probes_written_by_others(combined):
 
 
 def test_blind_documents_written_by_others(combined):
-    """Whole documents (250-800 words: reports with options and recommendations, minutes, news,
+    """Whole documents (240-810 words: reports with options and recommendations, minutes, news,
     blogs, transcripts, newsletters) written by helpers who saw only the decision rules and the
-    document rule (tests/gold/blind_documents.csv, docs/coding.md). Round D1 (50), read blind:
-    0.64 right; round D2 (50), read blind after D1's first fixes: 0.56. With the changes that
-    held up on both (a document that says nothing is decided takes an option only from a
-    passage reporting a decision; six everyday senses; decisions put off), D1 0.74 and D2 0.76.
-    Floors under that, each option's documents kept apart."""
+    document rule (tests/gold/blind_documents.csv, docs/coding.md), in three rounds of 50, each
+    read blind before the rules were changed by it: D1 0.64, D2 0.56 (after a change that did
+    not hold and was taken out), D3 0.76 (with the changes that held on D1 and D2). Now D1 0.76,
+    D2 0.76, D3 0.78. Floors under that, each option's documents kept apart."""
     docs = pd.read_csv(ROOT / "tests" / "gold" / "blind_documents.csv", keep_default_na=False)
-    assert len(docs) == 100 and docs["doc_id"].is_unique
+    assert len(docs) == 150 and docs["doc_id"].is_unique
     out = combined.code(docs.rename(columns={"doc_id": "document_id"})[["document_id", "text"]])
     right = out["primary"].to_numpy() == docs["code"].to_numpy()
     print(f"blind documents: {right.mean():.3f} right")
-    assert right.mean() >= 0.72
-    floors = {"fight": 0.85, "adapt": 0.7, "exit": 0.55, "collaborate": 0.9, "none": 0.5}
+    assert right.mean() >= 0.74
+    floors = {"fight": 0.8, "adapt": 0.75, "exit": 0.6, "collaborate": 0.9, "none": 0.45}
     for option, floor in floors.items():
         assert right[docs["code"].to_numpy() == option].mean() >= floor, option
 

@@ -952,6 +952,10 @@ RULES: dict[str, tuple] = {
          _in(["recommendation", "decision", "decisions"])],
         [_in(["not", "n't"]), _opt(["yet"]), _w("committed"), _w("to"), _in(["any", "either"])],
         [_w("not"), _w("yet"), _w("decided")],
+        # "no option had yet been chosen"
+        [_w("no"), _opt(["single", "preferred", "particular"]), _in(["option", "options", "choice", "approach", "model"]),
+         _in(["has", "had", "have"]), _opt(["yet"]), _w("been"), _in(["chosen", "selected", "agreed", "picked", "decided",
+                                                                     "settled", "endorsed"])],
         [_w("no"), _in(["decision", "decisions"]), {"IS_PUNCT": True}],
         [_w("never"), _in(["went", "got", "came"]), _w("further")],
         # "all options remain on the table"; "I don't know yet"; "has not picked one yet"
