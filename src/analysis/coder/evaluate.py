@@ -99,6 +99,36 @@ def label_agreement(gold: pd.DataFrame, second: pd.DataFrame) -> dict:
             "kappa": float(cohen_kappa_score(m["code"], m["code2"]))}
 
 
+def document_scores(docs: pd.DataFrame, coders=("rules", "learned", "combined")) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Whole documents (``doc_id``, ``round``, ``code``, ``hard``, ``text``, as in
+    ``tests/gold/blind_documents.csv``) coded by each coder: the share right by round and in
+    all, with the hard ones apart, and the combined coder's confusion matrix (true codes in rows).
+
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "round": ["D1", "D1"], "code": ["exit", "none"],
+    ...                      "hard": [0, 1], "text": ["The council agreed to leave the shared legal service.",
+    ...                                             "No decision has been made on the options."]})
+    >>> document_scores(docs, coders=("rules",))[0]
+      round  n  rules
+    0    D1  2    1.0
+    1   all  2    1.0
+    2  hard  1    1.0
+    """
+    from analysis.coder import Coder
+
+    frame = docs.rename(columns={"doc_id": "document_id"})[["document_id", "text"]]
+    right = {c: Coder(c).code(frame)["primary"].to_numpy() for c in coders}
+    truth = docs["code"].to_numpy()
+    groups = [(r, (docs["round"] == r).to_numpy()) for r in sorted(docs["round"].unique())]
+    groups += [("all", np.ones(len(docs), dtype=bool)), ("hard", (docs["hard"] == 1).to_numpy())]
+    table = pd.DataFrame([{"round": name, "n": int(mask.sum()),
+                           **{c: float((right[c][mask] == truth[mask]).mean()) for c in coders}}
+                          for name, mask in groups])
+    best = "combined" if "combined" in right else coders[-1]
+    matrix = pd.crosstab(pd.Series(truth, name="true"), pd.Series(right[best], name="coded")).reindex(
+        index=LABELS, columns=LABELS, fill_value=0).rename_axis(index="true (rows), coded (columns)", columns=None)
+    return table, matrix
+
+
 def markdown(frame: pd.DataFrame, index: bool = False) -> str:
     """A frame as a Markdown table (numbers as shown by pandas)."""
     frame = frame.reset_index() if index else frame
@@ -132,6 +162,12 @@ def main() -> None:  # pragma: no cover - prints the docs tables
     second = Path(__file__).resolve().parents[3] / "tests" / "gold" / "second_pass_labels.csv"
     if second.exists():
         print(label_agreement(gold, pd.read_csv(second)))
+    documents = Path(__file__).resolve().parents[3] / "tests" / "gold" / "blind_documents.csv"
+    if documents.exists():  # a checkout: the whole documents written blind by others
+        table, matrix = document_scores(pd.read_csv(documents, keep_default_na=False))
+        print(markdown(table))
+        print()
+        print(markdown(matrix, index=True))
     if "--curve" in sys.argv:
         print(markdown(learning_curve(gold).reset_index()))
 
