@@ -108,12 +108,14 @@ class RuleCoder:
                 spans = [(h.start, h.end) for h in rhits]
                 dhits = [h for h in dhits if not any(s < h.end and h.start < e for s, e in spans)]
             dhits = _hedge_phrases(text, off, dhits)
-            if any(h.rule == NOTHING_DECIDED for h in rhits):  # "no decision has yet been taken"
+            # "no decision has yet been taken": the passage's cues are set aside (as rules._settle does
+            # for the rules'), and its words are kept for the document (RuleCoder's callers)
+            said = next((h for h in rhits if h.rule == NOTHING_DECIDED), None)
+            if said is not None:
                 dhits = [h._replace(status="hypothetical", note="nothing decided yet") if h.status == "counted" else h
                          for h in dhits]
             # The everyday-sense rule has taken its words (from the other rules in PhraseRules,
             # from the codebook's phrases just above); it leaves no trace in the evidence.
-            said = next((h for h in rhits if h.rule == NOTHING_DECIDED and h.status == "counted"), None)
             rhits = [h for h in rhits if h.option in self.options]
             totals = dict.fromkeys(self.options, 0.0)
             for h in rhits:
