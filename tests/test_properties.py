@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.data import readers
+from analysis.data import convert, readers
 from analysis.data.problems import ValidationReport
 from analysis.data.readers import read_table
 from analysis.data.schema import (
@@ -202,7 +202,7 @@ def test_text_conversion_gives_tidy_text(cells, kind):
         if pd.isna(value):
             continue
         assert value == value.strip() and value
-        assert value.lower() not in readers._TEXT_MARKERS | readers._EXCEL_ERRORS
+        assert value.lower() not in convert._TEXT_MARKERS | convert._EXCEL_ERRORS
         if kind == "code":
             assert value == value.upper() and "\u200b" not in value and "\uff21" not in value
         else:

@@ -11,10 +11,17 @@ Two coders and what connects them to the rest of the toolkit:
   matched phrase and its character positions in the text.
 - :class:`SupervisedCoder` learns from hand-coded examples (TF-IDF and a logistic
   regression); :func:`compare_coders` scores both coders on the same held-out
-  documents.
+  documents. Both live in :mod:`analysis.supervised` and are imported from there on
+  first use.
 - :func:`aggregate_codes` turns document codes into partnership or council features,
   and :func:`code_dataset` codes a dataset's documents into a :class:`CodingResult`
   (drawn by :mod:`analysis.figures.coding`).
+
+Why this module is over 600 lines: the dictionary coder is one path from text to evidence
+(PDF repairs, paragraphs, the codebook's phrases compiled into one pattern, the windows that
+judge negation, opposition and ambiguous words, scores), and the functions that take its
+codes to the rest of the toolkit need its evidence format. The learned coders live in
+:mod:`analysis.supervised` and :mod:`analysis.coder`.
 
 The output of :func:`code_texts` has the columns ``document_id``, one score column per
 code (``fight``, ``adapt``, ``exit``, ``collaborate`` for the shipped codebook: shares
@@ -37,14 +44,15 @@ from analysis.codebook import _WORD_SEP, Codebook, load_codebook
 from analysis.errors import InputError
 
 __all__ = [
-    "CoderComparison",
+    "CoderComparison",  # noqa: F822 - from analysis.supervised, see __getattr__
     "CodingResult",
     "DictionaryCoder",
-    "SupervisedCoder",  # noqa: F822 - built on first use, see __getattr__
+    "SupervisedCoder",  # noqa: F822 - from analysis.supervised, see __getattr__
     "aggregate_codes",
+    "check_texts",
     "document_scores",
     "code_texts",
-    "compare_coders",
+    "compare_coders",  # noqa: F822 - from analysis.supervised, see __getattr__
     "code_dataset",
     "coded_documents",
     "extract_evidence",
@@ -408,7 +416,7 @@ def _scores(hits: list[_Hit], codes: tuple[str, ...]) -> tuple[list[float], str]
     return shares, codes[best]
 
 
-def _check_texts(texts: pd.DataFrame, *, id_column: str, text_column: str) -> None:
+def check_texts(texts: pd.DataFrame, *, id_column: str, text_column: str) -> None:
     if not isinstance(texts, pd.DataFrame):
         raise InputError(f"texts must be a DataFrame with '{id_column}' and '{text_column}', got {type(texts).__name__}")
     missing = [c for c in (id_column, text_column) if c not in texts.columns]
@@ -468,7 +476,7 @@ class DictionaryCoder:
             ``document_id`` [, ``paragraph``], one share column per code, ``primary``,
             ``evidence``.
         """
-        _check_texts(texts, id_column=id_column, text_column=text_column)
+        check_texts(texts, id_column=id_column, text_column=text_column)
         if by not in ("document", "paragraph"):
             raise InputError(f"by must be 'document' or 'paragraph', got {by!r}")
         codes = self.codes
@@ -497,7 +505,7 @@ class DictionaryCoder:
     def evidence(self, texts: pd.DataFrame, *, id_column: str = "document_id",
                  text_column: str = "text") -> pd.DataFrame:
         """Every cue found, one row each, counted or not (see :func:`extract_evidence`)."""
-        _check_texts(texts, id_column=id_column, text_column=text_column)
+        check_texts(texts, id_column=id_column, text_column=text_column)
         rows = []
         for doc_id, text in zip(texts[id_column].tolist(), texts[text_column].tolist(), strict=True):
             for h in self._hits(text):
@@ -637,203 +645,19 @@ def aggregate_codes(codes: pd.DataFrame, documents: pd.DataFrame, *, by: str = "
 
 # -------------------------------------------------------------------- supervised
 
-
-def _supervised_class():
-    """Build :class:`SupervisedCoder` on first use, so that importing this module (and
-    running ``python -m analysis code``) does not pay for importing scikit-learn."""
-    global _SUPERVISED
-    if _SUPERVISED is not None:
-        return _SUPERVISED
-    from sklearn.base import BaseEstimator, ClassifierMixin
-
-    class SupervisedCoder(ClassifierMixin, BaseEstimator):
-        """A coder learned from hand-coded texts: TF-IDF features and a logistic regression.
-
-        A scikit-learn estimator: ``fit(X, y)`` with ``X`` a list (or Series) of texts and
-        ``y`` their codes; ``predict``/``predict_proba`` on new texts; it clones, takes
-        ``set_params`` and composes in a ``Pipeline``.
-
-        Parameters
-        ----------
-        ngram_range : tuple, default (1, 2)
-            Word n-grams used as features.
-        min_df : int, default 1
-            Ignore terms found in fewer documents.
-        C : float, default 10.0
-            Inverse regularisation strength of the logistic regression.
-        class_weight : "balanced" or None, default "balanced"
-        random_state : int or None
-            Passed to the logistic regression.
-
-        Attributes
-        ----------
-        classes_ : ndarray
-            The codes seen in training.
-        pipeline_ : sklearn.pipeline.Pipeline
-            The fitted vectoriser and model.
-
-        Examples
-        --------
-        >>> X = ["we lobbied ministers", "a petition against cuts", "we share a back office",
-        ...      "outsourced the payroll", "budgets pooled with health", "co-designed with residents"]
-        >>> y = ["fight", "fight", "adapt", "adapt", "collaborate", "collaborate"]
-        >>> model = SupervisedCoder(random_state=0).fit(X, y)
-        >>> model.predict(["residents co-designed the plan"]).tolist()
-        ['collaborate']
-        """
-
-        def __init__(self, *, ngram_range=(1, 2), min_df=1, C=10.0, class_weight="balanced", random_state=None):
-            self.ngram_range = ngram_range
-            self.min_df = min_df
-            self.C = C
-            self.class_weight = class_weight
-            self.random_state = random_state
-
-        def _texts(self, X) -> list[str]:
-            if isinstance(X, pd.DataFrame):
-                if "text" not in X.columns:
-                    raise InputError("SupervisedCoder needs texts: a list, a Series or a frame with a 'text' column")
-                X = X["text"]
-            if isinstance(X, str):
-                raise InputError("SupervisedCoder needs a list of texts, not one string")
-            return ["" if not isinstance(t, str) else t for t in X]
-
-        def fit(self, X, y):
-            from sklearn.feature_extraction.text import TfidfVectorizer
-            from sklearn.linear_model import LogisticRegression
-            from sklearn.pipeline import Pipeline
-
-            texts = self._texts(X)
-            labels = np.asarray(list(y), dtype=object)
-            if len(texts) != len(labels):
-                raise InputError(f"X has {len(texts)} texts but y has {len(labels)} codes")
-            if len(set(labels)) < 2:
-                raise InputError("the supervised coder needs hand-coded examples of at least two codes")
-            self.pipeline_ = Pipeline([
-                ("tfidf", TfidfVectorizer(ngram_range=self.ngram_range, min_df=self.min_df,
-                                          sublinear_tf=True, strip_accents="unicode")),
-                ("model", LogisticRegression(C=self.C, class_weight=self.class_weight,
-                                             random_state=self.random_state, max_iter=2000)),
-            ])
-            self.pipeline_.fit(texts, labels)
-            self.classes_ = self.pipeline_.classes_
-            return self
-
-        def predict(self, X):
-            from sklearn.utils.validation import check_is_fitted
-
-            check_is_fitted(self, "pipeline_")
-            return self.pipeline_.predict(self._texts(X))
-
-        def predict_proba(self, X):
-            from sklearn.utils.validation import check_is_fitted
-
-            check_is_fitted(self, "pipeline_")
-            return self.pipeline_.predict_proba(self._texts(X))
-
-        def top_terms(self, n: int = 10) -> pd.DataFrame:
-            """The ``n`` features that weigh most for each code: ``code``, ``term``, ``coef``."""
-            from sklearn.utils.validation import check_is_fitted
-
-            check_is_fitted(self, "pipeline_")
-            names = self.pipeline_.named_steps["tfidf"].get_feature_names_out()
-            coef = self.pipeline_.named_steps["model"].coef_
-            rows = []
-            classes = list(self.classes_)
-            if coef.shape[0] == 1:  # binary: one row of coefficients for classes_[1]
-                coef = np.vstack([-coef[0], coef[0]])
-            for i, code in enumerate(classes):
-                order = np.argsort(-coef[i], kind="stable")[:n]
-                rows += [[code, names[j], float(coef[i, j])] for j in order]
-            return pd.DataFrame(rows, columns=["code", "term", "coef"])
-
-    SupervisedCoder.__module__ = __name__
-    SupervisedCoder.__qualname__ = "SupervisedCoder"
-    _SUPERVISED = SupervisedCoder
-    return SupervisedCoder
-
-
-_SUPERVISED = None
+_SUPERVISED_NAMES = ("CoderComparison", "SupervisedCoder", "compare_coders")
 
 
 def __getattr__(name):
-    if name == "SupervisedCoder":
-        return _supervised_class()
+    if name in _SUPERVISED_NAMES:  # in analysis.supervised, which imports scikit-learn
+        from analysis import supervised
+
+        return getattr(supervised, name)
     if name == "standard_charts":  # drawn in analysis.figures.coding; imported on first use
         from analysis.figures.coding import standard_charts
 
         return standard_charts
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-@dataclass(frozen=True)
-class CoderComparison:
-    """What :func:`compare_coders` returns.
-
-    ``summary``: one row per coder (``coder``, ``n_test``, ``accuracy``, ``macro_f1``,
-    ``kappa``). ``predictions``: the held-out documents with ``hand``, ``dictionary``
-    and ``supervised`` codes.
-    """
-
-    summary: pd.DataFrame
-    predictions: pd.DataFrame
-
-
-def compare_coders(texts: pd.DataFrame, hand: pd.DataFrame, *, test_size: float = 0.3,
-                   random_state=0, codebook=None, supervised=None) -> CoderComparison:
-    """Compare the dictionary and the supervised coder on the same held-out documents.
-
-    The hand-coded documents are split (stratified by code) into a training part, used
-    only by the supervised coder, and a held-out part on which both coders are scored
-    against the hand codes.
-
-    Parameters
-    ----------
-    texts : pandas.DataFrame
-        ``document_id`` and ``text``.
-    hand : pandas.DataFrame
-        ``document_id`` and ``code`` (see :func:`analysis.agreement.read_hand_codes`).
-    test_size : float, default 0.3
-    random_state : int, default 0
-        Seeds the split and the model.
-    supervised : SupervisedCoder, optional
-        An unfitted estimator to use (for example with other parameters).
-
-    Returns
-    -------
-    CoderComparison
-    """
-    from sklearn.model_selection import train_test_split
-
-    from analysis.agreement import agreement
-
-    _check_texts(texts, id_column="document_id", text_column="text")
-    data = texts[["document_id", "text"]].merge(hand[["document_id", "code"]], on="document_id", how="inner")
-    if len(data) < 10:
-        raise InputError(f"only {len(data)} documents have both text and a hand code; the comparison needs at least 10")
-    counts = data["code"].value_counts()
-    stratify = data["code"] if counts.min() >= 2 else None
-    train, test = train_test_split(data, test_size=test_size, random_state=random_state, stratify=stratify)
-    model = supervised if supervised is not None else _supervised_class()(random_state=random_state)
-    from sklearn.base import clone
-
-    model = clone(model).fit(train["text"].tolist(), train["code"].tolist())
-    test = test.sort_values("document_id").reset_index(drop=True)
-    preds = pd.DataFrame({
-        "document_id": test["document_id"],
-        "hand": test["code"],
-        "dictionary": DictionaryCoder(codebook).predict(test["text"].tolist()),
-        "supervised": model.predict(test["text"].tolist()),
-    })
-    rows = []
-    for coder in ("dictionary", "supervised"):
-        result = agreement(
-            preds[["document_id", coder]].rename(columns={coder: "code"}),
-            preds[["document_id", "hand"]].rename(columns={"hand": "code"}),
-        )
-        rows.append({"coder": coder, "n_train": len(train), "n_test": len(test),
-                     "accuracy": result.accuracy, "macro_f1": result.macro_f1, "kappa": result.kappa})
-    return CoderComparison(pd.DataFrame(rows), preds)
 
 
 # ------------------------------------------------------------------------ a dataset's coding

@@ -18,6 +18,10 @@ Guarantees
 - **Safe names and cells**: output names go through :func:`~analysis.writers.safe_filename`,
   so a chart name cannot write outside the output folder, and the CSV/XLSX cells are
   neutralised against spreadsheet formula injection (numbers stay numbers).
+
+Why this module is over 600 lines: these guarantees hold across rendering, the atomic
+commit, the manifest and the gallery, which all read and write the same manifest entries;
+split, each part would have to re-check what the others promise.
 """
 
 from __future__ import annotations

@@ -280,9 +280,9 @@ class Coder:
         likely classes: small means uncertain) and ``cues`` (the cues and weights behind the
         primary option).
         """
-        from analysis.coding import _check_texts, split_paragraphs
+        from analysis.coding import check_texts, split_paragraphs
 
-        _check_texts(texts, id_column=id_column, text_column=text_column)
+        check_texts(texts, id_column=id_column, text_column=text_column)
         if by not in ("document", "paragraph"):
             raise InputError(f"by must be 'document' or 'paragraph', got {by!r}")
         doc_ids = texts[id_column].tolist()

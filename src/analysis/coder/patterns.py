@@ -7,7 +7,7 @@ other) lives in :mod:`analysis.coder.rules`. Add a phrasing by adding a pattern 
 (with a test sentence of your own in ``tests/test_coder.py``); add a word to a list when the
 same words serve several rules.
 
-This module is over 600 lines because it is data: about 100 word lists and about 120 rules
+Why this module is over 600 lines: it is data, about 100 word lists and about 120 rules
 with their patterns, grown by reading thirteen rounds of blind passages written by others
 (``docs/coding.md``).
 """

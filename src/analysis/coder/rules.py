@@ -30,8 +30,9 @@ passage's cues aside, and a cue in a background clause ("having campaigned ...",
 
 The rules themselves (their word lists and spaCy patterns) are data, in
 :mod:`analysis.coder.patterns`; this module holds what reads them: the sentence filter and the
-matcher, and the judgements of a clause and of a passage. It is a little over 600 lines because
-each judgement carries the example that made it necessary.
+matcher, and the judgements of a clause and of a passage.
+
+Why this module is over 600 lines: each judgement carries the example that made it necessary.
 """
 
 from __future__ import annotations

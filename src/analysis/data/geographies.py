@@ -23,6 +23,10 @@ code path:
   bracket of snapshots it comes from. A re-code or a council reorganisation is never
   reported as a council choosing to move (``is_choice``).
 
+Why this module is over 600 lines: every lookup goes through the one code path above, and
+its steps share the snapshot type, the council resolver and the code history; the national
+build that calls it is :mod:`analysis.data.england`.
+
 Bad input (an unknown code vintage, a missing snapshot, a council code the register does
 not know, LSOA shares that do not sum to one) raises :class:`~analysis.errors.InputError`
 naming the file and row. Nothing here writes files.
