@@ -687,20 +687,78 @@ def test_blind_probes_written_by_others(combined):
 def test_blind_documents_written_by_others(combined):
     """Whole documents (240-810 words: reports with options and recommendations, minutes, news,
     blogs, transcripts, newsletters) written by helpers who saw only the decision rules and the
-    document rule (tests/gold/blind_documents.csv, docs/coding.md), in four rounds of 50, each
+    document rule (tests/gold/blind_documents.csv, docs/coding.md), in five rounds of 50, each
     read blind before the rules were changed by it: D1 0.64, D2 0.56 (after a change that did
     not hold and was taken out), D3 0.76 (with the changes that held on D1 and D2), D4 0.74
-    (nothing changed after it). Now D1 0.76, D2 0.76, D3 0.78, D4 0.74. Floors under that, each
-    option's documents kept apart."""
+    (nothing changed after it), D5 0.80. Now D1 0.80, D2 0.78, D3 0.78, D4 0.80, D5 0.86.
+    Floors under that, each option's documents kept apart."""
     docs = pd.read_csv(ROOT / "tests" / "gold" / "blind_documents.csv", keep_default_na=False)
-    assert len(docs) == 200 and docs["doc_id"].is_unique
+    assert len(docs) == 250 and docs["doc_id"].is_unique
     out = combined.code(docs.rename(columns={"doc_id": "document_id"})[["document_id", "text"]])
     right = out["primary"].to_numpy() == docs["code"].to_numpy()
     print(f"blind documents: {right.mean():.3f} right")
-    assert right.mean() >= 0.74
-    floors = {"fight": 0.8, "adapt": 0.75, "exit": 0.6, "collaborate": 0.9, "none": 0.4}
+    assert right.mean() >= 0.78
+    floors = {"fight": 0.8, "adapt": 0.8, "exit": 0.75, "collaborate": 0.9, "none": 0.5}
     for option, floor in floors.items():
         assert right[docs["code"].to_numpy() == option].mean() >= floor, option
+
+
+def test_a_document_that_reports_ending_an_arrangement_is_exit_however_it_saved_money(combined):
+    # decision rule 7 (if the thing ends, exit) at the level of a document: the history of the
+    # shared service's savings does not outvote the decision to leave it
+    history = ("The shared revenues service was set up in 2012 to cut costs. It merged the two back "
+               "offices, moved to one site and saved £1.2m a year through shared management.")
+    savings = "Since then the shared team has delivered further savings by automating claims and cutting posts."
+    decision = "Cabinet agreed to give notice to leave the shared revenues partnership from April."
+    plan = "Cabinet will consider giving notice to leave the shared revenues partnership."
+    docs = pd.DataFrame({"document_id": ["decided", "not decided", "saved"],
+                         "text": ["\n\n".join([history, savings, decision]), "\n\n".join([history, savings, plan]),
+                                  "\n\n".join([history, savings])]})
+    coded = combined.code(docs).set_index("document_id")
+    out = coded["primary"]
+    assert out["decided"] == "exit"
+    assert coded.loc["decided", "cues"].startswith("decision to end an arrangement (rule 7)")
+    assert coded.loc["decided", "adapt"] > coded.loc["decided", "exit"]  # the scores still say what the passages said
+    assert coded.loc["decided", "certainty"] == 0  # so that --suggest offers it for hand coding
+    assert out["not decided"] == "adapt"  # no decision reported: the old majority stands
+    assert out["saved"] == "adapt"
+
+
+def test_a_paragraph_setting_out_one_option_does_not_vote(combined):
+    options = ["Option 1 - Stay in the shared service and accept its higher charges to save money.",
+               "4.2 Option 2 - Merge the two teams into one to cut costs and reduce posts.",
+               "(c) Option 3 - Outsource the service to a private provider on a five-year contract."]
+    decision = "The council agreed to leave the shared legal partnership and give notice."
+    doc = pd.DataFrame({"document_id": ["paper"], "text": ["\n\n".join([*options, decision])]})
+    assert combined.code(doc)["primary"].item() == "exit"
+    from analysis.coder.engine import sets_out_option
+
+    assert [sets_out_option(t) for t in options] == [True, True, True]
+    assert not sets_out_option("Options were considered in detail.")
+
+
+def test_what_is_still_to_be_decided_does_not_report_a_decision():
+    from analysis.coder.engine import reports_decision
+
+    assert reports_decision("Cabinet approved the plan.")
+    assert reports_decision("The motion was not agreed.")  # decided, against
+    assert not reports_decision("The next meeting is in June; venue to be confirmed.")
+    assert not reports_decision("The route is yet to be agreed.")
+    assert not reports_decision("If approved, the service would move in April.")
+
+
+def test_papers_for_noting_and_decisions_to_come_decide_nothing(combined):
+    texts = {
+        "noting": "For: Information / noting\n\nThe integrated care board and the council have pooled budgets "
+                  "and work together in one place.",
+        "later": "The Board noted the update on the LEP's future. A full options paper will be brought to the "
+                 "November meeting for decision.\n\nOne option is to transfer the LEP to the county council.",
+        "report": "Witnesses told the committee that shared services had delivered savings.\n\nThe committee "
+                  "expects to publish its report in the spring.",
+    }
+    out = combined.code(pd.DataFrame({"document_id": list(texts), "text": list(texts.values())}))
+    assert out["primary"].tolist() == ["none", "none", "none"], out[["document_id", "primary", "cues"]]
+    assert out["cues"].str.startswith("nothing decided yet").all()
 
 
 # ---------------------------------------------------------------------- command

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.coder.patterns import ENDS_ARRANGEMENT
 from analysis.errors import InputError
 
 __all__ = ["Coder", "MODELS", "load_gold", "default_model", "save_model", "load_model", "code_passages"]
@@ -310,7 +311,7 @@ class Coder:
         return self._documents(doc_ids, doc_texts, owner, units, analyses, p, features)
 
     def _documents(self, doc_ids, doc_texts, owner, units, analyses, p, features=None) -> pd.DataFrame:
-        from analysis.coder.engine import Analysis, reports_decision
+        from analysis.coder.engine import Analysis, reports_decision, sets_out_option
 
         n_opt = len(self.options)
         classes = np.asarray(self.classes, dtype=object)
@@ -323,6 +324,10 @@ class Coder:
         for k, d in enumerate(doc_ids):
             idx = np.arange(bounds[k], bounds[k + 1])
             stated = [i for i in idx if passage_primary[i] != "none"]
+            # A passage that sets out one option of several ("Option 2 - ...") does not vote: the
+            # option chosen is in the recommendation or the decision.
+            if any(not sets_out_option(units[i]) for i in stated):
+                stated = [i for i in stated if not sets_out_option(units[i])]
             merged = Analysis([h for i in idx for h in analyses[i].rule_hits],
                               [h for i in idx for h in analyses[i].dict_hits])
             # A document that says nothing has been decided yet (a consultation, an options paper)
@@ -339,8 +344,15 @@ class Coder:
                 continue
             sums = p[stated, :n_opt].sum(axis=0)
             shares = sums / sums.sum()
-            best = int(np.argmax(shares))  # ties: the earlier option
-            second = np.sort(shares)[::-1][1] if n_opt > 1 else 0.0
+            best, ended = int(np.argmax(shares)), ""  # ties: the earlier option
+            # Decision rule 7: if the thing ends, exit. A document whose passages mostly tell how a shared
+            # arrangement saved money (adapt) but which reports a decision to leave or end it is exit.
+            if self.options[best] == "adapt" and "exit" in self.options and any(
+                    passage_primary[i] == "exit" and _ends_arrangement(analyses[i]) and reports_decision(units[i])
+                    for i in stated):
+                best, ended = self.options.index("exit"), "decision to end an arrangement (rule 7); "
+            # the gap to the next option; none (0) when rule 7 chose an option the passages outvoted
+            second = float(np.delete(shares, best).max()) if n_opt > 1 else 0.0
             weights: dict[str, float] = {}
             for i in stated:
                 for name, w in explained[i]:
@@ -348,12 +360,18 @@ class Coder:
                         weights[name] = weights.get(name, 0.0) + w
             cues = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
             rows.append([d, *[round(float(s), 4) for s in shares], self.options[best], _evidence(merged),
-                         round(float(np.min(p[idx, -1])), 4), round(float(shares[best] - second), 4),
-                         _format_cues(cues)])
+                         round(float(np.min(p[idx, -1])), 4), round(max(float(shares[best]) - second, 0.0), 4),
+                         ended + _format_cues(cues)])
         out = pd.DataFrame(rows, columns=["document_id", *self.options, "primary", "evidence", "p_none",
                                           "certainty", "cues"])
         out["document_id"] = out["document_id"].astype(object)
         return out
+
+
+def _ends_arrangement(analysis) -> bool:
+    """Whether a passage's counted rule hits leave or end an arrangement (a partnership, shared
+    service, agreement, membership), not a service or a building."""
+    return any(h.rule == ENDS_ARRANGEMENT and h.status == "counted" for h in analysis.rule_hits)
 
 
 def _evidence(analysis, limit: int = 40) -> str:

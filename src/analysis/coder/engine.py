@@ -179,8 +179,19 @@ def _hedge_phrases(text: str, offset: int, hits: list) -> list:
 
 
 #: A passage that sets out an option ("Option B - share a manager", "2. Scenario C: ..."), not a decision.
-_OPTION_ITEM = re.compile(r"^\W*(?:\d+[.)]?\s*)?(?:option|scenario)\s+(?:[a-z]|\d+|one|two|three|four|five)\b",
-                          re.IGNORECASE)
+_OPTION_ITEM = re.compile(r"^\W*(?:\d+(?:\.\d+)*[.)]?\s*|\(?[a-z]\)\s*)?(?:option|scenario)\s+"
+                          r"(?:[a-z]|\d+|one|two|three|four|five)\b", re.IGNORECASE)
+
+
+#: Words just before a decision word that say it has not been taken ("to be agreed", "not yet approved",
+#: "if approved"); "was not agreed" is a decision (against).
+_NOT_YET = {"be", "yet", "unless", "if"}
+
+
+def sets_out_option(text: str) -> bool:
+    """Whether a passage sets out one option of several ("Option B - share a manager",
+    "4.2 Option 2 - Stay in ...", "(c) Scenario C: ...")."""
+    return bool(_OPTION_ITEM.match(text))
 
 
 def reports_decision(text: str) -> bool:
@@ -189,7 +200,11 @@ def reports_decision(text: str) -> bool:
     of its own ("Option 3 - ...")."""
     from analysis.coder.patterns import DECISION_WORDS
 
-    return not _OPTION_ITEM.match(text) and not DECISION_WORDS.isdisjoint(_WORD.findall(text.lower()))
+    if _OPTION_ITEM.match(text):
+        return False
+    words = _WORD.findall(text.lower())
+    # "venue to be confirmed", "yet to be agreed", "if approved" decide nothing
+    return any(w in DECISION_WORDS and not _NOT_YET.intersection(words[max(0, k - 2):k]) for k, w in enumerate(words))
 
 
 def primary(totals: dict, options) -> str:

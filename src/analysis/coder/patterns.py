@@ -207,6 +207,9 @@ GAP3 = {"IS_PUNCT": False, "OP": "{0,3}"}
 EVERYDAY = "none"
 EVERYDAY_RULE = "none: everyday sense"
 NOTHING_DECIDED = "none: nothing decided yet"
+#: The rule that leaves or ends an arrangement (a document that reports it as a decision is exit,
+#: however much of it tells how the arrangement saved money).
+ENDS_ARRANGEMENT = "exit: leave/end + arrangement"
 #: (rule, which earlier hits it overrides, the note they get): an ending followed by its
 #: replacement with a wider joint arrangement is joining up ("wound up and replaced by a
 #: county-wide joint authority"); handing a service over while working alongside the group is
@@ -250,7 +253,7 @@ def _w(word: str) -> dict:
 
 RULES: dict[str, tuple] = {
     # exit: ending or leaving an arrangement
-    "exit: leave/end + arrangement": ("exit", 3.0, [
+    ENDS_ARRANGEMENT: ("exit", 3.0, [
         [_in(EXIT_VERB), _opt(["from", "of", "out", "up", "its", "their", "the"]), ANY, _in(ARRANGEMENT)],
         [_in(WIND), _in(["up", "down"]), ANY, _in(ARRANGEMENT + ["llp", "ltd", "limited", "cic"])],
         [_in(PULL), _in(["out", "the"]), _opt(["plug", "of"]), ANY, _in(ARRANGEMENT)],
@@ -945,6 +948,17 @@ RULES: dict[str, tuple] = {
         [_in(["brought", "presented", "submitted", "returned", "return", "returns", "come", "comes", "back"]),
          {"IS_PUNCT": False, "OP": "{0,4}"}, _w("for"), _opt(["a", "final"]), _w("decision"),
          _in(["on", "in", "at", "by", "next", "later"])],
+        # "a full options paper will be brought to the November meeting for decision."
+        [_in(["brought", "presented", "submitted", "returned", "return", "returns", "come", "comes", "back"]),
+         {"IS_PUNCT": False, "OP": "{0,4}"}, _w("for"), _opt(["a", "final"]), _w("decision"), {"IS_PUNCT": True}],
+        # a paper put "for noting" or "For: Information / noting"; a committee that will "publish its
+        # report in the spring" has not concluded yet
+        [_w("for"), _w("noting")],
+        [_w("for"), _w(":"), _w("information")],
+        [_w("for"), _w("information"), _in(["only", "/", "and"]), _opt(["/"]), _opt(["noting"])],
+        [_in(["publish", "make", "present"]), _in(["its", "their"]), _opt(["final", "full"]),
+         _in(["report", "findings", "recommendations", "conclusions"]), _in(["in", "later", "by", "next", "after", "once",
+                                                                            "when"])],
         [_in(["decision", "decisions", "vote"]), GAP8, _in(["has", "have", "was", "were", "is", "been"]),
          _opt(["been"]), _in(["deferred", "postponed", "delayed"])],
         [_w("no"), _w("such"), _in(["proposal", "proposals", "plan", "plans"])],
