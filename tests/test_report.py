@@ -26,7 +26,7 @@ def test_every_notebook_has_a_parameters_cell_with_the_standard_names():
     assert len(NOTEBOOKS) >= 2
     for nb in NOTEBOOKS:
         params = notebook_parameters(nb)
-        assert {"out_dir", "seed", "start_year", "end_year"} <= set(params), nb.name
+        assert {"out_dir", "seed", "start", "end"} <= set(params), nb.name
         assert any(name in params for name in ("dataset", "case_dataset", "england_dataset")), nb.name
 
 
@@ -53,7 +53,7 @@ def test_unknown_parameter_and_wrong_type_are_refused():
         check_parameters({"sead": 1}, NOTEBOOKS)
     with pytest.raises(InputError, match="'seed' must be of type int"):
         check_parameters({"seed": "ten"}, NOTEBOOKS)
-    per_nb = check_parameters({"seed": 3, "start_year": 2011}, NOTEBOOKS)
+    per_nb = check_parameters({"seed": 3, "start": 2011}, NOTEBOOKS)
     assert all(v["seed"] == 3 for v in per_nb.values())
 
 
@@ -84,6 +84,32 @@ def test_report_refuses_output_inside_the_dataset(tmp_path, capsys):
     assert main(["report", str(data), "--out", str(data / "out"), "--notebooks", "04_staffordshire"]) == 2
     assert "inside the input folder" in capsys.readouterr().err
     assert not (data / "out").exists()
+
+
+@pytest.mark.slow
+def test_the_former_year_parameter_names_are_read_with_a_warning(tmp_path):
+    """The notebooks' window is ``start``/``end``, as in the API; ``-p start_year=...`` from an older
+    script still works, and says so."""
+    with pytest.warns(FutureWarning, match="'start_year' is now 'start'"):
+        build_report(STAFFORDSHIRE, tmp_path / "out", notebooks=["04_staffordshire"], charts=False,
+                     parameters={"start_year": 2009})
+    source = nbformat.read(tmp_path / "out" / "notebooks" / "04_staffordshire.ipynb", as_version=4)
+    injected = next(c for c in source.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "start = 2009" in injected.source and "start_year" not in injected.source
+
+
+def test_a_notebook_on_its_own_takes_the_window_by_the_api_names(monkeypatch):
+    from analysis import notebook, results
+
+    def fake(ds, **kwargs):
+        return kwargs
+
+    monkeypatch.setattr(results, "compute_results", fake)
+    ds = object.__new__(type("Dataset", (), {"tables": {}}))
+    assert notebook.results("", dataset=ds, seed=1, start=2012, end=2019) == \
+        {"random_state": 1, "start": 2012, "end": 2019}
+    with pytest.warns(DeprecationWarning, match=r"notebook.results\(start_year=...\) is deprecated"):
+        assert notebook.results("", dataset=ds, seed=1, start_year=2011, end=2019)["start"] == 2011
 
 
 @pytest.mark.slow

@@ -233,19 +233,24 @@ def figure(*, size: str = "govuk", **kwargs):
     return plt.subplots(figsize=figure_size(size), **kwargs)
 
 
-def results(path: str, *, dataset, seed: int, start_year: int, end_year: int, names=None):
+def results(path: str, *, dataset, seed: int, start: int | None = None, end: int | None = None, names=None,
+            **old_names):
     """The fitted results the report handed over (``path``), or, when ``path`` is empty, the same
     results computed here (a notebook opened on its own).
 
     Either way they come from :func:`analysis.results.compute_results` with this seed and
-    window, so a notebook's numbers and the report's charts come from the same fit.
-    ``names`` limits what a notebook on its own computes (default: every analysis).
+    window (``start``/``end``, the names the API and the report's notebooks use; the former
+    ``start_year``/``end_year`` are still accepted, with a DeprecationWarning), so a notebook's
+    numbers and the report's charts come from the same fit. ``names`` limits what a notebook on
+    its own computes (default: every analysis).
     """
     from analysis.results import compute_results, load_results
+    from analysis.typology.features import accept_old_window_names
 
+    start, end = accept_old_window_names(old_names, start, end, "notebook.results")
     if path:
-        return load_results(path, random_state=seed, start=start_year, end=end_year)
+        return load_results(path, random_state=seed, start=start, end=end)
     from analysis.data import load_dataset
 
     ds = dataset if hasattr(dataset, "tables") else load_dataset(dataset)
-    return compute_results(ds, random_state=seed, start=start_year, end=end_year, **({"names": names} if names else {}))
+    return compute_results(ds, random_state=seed, start=start, end=end, **({"names": names} if names else {}))

@@ -24,6 +24,7 @@ import os
 import platform
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 from analysis import __version__
@@ -520,17 +521,23 @@ def build_report(
         all_nbs = select_notebooks(all_nbs, notebooks)
     if end <= start:
         raise InputError(f"the end year ({end}) must come after the start year ({start})")
-    params = {"dataset": str(dataset.resolve()), "seed": seed, "start_year": start, "end_year": end}
+    params = {"dataset": str(dataset.resolve()), "seed": seed, "start": start, "end": end}
     if "membership_events" in ds:
         # A national dataset (dated memberships, as build-england makes) replaces the bundled one
         # in the real-England notebook; any other dataset leaves that notebook on the bundled copy.
         params["england_dataset"] = params["dataset"]
-    params.update(parameters or {})
+    parameters = dict(parameters or {})
+    for former, name in (("start_year", "start"), ("end_year", "end")):  # the notebooks' names before 2026-12
+        if former in parameters:
+            warnings.warn(f"report parameter '{former}' is now '{name}' (as in the API); it was read as '{name}'",
+                          FutureWarning, stacklevel=2)
+            parameters.setdefault(name, parameters.pop(former))
+    params.update(parameters)
     for name, value in (parameters or {}).items():  # a dataset folder named from the caller's folder
         if name.endswith("dataset") and isinstance(value, str) and Path(value).exists():
             params[name] = str(Path(value).resolve())  # the notebooks run in their own folder
     per_nb = check_parameters(params, all_nbs,
-                              optional=("dataset", "england_dataset", "seed", "start_year", "end_year"))
+                              optional=("dataset", "england_dataset", "seed", "start", "end"))
     declared = {nb: notebook_parameters(nb) for nb in all_nbs}
     needs_results = [nb for nb in all_nbs if "results" in declared[nb]]
     workers = workers or min(os.cpu_count() or 1, 4)

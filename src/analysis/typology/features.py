@@ -68,7 +68,7 @@ def feature_options(columns, mapping: dict | None = None) -> dict:
     return out
 
 
-def _old_window_names(old: dict, start, end, function: str):
+def accept_old_window_names(old: dict, start, end, function: str):
     """Accept the former keyword names ``start_year``/``end_year`` with a DeprecationWarning."""
     for name, new in (("start_year", "start"), ("end_year", "end")):
         if name in old:
@@ -109,7 +109,7 @@ def years_active(partnerships: pd.DataFrame, *, start: int | None = None, end: i
     >>> years_active(p, start=2010, end=2023).tolist()
     [14, 2]
     """
-    start_year, end_year = _old_window_names(renamed, start, end, "years_active")
+    start_year, end_year = accept_old_window_names(renamed, start, end, "years_active")
     if end_year is None:
         raise TypeError("years_active() needs end, the last year of the evidence window")
     frame = partnerships.set_index("partnership_id")
@@ -187,7 +187,7 @@ def compute_features(evidence: pd.DataFrame, partnerships: pd.DataFrame, *,
     >>> compute_features(ev, p)["pooled_budgets"].to_dict()
     {'A': 2.0, 'B': 1.0}
     """
-    start_year, end_year = _old_window_names(renamed, start, end, "compute_features")
+    start_year, end_year = accept_old_window_names(renamed, start, end, "compute_features")
     for name, frame, cols in (("evidence", evidence, ("partnership_id", "indicator", "value")),
                               ("partnerships", partnerships, ("partnership_id",))):
         missing = [c for c in cols if c not in frame]
@@ -280,7 +280,7 @@ def features_for(dataset, *, documents: pd.DataFrame | None = None, start: int |
     when given. ``start``/``end`` were ``start_year``/``end_year`` (still accepted, with a
     DeprecationWarning).
     """
-    start, end = _old_window_names(renamed, start, end, "features_for")
+    start, end = accept_old_window_names(renamed, start, end, "features_for")
     partnerships = dataset.require("partnerships", "the typology places partnerships")
     evidence = dataset.require("evidence", "the typology clusters partnerships on their evidence indicators")
     activity = dataset["activity"] if dataset.has("activity") else None
