@@ -188,6 +188,12 @@ _OPTION_ITEM = re.compile(r"^\W*(?:\d+(?:\.\d+)*[.)]?\s*|\(?[a-z]\)\s*)?(?:optio
 _NOT_YET = {"be", "yet", "unless", "if"}
 
 
+#: A resolution only to note or receive ("RESOLVED: That the report be noted", "agreed to note the
+#: update"): its decision word decides nothing.
+_NOTING = re.compile(r"\b(?:resolved|agreed|approved)\b[\s:\-\u2013(a-z)]{0,6}?(?:that\s+)?[^.;\n]{0,60}?"
+                     r"\b(?:be|was|were|to)\s+(?:noted|note|received|receive)\b")
+
+
 def sets_out_option(text: str) -> bool:
     """Whether a passage sets out one option of several ("Option B - share a manager",
     "4.2 Option 2 - Stay in ...", "(c) Scenario C: ...")."""
@@ -202,7 +208,7 @@ def reports_decision(text: str) -> bool:
 
     if _OPTION_ITEM.match(text):
         return False
-    words = _WORD.findall(text.lower())
+    words = _WORD.findall(_NOTING.sub(" ", text.lower()))
     # "venue to be confirmed", "yet to be agreed", "if approved" decide nothing
     return any(w in DECISION_WORDS and not _NOT_YET.intersection(words[max(0, k - 2):k]) for k, w in enumerate(words))
 
