@@ -48,6 +48,16 @@ def test_notebooks_are_thin_and_executed():
         assert any(c.get("outputs") for c in code[1:]), f"{path.name} has no stored outputs"
 
 
+def test_the_notebooks_sentences_count_in_words():
+    """A policy writer reads "no errors" and "2 councils are", not "0 error(s)" and "2 council(s) are"."""
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                text = str(out.get("data", {}).get("text/markdown", ""))
+                assert not re.search(r"[a-z]\(s\)", text), (path.name, text[:200])
+
+
 def test_unknown_parameter_and_wrong_type_are_refused():
     with pytest.raises(InputError, match="unknown report parameter 'sead'"):
         check_parameters({"sead": 1}, NOTEBOOKS)

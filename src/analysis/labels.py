@@ -11,8 +11,9 @@ charts (:mod:`analysis.figures`):
 - any other name is made readable by rule: underscores become spaces.
 
 :func:`words` gives the form for running text (alt text, sentences), :func:`label` the
-form for a heading, axis or column (its first letter capitalised), and :func:`in_words`
-rewrites every ``snake_case`` identifier inside a sentence.
+form for a heading, axis or column (its first letter capitalised), :func:`in_words`
+rewrites every ``snake_case`` identifier inside a sentence, and :func:`count` writes a number
+of things as a sentence has it ("no errors", "1 council is", "2 councils are").
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import functools
 import re
 from collections.abc import Mapping
 
-__all__ = ["SNAKE_CASE", "VOCABULARY", "in_words", "indicator_labels", "label", "words"]
+__all__ = ["SNAKE_CASE", "VOCABULARY", "count", "in_words", "indicator_labels", "label", "words"]
 
 #: Names the toolkit uses, as they read in a sentence (the first letter is capitalised for
 #: headings by :func:`label`). Proper names keep their capitals.
@@ -192,3 +193,23 @@ def in_words(text: str, labels: Mapping | None = None) -> str:
     'cluster 0 (adapt) shared management 289'
     """
     return SNAKE_CASE.sub(lambda m: words(m.group(), labels), str(text))
+
+
+def count(n: int, singular: str, plural: str | None = None, *, verb: tuple[str, str] | None = None) -> str:
+    """``n`` things as a sentence says them, instead of "council(s)".
+
+    ``verb`` is the verb's singular and plural form, to agree with the number.
+
+    Examples
+    --------
+    >>> count(0, "error"), count(1, "error"), count(1200, "partnership")
+    ('no errors', '1 error', '1,200 partnerships')
+    >>> count(1, "council", verb=("is", "are")), count(2, "council", verb=("is", "are"))
+    ('1 council is', '2 councils are')
+    >>> count(3, "body", "bodies")
+    '3 bodies'
+    """
+    n = int(n)
+    noun = singular if n == 1 else (plural or singular + "s")
+    text = f"no {noun}" if n == 0 else f"{n:,} {noun}"
+    return f"{text} {verb[0] if n == 1 else verb[1]}" if verb else text

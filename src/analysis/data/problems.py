@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.labels import count
+
 __all__ = ["Problem", "ValidationReport"]
 
 _SHOW_ROWS = 6
@@ -104,7 +106,7 @@ class ValidationReport:
         n_err, n_warn = len(self.errors), len(self.warnings)
         head = f"Validation of {self.dataset}" if self.dataset else "Validation"
         verdict = "FAILED" if n_err else "passed"
-        lines.append(f"{head}: {verdict} with {n_err} error(s) and {n_warn} warning(s)")
+        lines.append(f"{head}: {verdict} with {count(n_err, 'error')} and {count(n_warn, 'warning')}")
         for p in self.errors + self.warnings:
             lines.append(p.format())
         if info and self.info:

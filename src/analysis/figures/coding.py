@@ -7,7 +7,7 @@ import pandas as pd
 from analysis.coding import CodingResult, code_dataset
 from analysis.export import ChartSpec
 from analysis.figures import plots
-from analysis.labels import label, words
+from analysis.labels import count, label, words
 from analysis.style import subplots
 
 __all__ = ["coding_charts", "result_charts", "standard_charts"]
@@ -43,7 +43,7 @@ def coding_charts(result: CodingResult | None) -> list:
     share, codes, options = result.share, result.codes, list(result.options)
     source = f"{result.dataset_name}; analysis.coding ({result.model} coder, {len(codes)} documents)"
     if result.n_problems:
-        source += f"; {result.n_problems} document(s) could not be read"
+        source += f"; {count(result.n_problems, 'document', verb=('was', 'were'))} not readable"
     fig = _draw_bars(share, x="primary", y="share", xlabel="Primary option", ylabel="Share of documents")
     top = share.iloc[share["share"].to_numpy().argmax()]
     charts = [ChartSpec(
