@@ -749,6 +749,7 @@ def test_what_is_still_to_be_decided_does_not_report_a_decision():
     assert not reports_decision("RESOLVED: That the annual report be noted.")
     assert not reports_decision("It was agreed to note the update on the shared service.")
     assert reports_decision("The report was noted and members agreed to close the centre.")
+    assert reports_decision("Members agreed to close the centre and asked officers to note the feedback.")
 
 
 def test_papers_for_noting_and_decisions_to_come_decide_nothing(combined):

@@ -190,7 +190,9 @@ _NOT_YET = {"be", "yet", "unless", "if"}
 
 #: A resolution only to note or receive ("RESOLVED: That the report be noted", "agreed to note the
 #: update"): its decision word decides nothing.
-_NOTING = re.compile(r"\b(?:resolved|agreed|approved)\b[\s:\-\u2013(a-z)]{0,6}?(?:that\s+)?[^.;\n]{0,60}?"
+#: The words between hold no "and" or comma: "agreed to close the centre and asked officers to note
+#: the feedback" is a decision.
+_NOTING = re.compile(r"\b(?:resolved|agreed|approved)\b(?:(?!\band\b)[^.;,\n]){0,70}?"
                      r"\b(?:be|was|were|to)\s+(?:noted|note|received|receive)\b")
 
 

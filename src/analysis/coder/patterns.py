@@ -951,11 +951,11 @@ RULES: dict[str, tuple] = {
         # "a full options paper will be brought to the November meeting for decision."
         [_in(["brought", "presented", "submitted", "returned", "return", "returns", "come", "comes", "back"]),
          {"IS_PUNCT": False, "OP": "{0,4}"}, _w("for"), _opt(["a", "final"]), _w("decision"), {"IS_PUNCT": True}],
+        # an audit plan sets out what will be reviewed, not what is decided
+        [_opt(["internal", "external", "annual"]), _w("audit"), _in(["plan", "plans"])],
         # a paper put "for noting" or "For: Information / noting"; a committee that will "publish its
         # report in the spring" has not concluded yet
         [_w("for"), _w("noting")],
-        # an audit plan sets out what will be reviewed, not what is decided
-        [_opt(["internal", "external", "annual"]), _w("audit"), _in(["plan", "plans"])],
         [_w("for"), _w(":"), _w("information")],
         [_w("for"), _w("information"), _in(["only", "/", "and"]), _opt(["/"]), _opt(["noting"])],
         [_in(["publish", "make", "present"]), _in(["its", "their"]), _opt(["final", "full"]),
