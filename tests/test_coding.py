@@ -275,7 +275,7 @@ def test_code_command(tmp_path, capsys):
     # Two documents cannot be read: the other is still coded and written, and the exit code is 2.
     assert main(["code", str(docs), "--out", str(out), "--model", "dictionary"]) == 2
     err = capsys.readouterr().err
-    assert "2 document(s) not coded" in err and "empty.txt" in err and "binary content" in err
+    assert "2 documents not coded" in err and "empty.txt" in err and "binary content" in err
     codes = pd.read_csv(out)
     assert codes["document_id"].tolist() == ["minutes"]
     assert codes.loc[0, "fight"] == 0.5 and codes.loc[0, "primary"] == "fight"

@@ -94,7 +94,7 @@ def test_bad_inputs_are_each_reported_and_the_rest_read(tmp_path):
     assert "not a readable Word" in problems.loc["D", "problem"]
     assert problems.loc["M", "problem"] == "file not found"
     report = result.format_problems()
-    assert "7 document(s) not coded" in report and "1 document(s) coded, with a caveat" in report
+    assert "7 documents not coded" in report and "1 document coded, with a caveat" in report
 
 
 def test_index_needs_its_columns(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis.errors import InputError
+from analysis.labels import count
 
 
 def register(subparsers) -> None:
@@ -68,7 +69,7 @@ def run(args) -> int:
     result = agreement(coded, hand, match=mapping)
     ignored = hand.attrs.get("ignored_codes")
     print(f"hand codes: {args.hand.name}, read as {hand.attrs.get('layout', 'plain CSV')}: "
-          f"{len(hand)} document(s) with an option")
+          f"{count(len(hand), 'document')} with an option")
     if ignored is not None and len(ignored):
         print(f"codes mapping to no option, left out of the vote ({len(ignored)}): "
               + ", ".join(f"{r.code} ({r.n_segments})" for r in ignored.itertuples(index=False)))
@@ -78,7 +79,7 @@ def run(args) -> int:
     print()
     print(result.format(max_disagreements=args.max_disagreements))
     if result.only_coded or result.only_hand:
-        print(f"\nleft out: {len(result.only_coded)} document(s) only in {args.coded.name}, "
+        print(f"\nleft out: {count(len(result.only_coded), 'document')} only in {args.coded.name}, "
               f"{len(result.only_hand)} only in {args.hand.name}")
     if args.out is not None:
         inputs = [p for p in (args.coded, args.hand, args.codes, args.match) if p is not None]

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from analysis.errors import InputError
+from analysis.labels import count
 
 
 def register(subparsers) -> None:
@@ -112,10 +113,10 @@ def run(args) -> int:
     options = coder.codes if hasattr(coder, "codes") else coder.options
     mix = ", ".join(f"{c} {int(counts.get(c, 0))}" for c in (*options, "none"))
     skipped = len(read.skipped)
-    print(f"coded {len(codes)} {unit} from {n_docs} document(s) -> {args.out}")
+    print(f"coded {len(codes)} {unit} from {count(n_docs, 'document')} -> {args.out}")
     print(f"primary option: {mix}")
     if skipped:
-        print(f"{skipped} document(s) could not be read and were left out (listed above); "
+        print(f"{count(skipped, 'document', verb=('was', 'were'))} not readable and left out (listed above); "
               "the others were coded and written")
     if args.suggest:
         rows = suggestions(codes, args.suggest)

@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import pandas as pd
 
 from analysis.errors import InputError
+from analysis.labels import count
 
 __all__ = [
     "DOCUMENT_SUFFIXES",
@@ -94,7 +95,7 @@ class DocumentTexts:
             rows = self.problems[self.problems["severity"] == severity]
             if rows.empty:
                 continue
-            lines.append(f"{len(rows)} document(s) {title}:")
+            lines.append(f"{count(len(rows), 'document')} {title}:")
             for row in rows.itertuples(index=False):
                 lines.append(f"  {row.document_id} ({row.path}): {row.problem}")
         return "\n".join(lines)
