@@ -687,17 +687,17 @@ def test_blind_probes_written_by_others(combined):
 def test_blind_documents_written_by_others(combined):
     """Whole documents (240-810 words: reports with options and recommendations, minutes, news,
     blogs, transcripts, newsletters) written by helpers who saw only the decision rules and the
-    document rule (tests/gold/blind_documents.csv, docs/coding.md), in six rounds of 50, each
+    document rule (tests/gold/blind_documents.csv, docs/coding.md), in seven rounds of 50, each
     read blind before the rules were changed by it: D1 0.64, D2 0.56 (after a change that did
     not hold and was taken out), D3 0.76 (with the changes that held on D1 and D2), D4 0.74
-    (nothing changed after it), D5 0.80, D6 0.78. Now D1 0.80, D2 0.78, D3 0.78, D4 0.80,
-    D5 0.86, D6 0.82. Floors under that, each option's documents kept apart."""
+    (nothing changed after it), D5 0.80, D6 0.78, D7 0.64. Now D1 0.80, D2 0.78, D3 0.78,
+    D4 0.80, D5 0.86, D6 0.84, D7 0.70. Floors under that, each option's documents kept apart."""
     docs = pd.read_csv(ROOT / "tests" / "gold" / "blind_documents.csv", keep_default_na=False)
-    assert len(docs) == 300 and docs["doc_id"].is_unique
+    assert len(docs) == 350 and docs["doc_id"].is_unique
     out = combined.code(docs.rename(columns={"doc_id": "document_id"})[["document_id", "text"]])
     right = out["primary"].to_numpy() == docs["code"].to_numpy()
     print(f"blind documents: {right.mean():.3f} right")
-    assert right.mean() >= 0.78
+    assert right.mean() >= 0.77
     floors = {"fight": 0.8, "adapt": 0.8, "exit": 0.75, "collaborate": 0.9, "none": 0.48}
     for option, floor in floors.items():
         assert right[docs["code"].to_numpy() == option].mean() >= floor, option
@@ -750,6 +750,9 @@ def test_what_is_still_to_be_decided_does_not_report_a_decision():
     assert not reports_decision("It was agreed to note the update on the shared service.")
     assert reports_decision("The report was noted and members agreed to close the centre.")
     assert reports_decision("Members agreed to close the centre and asked officers to note the feedback.")
+    # a question asks; the answer may decide
+    assert not reports_decision("1. Has the council decided to leave the shared HR partnership?")
+    assert reports_decision("Has the council decided? Yes: cabinet agreed to leave the partnership in May.")
 
 
 def test_papers_for_noting_and_decisions_to_come_decide_nothing(combined):
@@ -762,9 +765,13 @@ def test_papers_for_noting_and_decisions_to_come_decide_nothing(combined):
                   "expects to publish its report in the spring.",
         "audit": "Internal Audit Plan 2025/26\n\nThe plan includes a review of the trading company's income target "
                  "and of the savings from the shared revenues service.",
+        "foi": "1. Has the council decided to leave the shared HR partnership?\n\n1. No. The council has made no "
+               "decision to leave the partnership.",
+        "asked": "The chair replied that there was no proposal before the committee or any of its councils to "
+                 "withdraw from the bus partnership.",
     }
     out = combined.code(pd.DataFrame({"document_id": list(texts), "text": list(texts.values())}))
-    assert out["primary"].tolist() == ["none"] * 4, out[["document_id", "primary", "cues"]]
+    assert out["primary"].tolist() == ["none"] * 6, out[["document_id", "primary", "cues"]]
     assert out["cues"].str.startswith("nothing decided yet").all()
 
 

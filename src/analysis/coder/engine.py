@@ -196,6 +196,10 @@ _NOTING = re.compile(r"\b(?:resolved|agreed|approved)\b(?:(?!\band\b)[^.;,\n]){0
                      r"\b(?:be|was|were|to)\s+(?:noted|note|received|receive)\b")
 
 
+#: A sentence that ends in a question mark.
+_QUESTION = re.compile(r"[^.!?\n]*\?")
+
+
 def sets_out_option(text: str) -> bool:
     """Whether a passage sets out one option of several ("Option B - share a manager",
     "4.2 Option 2 - Stay in ...", "(c) Scenario C: ...")."""
@@ -210,7 +214,8 @@ def reports_decision(text: str) -> bool:
 
     if _OPTION_ITEM.match(text):
         return False
-    words = _WORD.findall(_NOTING.sub(" ", text.lower()))
+    # a question ("Has the council decided to leave?") and a resolution only to note decide nothing
+    words = _WORD.findall(_NOTING.sub(" ", _QUESTION.sub(" ", text.lower())))
     # "venue to be confirmed", "yet to be agreed", "if approved" decide nothing
     return any(w in DECISION_WORDS and not _NOT_YET.intersection(words[max(0, k - 2):k]) for k, w in enumerate(words))
 

@@ -964,6 +964,10 @@ RULES: dict[str, tuple] = {
         [_in(["decision", "decisions", "vote"]), GAP8, _in(["has", "have", "was", "were", "is", "been"]),
          _opt(["been"]), _in(["deferred", "postponed", "delayed"])],
         [_w("no"), _w("such"), _in(["proposal", "proposals", "plan", "plans"])],
+        # "has made no decision to leave", "there is no proposal before the committee to withdraw"
+        [_in(["made", "taken", "reached"]), _w("no"), _in(["decision", "decisions"])],
+        [_in(["is", "was", "are", "were"]), _w("no"), _in(["proposal", "proposals"]), {"IS_PUNCT": False, "OP": "{0,10}"},
+         _w("to")],
         [_in(["not", "n't"]), _opt(["yet"]), _in(["made", "reached", "taken"]), _opt(["a", "any"]),
          _in(["recommendation", "decision", "decisions"])],
         [_in(["not", "n't"]), _opt(["yet"]), _w("committed"), _w("to"), _in(["any", "either"])],
