@@ -753,6 +753,7 @@ def test_what_is_still_to_be_decided_does_not_report_a_decision():
     # a question asks; the answer may decide
     assert not reports_decision("1. Has the council decided to leave the shared HR partnership?")
     assert reports_decision("Has the council decided? Yes: cabinet agreed to leave the partnership in May.")
+    assert reports_decision("In 2013 we agreed to leave the partnership, I think?")  # no question opens it
 
 
 def test_papers_for_noting_and_decisions_to_come_decide_nothing(combined):

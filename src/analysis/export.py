@@ -46,6 +46,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 
 from analysis import __version__
 from analysis.errors import InputError
+from analysis.labels import count
 from analysis.style import FONT_FAMILY, MUTED_COLOUR, TEXT_COLOUR
 from analysis.writers import (
     atomic_write_bytes,
@@ -677,7 +678,7 @@ def write_gallery(out_dir: str | os.PathLike, *, title: str = "Charts") -> Path:
         '<a class="skip" href="#main">Skip to the charts</a>',
         '<main id="main">',
         f"<h1>{esc(title)}</h1>",
-        f'<p class="lede">{len(charts)} chart{"s" if len(charts) != 1 else ""}. Each chart '
+        f'<p class="lede">{count(len(charts), "chart")}. Each chart '
         "comes with the data it was drawn from (CSV) and a text description.</p>",
     ]
     if charts:

@@ -533,7 +533,7 @@ def build_report(
                           FutureWarning, stacklevel=2)
             parameters.setdefault(name, parameters.pop(former))
     params.update(parameters)
-    for name, value in (parameters or {}).items():  # a dataset folder named from the caller's folder
+    for name, value in parameters.items():  # a dataset folder named from the caller's folder
         if name.endswith("dataset") and isinstance(value, str) and Path(value).exists():
             params[name] = str(Path(value).resolve())  # the notebooks run in their own folder
     per_nb = check_parameters(params, all_nbs,

@@ -326,8 +326,8 @@ class Coder:
             stated = [i for i in idx if passage_primary[i] != "none"]
             # A passage that sets out one option of several ("Option 2 - ...") does not vote: the
             # option chosen is in the recommendation or the decision.
-            if any(not sets_out_option(units[i]) for i in stated):
-                stated = [i for i in stated if not sets_out_option(units[i])]
+            chosen = [i for i in stated if not sets_out_option(units[i])]
+            stated = chosen or stated
             merged = Analysis([h for i in idx for h in analyses[i].rule_hits],
                               [h for i in idx for h in analyses[i].dict_hits])
             # A document that says nothing has been decided yet (a consultation, an options paper)

@@ -196,8 +196,8 @@ _NOTING = re.compile(r"\b(?:resolved|agreed|approved)\b(?:(?!\band\b)[^.;,\n]){0
                      r"\b(?:be|was|were|to)\s+(?:noted|note|received|receive)\b")
 
 
-#: A sentence that ends in a question mark.
-_QUESTION = re.compile(r"[^.!?\n]*\?")
+#: A sentence that ends in a question mark (a question if it opens like one: ``QUESTION_WORDS``).
+_ASKING = re.compile(r"[^.!?\n]*\?")
 
 
 def sets_out_option(text: str) -> bool:
@@ -210,12 +210,16 @@ def reports_decision(text: str) -> bool:
     """Whether a passage reports a decision: it holds a word of ``patterns.DECISION_WORDS``
     ("agreed", "approved", "resolved", "voted", "recommends" ...) and does not set out an option
     of its own ("Option 3 - ...")."""
-    from analysis.coder.patterns import DECISION_WORDS
+    from analysis.coder.patterns import DECISION_WORDS, QUESTION_WORDS
 
-    if _OPTION_ITEM.match(text):
+    if sets_out_option(text):
         return False
+
+    def unless_asked(m):  # a question, as the rules read one: "?" and a question word among the first four
+        return " " if QUESTION_WORDS.intersection(_WORD.findall(m.group())[:4]) else m.group()
+
     # a question ("Has the council decided to leave?") and a resolution only to note decide nothing
-    words = _WORD.findall(_NOTING.sub(" ", _QUESTION.sub(" ", text.lower())))
+    words = _WORD.findall(_NOTING.sub(" ", _ASKING.sub(unless_asked, text.lower())))
     # "venue to be confirmed", "yet to be agreed", "if approved" decide nothing
     return any(w in DECISION_WORDS and not _NOT_YET.intersection(words[max(0, k - 2):k]) for k, w in enumerate(words))
 

@@ -61,6 +61,7 @@ from analysis.figures.hexagons import (
     diverging_cmap,
     hexagon_vertices,
 )
+from analysis.labels import count
 from analysis.labels import label as label_in_words
 from analysis.style import (
     FOCUS,
@@ -427,13 +428,13 @@ def plot_hexmap(
     parts = [choice.describe()]
     if counts["not_in_data"]:
         n = counts["not_in_data"]
-        parts.append(f"Grey: {n} council{'s' if n != 1 else ''} of the layout not in the data.")
+        parts.append(f"Grey: {count(n, 'council')} of the layout not in the data.")
     if counts["no_value"]:
         n = counts["no_value"]
-        parts.append(f"Grey and hatched: {n} council{'s' if n != 1 else ''} in the data without a value.")
+        parts.append(f"Grey and hatched: {count(n, 'council')} in the data without a value.")
     if counts["inherited"]:
         n = counts["inherited"]
-        parts.append(f"Dotted: {n} council{'s' if n != 1 else ''} not in the data drawn with the value of "
+        parts.append(f"Dotted: {count(n, 'council')} not in the data drawn with the value of "
                      f"its parent ({inherit_label}).")
     info.note = " ".join(parts)
     if label is not None:
